@@ -1,0 +1,128 @@
+"""The command line of API.md: init-db, seed-demo, users create, holidays load, jobs run, audit verify."""
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+import click
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from models import Authority, AuditEntry, Division, db
+from models.audit import GENESIS
+from workflows import accounts, holidays, jobs
+from workflows.errors import DomainError
+from workflows.places import AUTHORITY_KINDS, CITY, DIVISIONS, authority_name
+
+
+def ensure_reference_data() -> int:
+    """Every Harbin division with an authority of every kind; returns how many rows were added."""
+    added = 0
+    for code, (name, short) in [(CITY[0], (CITY[1], CITY[2])), *DIVISIONS.items()]:
+        if db.session.get(Division, code) is None:
+            db.session.add(Division(code=code, name=name, short=short, level="city" if code == CITY[0] else "county"))
+            added += 1
+    db.session.flush()
+    existing = {tuple(r) for r in db.session.execute(select(Authority.division_code, Authority.kind))}
+    for code in [CITY[0], *DIVISIONS]:
+        for kind in AUTHORITY_KINDS:
+            if (code, kind) not in existing:
+                db.session.add(Authority(division_code=code, kind=kind, name=authority_name(code, kind)))
+                added += 1
+    db.session.commit()
+    return added
+
+
+def register_commands(app: Flask) -> None:
+    @app.cli.command("init-db")
+    def init_db():
+        """Migrate the schema to head and load Harbin's divisions and authorities (idempotent)."""
+        upgrade()
+        added = ensure_reference_data()
+        click.echo(f"database ready; {added} reference rows added")
+
+    @app.cli.command("seed-demo")
+    def seed_demo():
+        """Demo staff, applicants and applications in several states (idempotent)."""
+        from demo import seed
+        ensure_reference_data()
+        click.echo(seed())
+
+    users = click.Group("users", help="Manage users.")
+    app.cli.add_command(users)
+
+    @users.command("create")
+    @click.option("--username", required=True)
+    @click.option("--password", required=True)
+    @click.option("--role", required=True)
+    @click.option("--authority", default=None, help="<division code>:<kind>, e.g. 230102:market_regulation")
+    @click.option("--name", "display_name", default="")
+    def users_create(username, password, role, authority, display_name):
+        """Create a user; fails with exit code 1 if the username exists or a value is wrong."""
+        try:
+            user = accounts.create_user(username, password, role, authority, display_name)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            click.echo(exc.message("zh") + "\n" + exc.message("en"), err=True)
+            sys.exit(1)
+        click.echo(f"created {user.username} ({user.role})")
+
+    hol = click.Group("holidays", help="The holiday table for years the calendar package does not know.")
+    app.cli.add_command(hol)
+
+    @hol.command("load")
+    @click.argument("file", type=click.File("r", encoding="utf-8"))
+    def holidays_load(file):
+        """Load FILE: lines 'YYYY-MM-DD,holiday|workday,name' and 'year,YYYY' (see docs/)."""
+        try:
+            count, years = holidays.load(file.read())
+            db.session.commit()
+        except ValueError as exc:
+            db.session.rollback()
+            click.echo(str(exc), err=True)
+            sys.exit(1)
+        click.echo(f"loaded {count} days for {', '.join(map(str, years))}")
+
+    jobs_group = click.Group("jobs", help="Daily jobs (cron entry point).")
+    app.cli.add_command(jobs_group)
+
+    @jobs_group.command("run")
+    @click.option("--as-of", "as_of", default=None, help="run as on this Asia/Shanghai date (YYYY-MM-DD)")
+    def jobs_run(as_of):
+        """Deadline flags, expiries and reminders; running it twice changes nothing more."""
+        try:
+            day = date.fromisoformat(as_of) if as_of else None
+        except ValueError:
+            click.echo("--as-of must be YYYY-MM-DD", err=True)
+            sys.exit(2)
+        click.echo(jobs.run(day))
+
+    audit = click.Group("audit", help="The audit trail.")
+    app.cli.add_command(audit)
+
+    @audit.command("verify")
+    def audit_verify():
+        """Check every application's hash chain; exit 1 on the first break."""
+        broken = verify_chains()
+        if broken:
+            for line in broken:
+                click.echo(line, err=True)
+            sys.exit(1)
+        click.echo("audit trail intact")
+
+
+def verify_chains() -> list[str]:
+    problems, prev = [], {}
+    rows = db.session.execute(select(AuditEntry).order_by(AuditEntry.application_id, AuditEntry.seq)).scalars()
+    for entry in rows:
+        want_prev, want_seq = prev.get(entry.application_id, (GENESIS, 0))
+        if entry.seq != want_seq + 1:
+            problems.append(f"application {entry.application_id}: entry {entry.seq} follows {want_seq} (missing entry)")
+        if entry.prev_hash != want_prev:
+            problems.append(f"application {entry.application_id}: entry {entry.seq} does not chain to the previous one")
+        if entry.compute_hash() != entry.hash:
+            problems.append(f"application {entry.application_id}: entry {entry.seq} was altered (hash mismatch)")
+        prev[entry.application_id] = (entry.hash, entry.seq)
+    return problems

@@ -1,0 +1,52 @@
+"""Configuration: working defaults, overridden by BIANMIN_* environment variables."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULTS = {
+    "SECRET_KEY": "dev-only-change-me",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,       # a little over the upload limit, so 413 is ours
+    "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,         # [cfg] 10 MiB per attachment
+    "MAX_JSON_BYTES": 256 * 1024,
+    "TOKEN_HOURS": 8,
+    "LOCKOUT_FAILURES": 5,                        # [cfg] failures in a row before a lock
+    "LOCKOUT_MINUTES": 15,
+    "CROSS_COUNTY_PREMISE": False,                # [cfg] cross-county 一照多址, off
+    "BASE_URL": "",                               # for QR codes; empty: the request's own host
+    "WTF_CSRF_TIME_LIMIT": None,
+    "PER_PAGE_MAX": 100,
+}
+
+INTS = {"UPLOAD_MAX_BYTES", "MAX_JSON_BYTES", "TOKEN_HOURS", "LOCKOUT_FAILURES", "LOCKOUT_MINUTES",
+        "MAX_CONTENT_LENGTH", "PER_PAGE_MAX"}
+BOOLS = {"CROSS_COUNTY_PREMISE"}
+
+
+def from_environment(instance_path: str) -> dict:
+    """Defaults, then BIANMIN_<NAME> variables; the database and storage default into the instance folder."""
+    cfg = dict(DEFAULTS)
+    cfg["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(instance_path) / 'bianmin.sqlite'}"
+    cfg["STORAGE_DIR"] = str(Path(instance_path) / "storage")
+    for key, value in os.environ.items():
+        if not key.startswith("BIANMIN_"):
+            continue
+        name = key[len("BIANMIN_"):]
+        if name == "DATABASE_URL":
+            cfg["SQLALCHEMY_DATABASE_URI"] = value
+        elif name in INTS:
+            cfg[name] = int(value)
+        elif name in BOOLS:
+            cfg[name] = value.lower() in ("1", "true", "yes", "on")
+        else:
+            cfg[name] = value
+    return cfg
+
+
+def engine_options(uri: str) -> dict:
+    """SQLite: WAL, durable commits, waits for the write lock; PostgreSQL: a healthy pool."""
+    if uri.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30, "check_same_thread": False}}
+    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}

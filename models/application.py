@@ -1,0 +1,70 @@
+"""An application moving through a procedure, and the files attached to it."""
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.authority import Authority
+from models.base import db, utcnow
+from models.user import User
+
+
+class Application(db.Model):
+    __tablename__ = "applications"
+    __table_args__ = (
+        CheckConstraint("procedure IN ('premise_addition','land_transition','fire_filing')",
+                        name="procedure_known"),
+        CheckConstraint("version >= 1", name="version_positive"),
+        Index("ix_applications_queue", "authority_id", "is_open", "deadline_due"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(32), unique=True)
+    procedure: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(default=1)
+    is_open: Mapped[bool] = mapped_column(default=True)   # not in a final state
+    fields: Mapped[dict] = mapped_column(default=dict)
+    route: Mapped[str | None] = mapped_column(String(32))
+    outcome: Mapped[dict] = mapped_column(default=dict)    # what events decided: reasons, redirect target…
+    correction_items: Mapped[list] = mapped_column(default=list)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    authority_id: Mapped[int | None] = mapped_column(ForeignKey("authorities.id"))
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    deadline_due: Mapped[date | None] = mapped_column(Date)
+    deadline_provisional: Mapped[bool] = mapped_column(default=False)
+    deadline_basis: Mapped[dict | None] = mapped_column()
+    extensions: Mapped[int] = mapped_column(default=0)
+    submitted_on: Mapped[date | None] = mapped_column(Date)
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    applicant: Mapped[User] = relationship(foreign_keys=[applicant_id], lazy="joined")
+    authority: Mapped[Authority | None] = relationship(lazy="joined")
+    attachments: Mapped[list["Attachment"]] = relationship(
+        back_populates="application", order_by="Attachment.id", cascade="all, delete-orphan")
+
+    # the engine moves the version itself (only events do), and every UPDATE checks the old one
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
+
+class Attachment(db.Model):
+    __tablename__ = "attachments"
+    __table_args__ = (CheckConstraint("size > 0", name="size_positive"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(48))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_path: Mapped[str] = mapped_column(String(255))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    application: Mapped[Application] = relationship(back_populates="attachments")
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "kind": self.kind, "filename": self.filename, "size": self.size,
+                "sha256": self.sha256, "content_type": self.content_type,
+                "uploaded_at": self.uploaded_at.isoformat() if self.uploaded_at else None}

@@ -1,0 +1,120 @@
+"""render(kind, snapshot) -> PDF bytes: autoescaped Jinja + WeasyPrint, assets-only fetching."""
+import ctypes.util
+import logging
+import mimetypes
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from weasyprint import HTML
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from pdf.qr import qr_svg
+from pdf.seal import seal_svg
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+ASSETS = HERE / "assets"
+
+# The number's kind abbreviation ("code") sits between the authority abbreviation and 字:
+# 哈道市监 + 经登 + 字〔2026〕第000123号. The engine builds numbers; this only carries the code.
+KINDS: dict[str, dict] = {
+    "receipt": {"title_zh": "接收申请材料凭证", "title_en": "Receipt of application materials",
+                "code": "收"},
+    "correction_notice": {"title_zh": "补正通知书", "title_en": "Notice to correct the application",
+                          "code": "补"},
+    "registration_notice": {"title_zh": "经营场所登记通知书",
+                            "title_en": "Notice of business premise registration", "code": "经登"},
+    "refusal_notice": {"title_zh": "不予登记通知书", "title_en": "Notice of refusal to register",
+                       "code": "不登"},
+    "revocation_decision": {"title_zh": "撤销登记决定书", "title_en": "Decision to revoke a registration",
+                            "code": "撤登"},
+}
+
+
+class AssetsOnlyFetcher(URLFetcher):
+    """Serves file: URLs under pdf/assets/ and refuses everything else (ValueError).
+
+    Snapshot values are escaped, so no applicant text can become a URL; this is the second
+    wall: even a template mistake cannot make the renderer read /etc/passwd or call out.
+    """
+
+    def __init__(self):
+        # Any refused fetch is a template bug: stop the render instead of printing a
+        # document with something silently missing (render() turns it into an Exception).
+        super().__init__(fail_on_errors=True)
+
+    def fetch(self, url, headers=None):
+        return URLFetcherResponse(url, body=asset_bytes(url), headers={
+            "Content-Type": mimetypes.guess_type(url)[0] or "application/octet-stream"})
+
+
+def asset_path(url: str) -> Path:
+    """The file under pdf/assets/ that `url` names; ValueError for anything else."""
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        raise ValueError(f"only pdf/assets files may be fetched, not {url!r}")
+    path = Path(unquote(parts.path)).resolve()  # resolve() folds "..", symlinks
+    if not path.is_relative_to(ASSETS) or not path.is_file():
+        raise ValueError(f"only pdf/assets files may be fetched, not {url!r}")
+    return path
+
+
+@lru_cache(maxsize=32)
+def _read_asset(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+def asset_bytes(url: str) -> bytes:
+    return _read_asset(asset_path(url))
+
+
+def _environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.globals.update(qr_svg=qr_svg, seal_svg=seal_svg, KINDS=KINDS)
+    return env
+
+
+ENV = _environment()                  # built once: Jinja caches compiled templates on it
+BASE_URL = ASSETS.as_uri() + "/"      # relative hrefs in templates resolve inside assets/
+FETCHER = AssetsOnlyFetcher()
+
+
+def html(kind: str, snapshot: dict) -> str:
+    """The document's HTML (handy for debugging a template); raises UndefinedError on a gap."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown document kind {kind!r}; known: {', '.join(KINDS)}")
+    if kind == "correction_notice" and not snapshot.get("items", True):
+        raise ValueError("a correction notice must list every item to correct (一次性告知): none given")
+    context = dict(snapshot)
+    if "facts" in snapshot:  # a missing key is left to StrictUndefined, like every other key
+        # The engine keeps facts as (label, value) pairs, which come back from JSON as lists.
+        context["facts"] = [row if isinstance(row, dict) else {"label": row[0], "value": row[1]}
+                            for row in snapshot["facts"]]
+    return ENV.get_template(f"{kind}.html").render(kind=kind, meta=KINDS[kind], **context)
+
+
+def render(kind: str, snapshot: dict) -> bytes:
+    """An A4 PDF of document `kind` made from the plain-data `snapshot` (see pdf/samples.py)."""
+    source = html(kind, snapshot)
+    try:
+        return HTML(string=source, base_url=BASE_URL, url_fetcher=FETCHER).write_pdf()
+    except FatalURLFetchingError as error:
+        # WeasyPrint's fatal error is a BaseException: re-raise as an ordinary one so that
+        # the app's error handling and the engine's rollback see it.
+        raise RuntimeError(f"document {kind}: {error}") from error.__cause__
+
+
+@lru_cache(maxsize=1)
+def harfbuzz_subset_available() -> bool:
+    """True when WeasyPrint can subset fonts with HarfBuzz (without it CJK is ~20x slower)."""
+    try:
+        from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+        # Same test WeasyPrint makes before choosing HarfBuzz over fontTools.
+        return bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
+    except (ImportError, AttributeError):  # private module moved: ask the loader instead
+        return ctypes.util.find_library("harfbuzz-subset") is not None

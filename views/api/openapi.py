@@ -1,0 +1,129 @@
+"""The OpenAPI 3.1 description of the v1 API, with field schemas generated from the procedures."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from workflows.places import DIVISIONS
+from workflows.registry import PROCEDURES
+
+TYPES = {"text": {"type": "string"}, "textarea": {"type": "string"}, "bool": {"type": "boolean"},
+         "credit_code": {"type": "string", "pattern": "^[0-9A-HJ-NPQRTUWXY]{18}$"},
+         "int": {"type": "integer", "minimum": 0}, "decimal": {"type": "number", "minimum": 0},
+         "date": {"type": "string", "format": "date"}}
+
+ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
+    "type": "object", "required": ["code", "message"],
+    "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "details": {}}}}}
+
+
+def _field_schema(f) -> dict:
+    if f.type == "choice":
+        return {"type": "string", "enum": [c[0] for c in f.choices]}
+    if f.type == "division":
+        return {"type": "string", "enum": sorted(DIVISIONS)}
+    schema = dict(TYPES[f.type])
+    if schema["type"] == "string" and f.type != "date":
+        schema["maxLength"] = f.max_length
+    schema["description"] = f"{f.zh} / {f.en}"
+    return schema
+
+
+def _errors(*codes: int) -> dict:
+    return {str(c): {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            for c in codes}
+
+
+def _ok(schema: dict | None = None, code: int = 200, desc: str = "OK") -> dict:
+    body = {"description": desc}
+    if schema is not None:
+        body["content"] = {"application/json": {"schema": schema}}
+    return {str(code): body}
+
+
+def _json(schema: dict) -> dict:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+ID = [{"name": "app_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+APP = {"$ref": "#/components/schemas/Application"}
+SECURE = [{"bearer": []}]
+
+
+@lru_cache(maxsize=1)
+def document() -> dict:
+    fields = {name: {"type": "object", "additionalProperties": False,
+                     "properties": {f.name: {"anyOf": [_field_schema(f), {"type": "null"}]} for f in p.fields}}
+              for name, p in PROCEDURES.items()}
+    any_fields = {"oneOf": [{"$ref": f"#/components/schemas/Fields_{n}"} for n in PROCEDURES]}
+    paths = {
+        "/api/v1/tokens": {"post": {"summary": "log in, get a bearer token", "security": [],
+                                    "requestBody": _json({"type": "object", "required": ["username", "password"],
+                                                          "properties": {"username": {"type": "string"},
+                                                                         "password": {"type": "string"}}}),
+                                    "responses": {**_ok({"type": "object"}, 201), **_errors(400, 401, 422, 423)}}},
+        "/api/v1/procedures": {"get": {"security": [], "responses": _ok({"type": "array"})}},
+        "/api/v1/eligibility/{procedure}": {"post": {
+            "security": [], "parameters": [{"name": "procedure", "in": "path", "required": True,
+                                            "schema": {"type": "string", "enum": list(PROCEDURES)}}],
+            "requestBody": _json({"type": "object", "properties": {"fields": any_fields}}),
+            "responses": {**_ok({"type": "object", "properties": {"eligible": {"type": "boolean"},
+                                                                    "route": {"type": ["string", "null"]},
+                                                                    "reasons": {"type": "array"}}}),
+                          **_errors(400, 404, 422)}}},
+        "/api/v1/calendar/add-working-days": {"get": {"security": [], "parameters": [
+            {"name": "from", "in": "query", "required": True, "schema": {"type": "string", "format": "date"}},
+            {"name": "days", "in": "query", "required": True, "schema": {"type": "integer", "minimum": 0, "maximum": 3650}}],
+            "responses": {**_ok({"type": "object", "properties": {"due": {"type": "string"}, "provisional": {"type": "boolean"}}}),
+                          **_errors(422)}}},
+        "/api/v1/calendar/period-end": {"get": {"security": [], "parameters": [
+            {"name": "from", "in": "query", "required": True, "schema": {"type": "string", "format": "date"}},
+            {"name": "years", "in": "query", "required": True, "schema": {"type": "integer", "minimum": 1, "maximum": 100}}],
+            "responses": {**_ok({"type": "object"}), **_errors(422)}}},
+        "/api/v1/applications": {
+            "get": {"parameters": [{"name": n, "in": "query", "required": False, "schema": s} for n, s in (
+                ("procedure", {"type": "string"}), ("state", {"type": "string"}), ("overdue", {"type": "string", "enum": ["true", "false"]}),
+                ("page", {"type": "integer", "minimum": 1}), ("per_page", {"type": "integer", "minimum": 1, "maximum": 100}))],
+                "responses": {**_ok({"type": "object", "required": ["items", "total"]}), **_errors(401, 422)}},
+            "post": {"requestBody": _json({"type": "object", "required": ["procedure"], "properties": {
+                "procedure": {"type": "string", "enum": list(PROCEDURES)}, "fields": any_fields}}),
+                "responses": {**_ok(APP, 201), **_errors(400, 401, 403, 422)}}},
+        "/api/v1/applications/{app_id}": {
+            "get": {"parameters": ID, "responses": {**_ok(APP), **_errors(401, 404)}},
+            "patch": {"parameters": ID, "requestBody": _json({"type": "object", "required": ["fields"], "properties": {
+                "fields": any_fields, "version": {"type": "integer"}}}),
+                "responses": {**_ok(APP), **_errors(400, 401, 403, 404, 409, 422)}}},
+        "/api/v1/applications/{app_id}/attachments": {
+            "post": {"parameters": ID, "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                "type": "object", "required": ["kind", "file"],
+                "properties": {"kind": {"type": "string"}, "file": {"type": "string", "format": "binary"}}}}}},
+                "responses": {**_ok({"type": "object"}, 201), **_errors(401, 403, 404, 409, 413, 415, 422)}},
+            "get": {"parameters": ID, "responses": {**_ok({"type": "object"}), **_errors(401, 404)}}},
+        "/api/v1/applications/{app_id}/events": {
+            "post": {"parameters": ID, "requestBody": _json({"type": "object", "required": ["event", "version"], "properties": {
+                "event": {"type": "string"}, "version": {"type": "integer"}, "comment": {"type": "string"},
+                "data": {"type": "object"}}}),
+                "responses": {**_ok(APP), **_errors(400, 401, 403, 404, 409, 422)}},
+            "get": {"parameters": ID, "responses": {**_ok({"type": "array"}), **_errors(401, 404)}}},
+        "/api/v1/documents/{number}.pdf": {"get": {"parameters": [
+            {"name": "number", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "the PDF", "content": {"application/pdf": {}}}, **_errors(401, 404)}}},
+        "/api/v1/verify/{token}": {"get": {"security": [], "parameters": [
+            {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {**_ok({"type": "object", "required": ["number", "kind", "holder", "issued_at", "status", "facts"]}),
+                          **_errors(404)}}},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Bianmin 便民 API", "version": "1",
+                 "description": "Business registration and permit workflows of Harbin (DOMAIN.md, API.md)."},
+        "servers": [{"url": "/"}],
+        "security": SECURE,
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {"Error": ERROR, "Application": {"type": "object", "required": [
+                "id", "number", "procedure", "state", "version", "fields", "applicant", "authority",
+                "available_events", "deadline", "eligibility", "correction_items", "documents"]},
+                **{f"Fields_{n}": s for n, s in fields.items()}},
+        },
+    }

@@ -1,0 +1,46 @@
+"""The application object of API.md, shared by the API and the pages."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from models import Application, Document, db
+from workflows import engine
+from workflows.documents import owner_view
+from workflows.registry import PROCEDURES
+
+
+def application(app: Application, user, lang: str = "zh") -> dict:
+    proc = PROCEDURES[app.procedure]
+    docs = db.session.execute(select(Document).where(Document.application_id == app.id)
+                              .order_by(Document.id)).scalars()
+    elig = engine.eligibility_of(proc, app.fields or {}, app.id)
+    return {
+        "id": app.id, "number": app.number, "procedure": app.procedure, "state": app.state,
+        "state_title": dict(zip(("zh", "en"), proc.states[app.state])),
+        "version": app.version, "fields": app.fields or {}, "route": app.route,
+        "applicant": {"id": app.applicant.id, "username": app.applicant.username, "name": app.applicant.label},
+        "authority": app.authority.as_dict() if app.authority else None,
+        "available_events": [e.name for e, reasons in engine.available_events(app, user)],
+        "deadline": {"due": app.deadline_due.isoformat(), "provisional": app.deadline_provisional,
+                     "basis": app.deadline_basis} if app.deadline_due else None,
+        "eligibility": elig.as_dict(lang),
+        "correction_items": app.correction_items or [],
+        "outcome": app.outcome or {},
+        "attachments": [a.as_dict() for a in app.attachments],
+        "documents": [owner_view(d) for d in docs],
+        "submitted_on": app.submitted_on.isoformat() if app.submitted_on else None,
+        "decided_on": app.decided_on.isoformat() if app.decided_on else None,
+        "created_at": app.created_at.isoformat() if app.created_at else None,
+    }
+
+
+def summary(app: Application) -> dict:
+    proc = PROCEDURES[app.procedure]
+    return {"id": app.id, "number": app.number, "procedure": app.procedure, "state": app.state,
+            "state_title": dict(zip(("zh", "en"), proc.states[app.state])), "version": app.version,
+            "holder": (app.fields or {}).get("enterprise_name") or (app.fields or {}).get("operator_name")
+            or (app.fields or {}).get("facility_name"),
+            "authority": app.authority.key if app.authority else None,
+            "deadline": {"due": app.deadline_due.isoformat(), "provisional": app.deadline_provisional}
+            if app.deadline_due else None,
+            "submitted_on": app.submitted_on.isoformat() if app.submitted_on else None}

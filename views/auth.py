@@ -1,0 +1,58 @@
+"""Web login, logout and applicant registration."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required, login_user, logout_user
+
+from extensions import login_manager
+from forms.auth import LoginForm, RegisterForm
+from models import User, db
+from workflows import accounts
+from workflows.errors import DomainError
+from workflows.transaction import commit
+
+bp = Blueprint("auth", __name__)
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def home_for(user) -> str:
+    return url_for("console.inbox") if user.is_staff else url_for("portal.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(form.username.data, form.password.data)
+        except DomainError as exc:
+            flash(f"{exc.message('zh')} / {exc.message('en')}", "error")
+            return render_template("auth/login.html", form=form), exc.status
+        commit()
+        login_user(user)
+        target = request.args.get("next", "")
+        return redirect(target if target.startswith("/") and not target.startswith("//") else home_for(user))
+    return render_template("auth/login.html", form=form), 400 if form.errors else 200
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash("已退出 / Logged out", "info")
+    return redirect(url_for("public.index"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    form = RegisterForm()
+    if form.validate_on_submit():
+        user = accounts.create_user(form.username.data, form.password.data, "applicant",
+                                    display_name=form.display_name.data)
+        commit()
+        login_user(user)
+        flash("注册成功 / Registered", "info")
+        return redirect(url_for("portal.home"))
+    return render_template("auth/register.html", form=form), 400 if form.errors else 200

@@ -1,0 +1,48 @@
+"""Public pages: the home page, service guides (办事指南) and document verification."""
+from __future__ import annotations
+
+import hashlib
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from models import Document, db
+from workflows.documents import public_view
+from workflows.registry import PROCEDURES
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def index():
+    return render_template("public/index.html", procedures=PROCEDURES.values())
+
+
+@bp.get("/guides/<name>")
+def guide(name):
+    proc = PROCEDURES.get(name) or abort(404)
+    return render_template("public/guide.html", proc=proc)
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+def verify_form():
+    """Enter a token, or upload a PDF to learn whether its bytes match an issued document."""
+    match = None
+    if request.method == "POST":
+        token = (request.form.get("token") or "").strip().rsplit("/", 1)[-1]
+        if token:
+            return redirect(url_for("public.verify", token=token))
+        upload = request.files.get("file")
+        if upload is not None:
+            sha = hashlib.sha256(upload.read(20 * 1024 * 1024)).hexdigest()
+            doc = db.session.execute(select(Document).where(Document.sha256 == sha)).scalar()
+            match = {"sha256": sha, "document": public_view(doc) if doc else None, "token": doc.token if doc else None}
+    return render_template("public/verify_form.html", match=match)
+
+
+@bp.get("/verify/<token>")
+def verify(token):
+    doc = db.session.execute(select(Document).where(Document.token == token)).scalar() if len(token) < 100 else None
+    if doc is None:
+        return render_template("public/verify.html", doc=None), 404
+    return render_template("public/verify.html", doc=public_view(doc))

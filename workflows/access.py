@@ -1,0 +1,45 @@
+"""Who sees what: applicants their own applications, staff their authority's, anyone else 404."""
+from __future__ import annotations
+
+from sqlalchemy import Select, select
+
+from models import Application, Document, db
+from workflows.errors import NotFound
+
+
+def visible(user) -> Select:
+    query = select(Application)
+    if user.role == "applicant":
+        return query.where(Application.applicant_id == user.id)
+    if user.role in ("admin", "auditor"):
+        return query
+    return query.where(Application.authority_id == user.authority_id, Application.state != "draft")
+
+
+def application(user, app_id) -> Application:
+    """The application if this user may see it; NotFound otherwise, as if it did not exist."""
+    try:
+        app_id = int(app_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    if not 0 < app_id < 2**63:
+        raise NotFound()
+    found = db.session.execute(visible(user).where(Application.id == app_id)).scalar()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def document(user, number: str) -> Document:
+    """A document to its holder and the issuing authority's staff."""
+    doc = db.session.execute(select(Document).where(Document.number == number)).scalar()
+    if doc is None:
+        raise NotFound()
+    app = db.session.get(Application, doc.application_id)
+    if user.role == "applicant" and app.applicant_id == user.id:
+        return doc
+    if user.role in ("clerk", "approver", "reviewer", "inspector") and user.authority_id == doc.authority_id:
+        return doc
+    if user.role == "auditor":
+        return doc
+    raise NotFound()

@@ -1,0 +1,105 @@
+"""Accounts: password login with lockout, API bearer tokens with expiry, user creation."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta, timezone
+
+from flask import current_app
+from sqlalchemy import select
+
+from models import ApiToken, Authority, User, db
+from models.user import ROLES
+from workflows.errors import Invalid, Locked, Unauthenticated
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _aware(dt: datetime | None) -> datetime | None:
+    return dt.replace(tzinfo=timezone.utc) if dt is not None and dt.tzinfo is None else dt
+
+
+def authenticate(username, password) -> User:
+    """The user for these credentials; counts failures and locks after too many in a row.
+
+    The failure count is committed even though the caller then gets an error, so it survives.
+    """
+    if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
+        raise Invalid("请填写用户名和密码", "username and password are required",
+                      [{"field": "username", "rule": "required", "message": "用户名和密码必填",
+                        "message_en": "username and password are required"}])
+    user = db.session.execute(select(User).where(User.username == username)).scalar()
+    if user is not None and _aware(user.locked_until) and _aware(user.locked_until) > _now():
+        minutes = int((_aware(user.locked_until) - _now()).total_seconds() // 60) + 1
+        raise Locked(f"连续登录失败次数过多，账户已锁定，请{minutes}分钟后再试",
+                     f"too many failed logins: the account is locked for {minutes} more minutes")
+    if user is None or not user.check_password(password):
+        if user is not None:
+            user.failed_logins += 1
+            if user.failed_logins >= current_app.config["LOCKOUT_FAILURES"]:
+                user.locked_until = _now() + timedelta(minutes=current_app.config["LOCKOUT_MINUTES"])
+                user.failed_logins = 0
+            db.session.commit()
+        raise Unauthenticated("用户名或密码错误", "wrong username or password", code="invalid_credentials")
+    if user.failed_logins or user.locked_until:
+        user.failed_logins, user.locked_until = 0, None
+    return user
+
+
+def issue_token(user: User) -> tuple[str, datetime]:
+    token = secrets.token_urlsafe(32)
+    expires = _now() + timedelta(hours=current_app.config["TOKEN_HOURS"])
+    db.session.add(ApiToken(token_hash=hashlib.sha256(token.encode()).hexdigest(), user_id=user.id, expires_at=expires))
+    return token, expires
+
+
+def user_for_token(token: str) -> User | None:
+    row = db.session.execute(select(ApiToken).where(
+        ApiToken.token_hash == hashlib.sha256(token.encode()).hexdigest())).scalar()
+    if row is None or _aware(row.expires_at) <= _now():
+        return None
+    return row.user
+
+
+def authority_for(spec: str | None) -> Authority | None:
+    """'230102:market_regulation' -> the Authority, or None."""
+    if not spec or ":" not in spec:
+        return None
+    division, kind = spec.split(":", 1)
+    return db.session.execute(select(Authority).where(
+        Authority.division_code == division, Authority.kind == kind)).scalar()
+
+
+def create_user(username: str, password: str, role: str, authority: str | None = None,
+                display_name: str = "") -> User:
+    problems = []
+    if not username or len(username) > 64 or not username.replace("_", "").replace("-", "").replace(".", "").isalnum():
+        problems.append({"field": "username", "rule": "format", "message": "用户名须为1–64位字母、数字、_-.",
+                         "message_en": "username: 1–64 letters, digits, _ - ."})
+    elif db.session.execute(select(User.id).where(User.username == username)).scalar():
+        problems.append({"field": "username", "rule": "unique", "message": "用户名已存在",
+                         "message_en": "username already exists"})
+    if not password or len(password) < 8:
+        problems.append({"field": "password", "rule": "min_length", "message": "密码至少8位",
+                         "message_en": "password: at least 8 characters"})
+    if role not in ROLES:
+        problems.append({"field": "role", "rule": "choice", "message": f"角色须为：{', '.join(ROLES)}",
+                         "message_en": f"role must be one of {', '.join(ROLES)}"})
+    needs_authority = role not in ("applicant", "admin", "auditor")
+    found = authority_for(authority)
+    if needs_authority and found is None:
+        problems.append({"field": "authority", "rule": "required", "message": "该角色须指定所属机关（区划代码:类别）",
+                         "message_en": "this role needs an existing authority as <division>:<kind>"})
+    if not needs_authority and authority:
+        problems.append({"field": "authority", "rule": "forbidden", "message": "申请人、管理员、审计员不属于机关",
+                         "message_en": "applicants, admins and auditors have no authority"})
+    if problems:
+        raise Invalid("用户信息有误", "invalid user", problems)
+    user = User(username=username, role=role, display_name=display_name,
+                authority_id=found.id if needs_authority else None)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user

@@ -1,0 +1,108 @@
+"""Issuing documents: a gap-free number, a plain-data snapshot, the PDF, its stored bytes."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from urllib.parse import quote
+from datetime import date, datetime, timezone
+
+from flask import current_app, has_request_context, request
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+import pdf
+import storage
+from models import Application, Document, DocumentCounter, db
+from workflows.places import AUTHORITY_KINDS, CITY, DIVISIONS
+
+DIGITS = "〇一二三四五六七八九"
+
+
+def chinese_date(d: date) -> str:
+    """二〇二六年十一月二十九日, as official documents write dates."""
+    def small(n: int) -> str:
+        if n < 10:
+            return DIGITS[n]
+        tens, ones = divmod(n, 10)
+        return ("十" if tens == 1 else DIGITS[tens] + "十") + (DIGITS[ones] if ones else "")
+    return "".join(DIGITS[int(c)] for c in str(d.year)) + f"年{small(d.month)}月{small(d.day)}日"
+
+
+def number_for(authority, kind: str, year: int, seq: int) -> str:
+    short = CITY[2] if authority.division_code == CITY[0] else DIVISIONS[authority.division_code][1]
+    return f"{short}{AUTHORITY_KINDS[authority.kind][1]}{pdf.KINDS[kind]['code']}字〔{year}〕第{seq:06d}号"
+
+
+def next_seq(authority_id: int, kind: str, year: int) -> int:
+    """Take the next number from the counter row, locked until this transaction ends (gap-free)."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    db.session.execute(insert(DocumentCounter).values(authority_id=authority_id, kind=kind, year=year, last_value=0)
+                       .on_conflict_do_nothing())
+    return db.session.execute(
+        update(DocumentCounter)
+        .where(DocumentCounter.authority_id == authority_id, DocumentCounter.kind == kind, DocumentCounter.year == year)
+        .values(last_value=DocumentCounter.last_value + 1).returning(DocumentCounter.last_value)).scalar_one()
+
+
+def base_url() -> str:
+    configured = current_app.config.get("BASE_URL")
+    if configured:
+        return configured.rstrip("/")
+    return request.url_root.rstrip("/") if has_request_context() else "http://127.0.0.1:5000"
+
+
+HOLDER_KEYS = (("enterprise_name", "operator_name", "facility_name"), ("credit_code",))
+
+
+def holder_of(fields: dict) -> tuple[str, str]:
+    name = next((fields[k] for k in HOLDER_KEYS[0] if fields.get(k)), "")
+    return name, fields.get("credit_code", "")
+
+
+def issue(app: Application, kind: str, facts: list[tuple[str, str]], extra: dict, today: date) -> Document:
+    authority = app.authority
+    seq = next_seq(authority.id, kind, today.year)
+    number = number_for(authority, kind, today.year, seq)
+    token = secrets.token_urlsafe(24)
+    holder_name, holder_code = holder_of(app.fields)
+    snapshot = {"number": number, "authority_name": authority.name,
+                "issue_date": today.isoformat(), "issue_date_cn": chinese_date(today),
+                "holder_name": holder_name, "holder_code": holder_code,
+                "application_number": app.number,
+                "facts": [{"label": k, "value": str(v)} for k, v in facts],
+                "verify_url": f"{base_url()}/verify/{token}", **extra}
+    data = pdf.render(kind, snapshot)
+    sha = hashlib.sha256(data).hexdigest()
+    path = f"documents/{today.year}/{token}.pdf"
+    storage.write_on_commit(db.session(), path, data)
+    doc = Document(application_id=app.id, authority_id=authority.id, kind=kind, year=today.year, seq=seq,
+                   number=number, token=token, issue_date=today, holder_name=holder_name, holder_code=holder_code,
+                   facts=dict(facts), snapshot=snapshot, status="valid", storage_path=path, size=len(data), sha256=sha)
+    db.session.add(doc)
+    return doc
+
+
+def set_status(app: Application, kind: str, status: str, reason: str) -> list[str]:
+    docs = db.session.execute(select(Document).where(
+        Document.application_id == app.id, Document.kind == kind, Document.status == "valid")).scalars().all()
+    now = datetime.now(timezone.utc)
+    for doc in docs:
+        doc.status, doc.status_changed_at, doc.status_reason = status, now, reason[:255]
+    return [d.number for d in docs]
+
+
+def public_view(doc: Document) -> dict:
+    """What anyone holding the token may learn: nothing beyond the document itself."""
+    return {"number": doc.number, "kind": doc.kind, "title": pdf.KINDS[doc.kind]["title_zh"],
+            "authority": doc.snapshot.get("authority_name"), "holder": doc.holder_name,
+            "holder_code": doc.holder_code, "issued_at": doc.issue_date.isoformat(),
+            "status": doc.status,
+            "status_changed_at": doc.status_changed_at.isoformat() if doc.status_changed_at else None,
+            "facts": doc.facts, "sha256": doc.sha256}
+
+
+def owner_view(doc: Document) -> dict:
+    return {"number": doc.number, "kind": doc.kind, "title": pdf.KINDS[doc.kind]["title_zh"], "status": doc.status,
+            "issued_at": doc.issue_date.isoformat(), "sha256": doc.sha256, "size": doc.size,
+            "url": f"/api/v1/documents/{quote(doc.number)}.pdf", "verify_url": f"{base_url()}/verify/{doc.token}"}

@@ -1,0 +1,292 @@
+"""The one writer of Application.state: fires a procedure's event in one transaction, audited."""
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timezone
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from models import Application, AuditEntry, Authority, Notification, db
+from models.audit import GENESIS
+from workflows import calendar, documents, holidays
+from workflows.definition import Event, Procedure, Reason
+from workflows.errors import Conflict, Forbidden, Invalid
+from workflows.places import division_name
+from workflows.registry import MACHINES, PROCEDURES
+from workflows.values import clean_data, clean_fields
+
+log = logging.getLogger(__name__)
+
+
+def today() -> date:
+    fixed = current_app.config.get("TODAY")
+    return fixed() if callable(fixed) else (fixed or calendar.today_shanghai())
+
+
+class _Carrier:
+    """What the shared machine moves: a throwaway holder of the state, never the ORM row."""
+    state: str
+
+
+class World:
+    """Lookups a procedure's eligibility needs, answered from the database and settings."""
+
+    def __init__(self, exclude_id: int | None = None):
+        self.exclude_id = exclude_id
+
+    def active_premises(self, credit_code: str) -> set[str]:
+        from workflows.values import normalise_address
+        rows = db.session.execute(select(Application.fields).where(
+            Application.procedure == "premise_addition", Application.state == "registered",
+            Application.id != (self.exclude_id or 0))).scalars()
+        return {normalise_address(f.get("premise_address")) for f in rows if f.get("credit_code") == credit_code}
+
+    def setting(self, name: str, default=None):
+        return current_app.config.get(name.upper(), default)
+
+
+def eligibility_of(proc: Procedure, fields: dict, exclude_id: int | None = None):
+    return proc.eligibility(fields, World(exclude_id))
+
+
+class EventContext:
+    """What guards and effects see and may do; the engine applies it to the row."""
+
+    def __init__(self, app: Application, proc: Procedure, event: Event, actor, data: dict, comment: str):
+        self.app, self.proc, self.event, self.actor = app, proc, event, actor
+        self.data, self.comment, self.today = data, comment, today()
+        self.fields = dict(app.fields or {})
+        self.attachment_kinds = {a.kind for a in app.attachments}
+        self.changes: dict = {}
+        self.issued: list = []
+        self._notes: list = []
+
+    def eligibility(self):
+        return eligibility_of(self.proc, self.fields, self.app.id)
+
+    @staticmethod
+    def parse_date(text: str) -> date:
+        return date.fromisoformat(text)
+
+    # effects ---------------------------------------------------------------------------------
+    def set_deadline(self, days: int, start: date | None = None) -> None:
+        d = calendar.add_working_days(start or self.today, days, holidays.table())
+        self.app.deadline_due, self.app.deadline_provisional = d.due, d.provisional
+        self.app.deadline_basis = d.as_dict()
+        self.changes["deadline"] = d.as_dict()
+
+    def extend_deadline(self, days: int) -> None:
+        self.set_deadline(days, start=self.app.deadline_due or self.today)
+        self.app.extensions += 1
+
+    def clear_deadline(self) -> None:
+        if self.app.deadline_due:
+            self.changes["deadline"] = None
+        self.app.deadline_due, self.app.deadline_provisional, self.app.deadline_basis = None, False, None
+
+    def deadline_cn(self) -> str:
+        return documents.chinese_date(self.app.deadline_due) if self.app.deadline_due else ""
+
+    def submitted(self) -> None:
+        self.app.submitted_on = self.today
+        division = self.proc.authority_division(self.fields)
+        self.app.authority_id = authority_id(division, self.proc.authority_kind)
+        self.app.route = self.eligibility().route
+
+    def decide(self) -> None:
+        self.app.decided_on = self.today
+
+    def record(self, **outcome) -> None:
+        self.app.outcome = {**(self.app.outcome or {}), **outcome}
+        self.changes.setdefault("outcome", {}).update(outcome)
+
+    def set_correction_items(self, items: list) -> None:
+        self.app.correction_items = list(items)
+
+    def default_facts(self) -> list[tuple[str, str]]:
+        return [("申请编号", self.app.number)]
+
+    def issue(self, kind: str, facts: list[tuple[str, str]], **extra) -> None:
+        doc = documents.issue(self.app, kind, facts, extra, self.today)
+        self.issued.append(doc)
+        self.changes.setdefault("documents", []).append({"kind": kind, "number": doc.number, "sha256": doc.sha256})
+
+    def set_document_status(self, kind: str, status: str, reason: str) -> None:
+        for number in documents.set_status(self.app, kind, status, reason):
+            self.changes.setdefault("document_status", []).append({"number": number, "status": status})
+
+    def notify_applicant(self, kind: str, zh: str, en: str) -> None:
+        self._notes.append(Notification(user_id=self.app.applicant_id, application_id=self.app.id, kind=kind,
+                                        message_zh=f"{self.app.number}：{zh}", message_en=f"{self.app.number}: {en}"))
+
+
+def authority_id(division: str | None, kind: str) -> int | None:
+    if not division:
+        return None
+    return db.session.execute(select(Authority.id).where(
+        Authority.division_code == division, Authority.kind == kind)).scalar()
+
+
+def role_reason(app: Application, proc: Procedure, event: Event, actor) -> Reason | None:
+    """None when `actor` may fire `event` on `app` by role and place, else why not."""
+    if actor.role not in event.roles:
+        names = "、".join(event.roles)
+        return Reason("role", f"只有{names}可以执行“{event.zh}”", f"only {', '.join(event.roles)} may {event.en.lower()}")
+    if actor.role == "applicant" and actor.id != app.applicant_id:
+        return Reason("own_applications", "只能办理本人的申请", "applicants act only on their own applications")
+    if actor.role != "applicant" and (actor.authority_id is None or actor.authority_id != app.authority_id):
+        return Reason("authority", "只能办理本机关受理的申请", "staff act only inside their own authority")
+    return None
+
+
+def check(app: Application, event_name: str, actor) -> tuple[Procedure, Event]:
+    """Raise the error that firing would give before any data is looked at (422/403/409)."""
+    proc = PROCEDURES[app.procedure]
+    event = proc.event(event_name) if isinstance(event_name, str) else None
+    if event is None:
+        names = ", ".join(e.name for e in proc.events)
+        raise Invalid(f"未知事件：{event_name}（可用：{names}）", f"unknown event: {event_name} (known: {names})",
+                      [Reason("unknown_event", f"未知事件：{event_name}", f"unknown event: {event_name}", "event")],
+                      code="unknown_event")
+    reason = role_reason(app, proc, event, actor)
+    if reason:
+        raise Forbidden("无权执行此操作", "not allowed", [reason], code="forbidden")
+    return proc, event
+
+
+def available_events(app: Application, actor) -> list[tuple[Event, list[Reason]]]:
+    """Events whose role and source fit this actor now, each with the guard reasons that block it."""
+    proc = PROCEDURES[app.procedure]
+    out = []
+    for event in proc.events:
+        if app.state not in event.sources or role_reason(app, proc, event, actor):
+            continue
+        ctx = EventContext(app, proc, event, actor, {}, "")
+        out.append((event, _guard_reasons(event, ctx)))
+    return out
+
+
+def _guard_reasons(event: Event, ctx: EventContext) -> list[Reason]:
+    reasons: list[Reason] = []
+    for guard in event.guards:
+        result = guard(ctx)
+        if isinstance(result, Reason):
+            reasons.append(result)
+        elif result:
+            reasons.extend(result)
+    return reasons
+
+
+def fire(app: Application, event_name: str, actor, data=None, version=None, comment: str = "") -> Application:
+    """Fire one event: checks, guards, the machine, effects, audit. Flushes; the caller commits."""
+    proc, event = check(app, event_name, actor)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise Invalid("version 必须是整数", "version must be an integer",
+                      [Reason("required", "version：必填整数", "version: required integer", "version")])
+    if version != app.version:
+        raise Conflict(f"申请已被他人修改（当前版本 {app.version}），请刷新后重试",
+                       f"stale version: the application is now at version {app.version}; reload and retry",
+                       code="stale_version")
+    if app.state not in event.sources:
+        raise Conflict(f"当前状态“{proc.states[app.state][0]}”下不能执行“{event.zh}”",
+                       f"event {event.name} is not allowed in state {app.state}", code="invalid_state")
+    if comment is not None and not isinstance(comment, str):
+        raise Invalid("comment 应为文本", "comment must be a string",
+                      [Reason("type", "comment：应为文本", "comment: must be a string", "comment")])
+    clean, problems = clean_data(event.schema, data, proc)
+    if problems:
+        raise Invalid("事件数据不完整或有误", "event data invalid", problems)
+    ctx = EventContext(app, proc, event, actor, clean, (comment or "").strip()[:2000])
+    reasons = _guard_reasons(event, ctx)
+    if reasons:
+        raise Invalid(f"不能执行“{event.zh}”", f"cannot {event.en.lower()}", reasons, code="guard_failed")
+    from_state = app.state
+    carrier = _Carrier()
+    machine = MACHINES[proc.name]
+    machine.add_model(carrier, initial=app.state)
+    try:
+        carrier.trigger(event.name, ctx=ctx)
+    finally:
+        machine.remove_model(carrier)
+    app.state = carrier.state
+    app.is_open = proc.holders.get(app.state) is not None
+    app.version += 1
+    app.updated_at = datetime.now(timezone.utc)
+    for effect in event.effects:
+        effect(ctx)
+    _audit(app, event.name, from_state, actor, ctx)
+    db.session.add_all(ctx._notes)
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict("申请已被他人同时修改，请刷新后重试", "the application was changed at the same time; reload and retry",
+                       code="stale_version") from None
+    log.info("event %s on %s: %s -> %s by %s", event.name, app.number, from_state, app.state, actor.username)
+    return app
+
+
+def _audit(app: Application, event: str, from_state: str | None, actor, ctx: EventContext | None) -> AuditEntry:
+    last = db.session.execute(select(AuditEntry.seq, AuditEntry.hash).where(AuditEntry.application_id == app.id)
+                              .order_by(AuditEntry.seq.desc()).limit(1)).first()
+    authority = actor.authority.key if getattr(actor, "authority", None) else None
+    entry = AuditEntry(application_id=app.id, seq=(last.seq + 1) if last else 1, event=event,
+                       from_state=from_state, to_state=app.state, actor_id=actor.id, actor=actor.username,
+                       role=actor.role, authority=authority,
+                       at=datetime.now(timezone.utc).replace(microsecond=0),
+                       comment=ctx.comment if ctx else "",
+                       data={**(ctx.data if ctx else {}), **(ctx.changes if ctx else {})},
+                       prev_hash=last.hash if last else GENESIS, hash="")
+    entry.hash = entry.compute_hash()
+    db.session.add(entry)
+    return entry
+
+
+def create(procedure_name: str, applicant, fields) -> Application:
+    """A new draft; only malformed values fail here, never eligibility."""
+    proc = PROCEDURES[procedure_name]
+    clean, problems = clean_fields(proc, fields if fields is not None else {})
+    if problems:
+        raise Invalid("申请信息有误", "invalid fields", problems)
+    app = Application(procedure=proc.name, state=proc.initial, fields=clean, applicant_id=applicant.id,
+                      applicant=applicant, is_open=True)
+    app.authority_id = authority_id(proc.authority_division(clean), proc.authority_kind)
+    db.session.add(app)
+    db.session.flush()
+    app.number = f"{proc.number_prefix}{today().year}{app.id:07d}"
+    _audit(app, "create", None, applicant, None)
+    db.session.flush()
+    return app
+
+
+def update_fields(app: Application, actor, fields, version=None) -> Application:
+    """Merge fields into a draft or an application awaiting correction (its applicant only)."""
+    proc = PROCEDURES[app.procedure]
+    if actor.id != app.applicant_id:
+        raise Forbidden("只有申请人可以修改申请", "only the applicant may edit the application")
+    if app.state not in ("draft", "correction_required"):
+        raise Conflict(f"当前状态“{proc.states[app.state][0]}”下不能修改", f"cannot edit in state {app.state}",
+                       code="invalid_state")
+    if version is not None and version != app.version:
+        raise Conflict("申请已被修改，请刷新后重试", "stale version; reload and retry", code="stale_version")
+    clean, problems = clean_fields(proc, fields)
+    if problems:
+        raise Invalid("申请信息有误", "invalid fields", problems)
+    merged = {k: v for k, v in {**(app.fields or {}), **clean}.items() if v is not None}
+    app.fields = merged
+    if app.state == "draft":
+        app.authority_id = authority_id(proc.authority_division(merged), proc.authority_kind)
+    app.updated_at = datetime.now(timezone.utc)
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict("申请已被同时修改，请刷新后重试", "changed at the same time; reload and retry",
+                       code="stale_version") from None
+    return app
+
+
+def division_label(code: str | None) -> str:
+    return division_name(code)

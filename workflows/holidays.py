@@ -1,0 +1,38 @@
+"""The admin-loaded holiday table, read from the database and cached until it changes."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import delete, func, select
+
+from models import Holiday, HolidayYear, db
+from workflows.calendar import HolidayTable, parse_holiday_file
+
+_cache: dict = {"key": None, "table": None}
+
+
+def table() -> HolidayTable:
+    key = db.session.execute(select(func.count(HolidayYear.year), func.max(HolidayYear.loaded_at))).one()
+    key = tuple(key)
+    if _cache["key"] != key:
+        rows = db.session.execute(select(Holiday.day, Holiday.is_working_day, Holiday.name)).all()
+        years = db.session.execute(select(HolidayYear.year)).scalars().all()
+        _cache.update(key=key, table=HolidayTable([tuple(r) for r in rows], years))
+    return _cache["table"]
+
+
+def load(text: str) -> tuple[int, list[int]]:
+    """Replace the table's entries for every year the file names; returns (entries, years)."""
+    entries, years = parse_holiday_file(text)
+    years = sorted(set(years) | {d.year for d, _w, _n in entries})
+    for year in years:
+        db.session.execute(delete(Holiday).where(Holiday.day.between(date(year, 1, 1), date(year, 12, 31))))
+        db.session.execute(delete(HolidayYear).where(HolidayYear.year == year))
+        db.session.add(HolidayYear(year=year))
+    db.session.add_all(Holiday(day=d, is_working_day=w, name=n) for d, w, n in entries)
+    db.session.flush()
+    return len(entries), years
+
+
+def known_years() -> list[int]:
+    return list(db.session.execute(select(HolidayYear.year).order_by(HolidayYear.year)).scalars())

@@ -1,0 +1,217 @@
+"""一照多址: a service business adds a premise in its own county without opening a branch (DOMAIN §1)."""
+from __future__ import annotations
+
+import re
+
+from workflows import common
+from workflows.common import REASON_SCHEMA, decided, issuing, notifying, not_own_application, record_reason
+from workflows.definition import AttachmentSpec, DataField, Eligibility, Event, Field, Procedure, Reason
+from workflows.places import authority_name, division_name, street_name
+from workflows.values import normalise_address
+
+SERVICE_CATEGORIES = (
+    ("elderly_care", "养老服务", "elderly care"), ("childcare", "托育服务", "childcare"),
+    ("housekeeping", "家政服务", "housekeeping"), ("community_catering", "社区餐饮（助餐）", "community catering"),
+    ("convenience_retail", "便民商业", "convenience retail"), ("repair", "维修服务", "repair"),
+    ("hairdressing_beauty", "美容美发", "hairdressing and beauty"), ("laundry", "洗染服务", "laundry"),
+    ("fitness", "健身服务", "fitness"), ("culture", "文化服务", "culture"), ("sports", "体育服务", "sports"),
+    ("other", "其他生活服务", "other services"),
+)
+
+STATES = {
+    "draft": ("草稿", "draft"), "submitted": ("已提交", "submitted"),
+    "correction_required": ("待补正", "correction required"), "under_review": ("审查中", "under review"),
+    "registered": ("已登记", "registered"), "refused": ("不予登记", "refused"),
+    "redirected": ("已告知向有权机关申请", "redirected"), "withdrawn": ("已撤回", "withdrawn"),
+    "cancelled": ("已注销", "cancelled"), "revoked": ("已撤销登记", "revoked"),
+}
+HOLDERS = {"draft": "applicant", "submitted": "authority", "correction_required": "applicant",
+           "under_review": "authority"}
+
+FIELDS = (
+    Field("enterprise_name", "text", "企业名称", "enterprise name", max_length=100),
+    Field("credit_code", "credit_code", "统一社会信用代码", "unified social credit code"),
+    Field("domicile_address", "text", "住所（登记地址）", "registered domicile address"),
+    Field("domicile_division", "division", "住所所在区县", "domicile division"),
+    Field("service_category", "choice", "服务类别", "service category", choices=SERVICE_CATEGORIES),
+    Field("premise_address", "text", "新增经营场所地址", "address of the added premise",
+          help_zh="路、门牌号、楼栋、房间号"),
+    Field("premise_division", "division", "经营场所所在区县", "premise division"),
+    Field("premise_street", "text", "经营场所所在街道", "premise street office", max_length=40,
+          help_zh="街道办事处名称或统计用区划代码"),
+    Field("business_scope", "textarea", "该场所经营范围", "business scope at the premise", max_length=1000),
+    Field("needs_prior_licence", "bool", "该场所经营活动是否需要前置审批", "needs a prior licence at the premise"),
+    Field("registered_scope", "textarea", "营业执照登记的经营范围", "registered business scope",
+          required=False, max_length=2000),
+    Field("filed_by_agent", "bool", "是否委托代理人办理", "filed by an agent", required=False),
+    Field("agent_name", "text", "代理人姓名", "agent's name", required=False, max_length=40),
+    Field("contact_phone", "text", "联系电话", "contact phone", required=False, max_length=20),
+)
+
+ATTACHMENTS = (
+    AttachmentSpec("premise_use_document", "经营场所使用证明（产权证明或租赁合同及产权证明）",
+                   "premise use document (property certificate, or lease and owner's certificate)"),
+    AttachmentSpec("power_of_attorney", "授权委托书", "agent's power of attorney", required=False,
+                   required_when=lambda f: bool(f.get("filed_by_agent"))),
+)
+
+
+def _scope_items(text: str | None) -> set[str]:
+    return {s.strip() for s in re.split(r"[;；,，、。\n]+", text or "") if s.strip()}
+
+
+def eligibility(fields: dict, world) -> Eligibility:
+    """Same county, not the domicile, not a duplicate, no prior licence; otherwise the branch route."""
+    reasons: list[Reason] = []
+    branch = False
+    dom, prem = fields.get("domicile_division"), fields.get("premise_division")
+    if not dom or not prem:
+        reasons.append(Reason("incomplete", "请填写住所和经营场所所在区县后判断",
+                              "fill in the domicile and premise divisions to check eligibility",
+                              "premise_division" if dom else "domicile_division"))
+    elif dom != prem and not world.setting("cross_county_premise", False):
+        branch = True
+        reasons.append(Reason("same_county",
+                              f"经营场所位于{division_name(prem)}，与住所（{division_name(dom)}）不属同一县级登记机关管辖："
+                              f"请向{authority_name(prem, 'market_regulation')}申请分支机构设立登记",
+                              f"the premise is in {prem}, not the domicile's county {dom}: register a branch "
+                              f"at that county's market regulation bureau", "premise_division"))
+    if fields.get("needs_prior_licence"):
+        branch = True
+        reasons.append(Reason("prior_licence", "该场所的经营活动需要前置审批，应办理分支机构设立登记",
+                              "the activity at the premise needs a prior licence: register a branch instead",
+                              "needs_prior_licence"))
+    premise = normalise_address(fields.get("premise_address"))
+    if premise and premise == normalise_address(fields.get("domicile_address")):
+        reasons.append(Reason("not_domicile", "经营场所与住所相同，无需增加经营场所登记",
+                              "the premise is the registered domicile itself", "premise_address"))
+    elif premise and fields.get("credit_code") and premise in world.active_premises(fields["credit_code"]):
+        reasons.append(Reason("duplicate", "该企业已登记此经营场所（有效状态）",
+                              "this enterprise already has this premise registered", "premise_address"))
+    registered = _scope_items(fields.get("registered_scope"))
+    outside = sorted(_scope_items(fields.get("business_scope")) - registered) if registered else []
+    if outside:
+        reasons.append(Reason("within_scope", f"经营范围超出登记范围：{'、'.join(outside)}",
+                              f"business scope outside the registered scope: {', '.join(outside)}",
+                              "business_scope"))
+    if reasons:
+        return Eligibility(False, "branch" if branch else None, tuple(reasons))
+    return Eligibility(True, "premise")
+
+
+def premise_facts(ctx) -> list[tuple[str, str]]:
+    f = ctx.fields
+    place = f"{division_name(f.get('premise_division'))}{street_name(f.get('premise_street'))}{f.get('premise_address', '')}"
+    category = dict((c[0], c[1]) for c in SERVICE_CATEGORIES).get(f.get("service_category"), "")
+    return [("企业名称", f.get("enterprise_name", "")), ("统一社会信用代码", f.get("credit_code", "")),
+            ("住所", f.get("domicile_address", "")), ("新增经营场所", place),
+            ("服务类别", category), ("该场所经营范围", f.get("business_scope", ""))]
+
+
+def receipt_facts(ctx) -> list[tuple[str, str]]:
+    materials = "；".join(f"{ctx.proc.label(a.kind)[0]}（{a.filename}）" for a in ctx.app.attachments) or "申请书"
+    return premise_facts(ctx)[:4] + [("申请编号", ctx.app.number), ("收到材料", materials)]
+
+
+def extension_left(ctx):
+    if ctx.app.extensions >= 1:
+        return Reason("extend_once", "审查期限只能延长一次", "the time limit may be extended only once")
+    return None
+
+
+def extend_deadline(ctx):
+    ctx.extend_deadline(ctx.proc.time_limits["extension"]["days"])
+    ctx.record(extension_reason=ctx.data["reason"])
+
+
+def other_authority(ctx):
+    if ctx.app.authority and ctx.data.get("authority") == ctx.app.authority.division_code:
+        return Reason("redirect_elsewhere", "改向的机关不能是本机关所在区县", "redirect to another division's authority",
+                      "data.authority")
+    return None
+
+
+def record_redirect(ctx):
+    code = ctx.data["authority"]
+    ctx.record(redirected_to=code, redirected_to_name=authority_name(code, "market_regulation"))
+
+
+def record_closing(ctx):
+    closed_on = ctx.data.get("closed_on")
+    ctx.record(closed_on=closed_on or ctx.today.isoformat(),
+               cancelled_late=bool(closed_on and (ctx.today - ctx.parse_date(closed_on)).days > 30))
+    ctx.set_document_status("registration_notice", "expired", "经营场所已注销 premise cancelled")
+
+
+def closing_not_future(ctx):
+    closed_on = ctx.data.get("closed_on")
+    if closed_on and ctx.parse_date(closed_on) > ctx.today:
+        return Reason("not_future", "停止经营日期不能晚于今天", "the closing date cannot be in the future", "data.closed_on")
+    return None
+
+
+def revoke_documents(ctx):
+    ctx.set_document_status("registration_notice", "revoked", ctx.data["reason"])
+
+
+DECIDING = (not_own_application,)
+remedies = common.remedies
+
+EVENTS = (
+    common.submit_event(),
+    Event("register", ("submitted", "under_review"), "registered", ("clerk",), "准予登记", "Register",
+          guards=DECIDING, bulk=True,
+          effects=(common.pause_clock, decided, issuing("registration_notice", premise_facts),
+                   notifying("registered", "您的经营场所已登记，可下载经营场所登记通知书。",
+                             "Your premise is registered: the notice can be downloaded."))),
+    Event("accept", ("submitted",), "under_review", ("clerk",), "受理（出具接收凭证）", "Accept for review",
+          guards=DECIDING, bulk=True,
+          effects=(issuing("receipt", receipt_facts, deadline_cn=lambda ctx: ctx.deadline_cn()),)),
+    Event("extend", ("under_review",), "under_review", ("approver",), "延长审查期限", "Extend the time limit",
+          schema={"reason": DataField("str", zh="延期理由", en="reason")},
+          guards=(*DECIDING, extension_left), effects=(extend_deadline,)),
+    common.request_correction_event(("submitted", "under_review")),
+    common.resubmit_event(),
+    Event("refuse", ("submitted", "under_review"), "refused", ("clerk",), "不予登记", "Refuse",
+          schema=REASON_SCHEMA, guards=DECIDING,
+          effects=(record_reason, common.pause_clock, decided,
+                   issuing("refusal_notice", premise_facts, reasons=common.reasons_text, remedies=remedies),
+                   notifying("refused", "您的申请不予登记，请查看不予登记通知书。", "Your application was refused."))),
+    Event("redirect", ("submitted",), "redirected", ("clerk",), "告知向有权机关申请", "Redirect",
+          schema={"authority": DataField("division", zh="有权机关所在区县", en="division of the competent authority")},
+          guards=(*DECIDING, other_authority),
+          effects=(record_redirect, common.pause_clock, decided,
+                   notifying("redirected", "本机关无管辖权，请向告知的有权机关申请。",
+                             "Please apply to the competent authority named."))),
+    common.withdraw_event(("submitted", "correction_required", "under_review")),
+    Event("cancel", ("registered",), "cancelled", ("applicant",), "注销经营场所", "Cancel the premise",
+          schema={"closed_on": DataField("date", required=False, zh="停止经营日期", en="closing date")},
+          guards=(closing_not_future,), effects=(record_closing,)),
+    Event("revoke", ("registered",), "revoked", ("approver",), "撤销登记", "Revoke",
+          schema=REASON_SCHEMA, guards=DECIDING,
+          effects=(record_reason, revoke_documents,
+                   issuing("revocation_decision", premise_facts, reasons=common.reasons_text, remedies=remedies),
+                   notifying("revoked", "您的经营场所登记已被撤销。", "Your premise registration was revoked."))),
+)
+
+PROCEDURE = Procedure(
+    name="premise_addition", zh="增加经营场所登记（一照多址）", en="Adding a business premise (one licence, several addresses)",
+    authority_kind="market_regulation", states=STATES, initial="draft", holders=HOLDERS,
+    events=EVENTS, fields=FIELDS, attachments=ATTACHMENTS,
+    time_limits={"decision": {"days": 3, "unit": "working_days", "from": "submit",
+                              "basis": "市场主体登记管理条例第十九条"},
+                 "extension": {"days": 3, "unit": "working_days", "times": 1},
+                 "cancel_within_days": 30},
+    eligibility=eligibility,
+    authority_division=lambda fields: fields.get("domicile_division"),
+    number_prefix="PA",
+    guide={
+        "basis": ["《市场主体登记管理条例》第十一条、第十九条、第二十条",
+                  "《市场主体登记管理条例实施细则》第十八条、第二十一条、第二十三条",
+                  "《哈尔滨市关于推动生活性服务业补短板上水平提高人民生活品质行动方案（2022—2025年）》"],
+        "conditions": ["在住所以外开展经营活动", "经营场所与住所属于同一县级登记机关管辖",
+                       "该场所经营活动无需前置审批", "该场所经营范围在登记的经营范围之内"],
+        "where": "住所所在区县市场监督管理局政务服务窗口，或本系统网上办理",
+        "fee": "不收费",
+    },
+)

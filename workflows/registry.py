@@ -1,0 +1,34 @@
+"""Every procedure by name, and its `transitions` machine built once from the same definition."""
+from __future__ import annotations
+
+from transitions.extensions import LockedMachine
+
+from workflows.definition import Procedure
+from workflows.premise_addition import PROCEDURE as PREMISE_ADDITION
+
+PROCEDURES: dict[str, Procedure] = {p.name: p for p in (PREMISE_ADDITION,)}
+
+
+def _transitions(proc: Procedure) -> list[dict]:
+    out = []
+    for event in proc.events:
+        if isinstance(event.dest, str):
+            out.append({"trigger": event.name, "source": list(event.sources), "dest": event.dest})
+            continue
+        for branch in event.dest:   # conditional destinations: first whose condition holds
+            out.append({"trigger": event.name, "source": list(event.sources), "dest": branch.dest,
+                        "conditions": [lambda ev, when=branch.when: when(ev.kwargs["ctx"])]})
+    return out
+
+
+def _build(proc: Procedure) -> LockedMachine:
+    return LockedMachine(model=None, states=list(proc.states), transitions=_transitions(proc),
+                         initial=proc.initial, auto_transitions=False, send_event=True,
+                         ignore_invalid_triggers=False)
+
+
+MACHINES: dict[str, LockedMachine] = {name: _build(p) for name, p in PROCEDURES.items()}
+
+
+def procedure(name: str) -> Procedure | None:
+    return PROCEDURES.get(name)
