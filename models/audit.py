@@ -1,7 +1,7 @@
 """The append-only, hash-chained audit trail of every event on an application."""
 import hashlib
 import json
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -9,6 +9,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 from models.base import db
 
 GENESIS = "0" * 64
+
+
+def utc_text(at: datetime) -> str:
+    """The same text for a time whether the database gave it back with or without its zone (SQLite)."""
+    at = at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at.astimezone(timezone.utc)
+    return at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class AuditEntry(db.Model):
@@ -34,7 +40,7 @@ class AuditEntry(db.Model):
         """The fields the hash covers, in a canonical form."""
         return {"application_id": self.application_id, "seq": self.seq, "event": self.event,
                 "from_state": self.from_state, "to_state": self.to_state, "actor": self.actor,
-                "role": self.role, "authority": self.authority, "at": self.at.isoformat(),
+                "role": self.role, "authority": self.authority, "at": utc_text(self.at),
                 "comment": self.comment, "data": self.data, "prev_hash": self.prev_hash}
 
     def compute_hash(self) -> str:
@@ -44,5 +50,12 @@ class AuditEntry(db.Model):
     def as_dict(self) -> dict:
         return {"seq": self.seq, "event": self.event, "from_state": self.from_state,
                 "to_state": self.to_state, "actor": self.actor, "role": self.role,
-                "authority": self.authority, "at": self.at.isoformat(), "comment": self.comment,
+                "authority": self.authority, "at": _local(self.at), "comment": self.comment,
                 "data": self.data, "hash": self.hash}
+
+
+def _local(at: datetime) -> str:
+    """ISO 8601 with the Asia/Shanghai offset, as the API promises."""
+    from zoneinfo import ZoneInfo
+    at = at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at
+    return at.astimezone(ZoneInfo("Asia/Shanghai")).isoformat()

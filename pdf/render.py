@@ -48,7 +48,12 @@ class AssetsOnlyFetcher(URLFetcher):
         super().__init__(fail_on_errors=True)
 
     def fetch(self, url, headers=None):
-        return URLFetcherResponse(url, body=asset_bytes(url), headers={
+        try:
+            body = asset_bytes(url)
+        except ValueError:
+            log.warning("refused to fetch %s while rendering a document", url[:200])
+            raise
+        return URLFetcherResponse(url, body=body, headers={
             "Content-Type": mimetypes.guess_type(url)[0] or "application/octet-stream"})
 
 

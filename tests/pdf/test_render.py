@@ -1,10 +1,14 @@
 """pdf.render: every kind prints its number, title, holder, facts and legal text on A4 with
 embedded Noto CJK fonts; snapshot text is escaped and nothing outside pdf/assets is fetched."""
+import importlib
 import re
 import subprocess
 
 import jinja2
 import pytest
+import qrcode
+from PIL import Image
+from weasyprint import HTML
 
 from pdf.qr import qr_path, qr_svg
 from pdf.render import ASSETS, FETCHER, KINDS, harfbuzz_subset_available, html, render
@@ -20,8 +24,10 @@ KIND_TEXT = {  # what each kind must say besides the common parts (DOMAIN.md §0
 
 
 def poppler(tool: str, data: bytes, *args: str) -> str:
-    return subprocess.run([tool, *args, "-", "-"][: None if tool == "pdftotext" else -1],
-                          input=data, capture_output=True, check=True).stdout.decode()
+    """Run a poppler tool on PDF bytes via stdin ("-"); pdftotext also writes to stdout ("-")."""
+    files = ["-", "-"] if tool == "pdftotext" else ["-"]
+    return subprocess.run([tool, *args, *files], input=data, capture_output=True,
+                          check=True).stdout.decode()
 
 
 def squeeze(text: str) -> str:
@@ -64,7 +70,8 @@ def test_document_text_is_extractable(rendered, kind):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_first_page_carries_the_verification_link(rendered, kind):
-    first_page = squeeze(poppler("pdftotext", rendered[kind], "-layout", "-f", "1", "-l", "1"))
+    # Reading order, not -layout: the URL wraps beside the page number in the bottom margin.
+    first_page = squeeze(poppler("pdftotext", rendered[kind], "-f", "1", "-l", "1"))
     assert sample_snapshot(kind)["verify_url"] in first_page
     assert "电子印章（系统生成）" in squeeze(poppler("pdftotext", rendered[kind], "-layout"))
 
@@ -114,6 +121,13 @@ def test_fetcher_refuses_anything_outside_assets(url):
         FETCHER.fetch(url)
 
 
+def test_a_template_reaching_outside_assets_fails_loudly(monkeypatch):
+    module = importlib.import_module("pdf.render")  # `pdf.render` itself is the function
+    monkeypatch.setattr(module, "html", lambda kind, snap: '<img src="file:///etc/passwd">')
+    with pytest.raises(RuntimeError, match="etc/passwd"):
+        render("receipt", sample_snapshot("receipt"))
+
+
 def test_fetcher_serves_the_stylesheet():
     response = FETCHER.fetch((ASSETS / "document.css").as_uri())
     assert b"@page" in response.read()
@@ -154,9 +168,6 @@ def test_qr_is_at_least_22mm_and_inline():
 
 def test_qr_prints_the_modules_of_the_code(tmp_path):
     """Rasterise the printed QR and read each module back: the run-length path is exact."""
-    from PIL import Image
-    from weasyprint import HTML
-
     url = sample_snapshot("receipt")["verify_url"]
     size, _ = qr_path(url)
     page = f"<style>@page{{size:24mm 24mm;margin:0}}body{{margin:0}}</style>{qr_svg(url)}"
@@ -167,7 +178,6 @@ def test_qr_prints_the_modules_of_the_code(tmp_path):
     cell = image.width / size
     printed = [[image.getpixel((int((x + .5) * cell), int((y + .5) * cell))) < 128
                 for x in range(size)] for y in range(size)]
-    import qrcode
     code = qrcode.QRCode(border=0, error_correction=qrcode.constants.ERROR_CORRECT_M)
     code.add_data(url)
     assert printed == code.get_matrix()

@@ -151,3 +151,23 @@ def download_document(number):
 def _quote(name: str) -> str:
     from urllib.parse import quote
     return quote(name, safe="")
+
+
+@bp.get("/applications/<app_id>/diagram.svg")
+def application_diagram(app_id):
+    from workflows import diagram
+    app = access.application(api_user(), app_id)
+    states = db.session.execute(select(AuditEntry.to_state).where(AuditEntry.application_id == app.id)
+                                .order_by(AuditEntry.seq)).scalars().all()
+    return Response(diagram.render(PROCEDURES[app.procedure], app.state, tuple(states)), mimetype="image/svg+xml")
+
+
+@bp.get("/notifications")
+def notifications():
+    from models import Notification
+    user = api_user()
+    rows = db.session.execute(select(Notification).where(Notification.user_id == user.id)
+                              .order_by(Notification.id.desc()).limit(100)).scalars()
+    text = "message_zh" if lang() == "zh" else "message_en"
+    return {"items": [{"id": n.id, "kind": n.kind, "application_id": n.application_id, "message": getattr(n, text),
+                       "created_at": n.created_at.isoformat(), "read": n.read_at is not None} for n in rows]}

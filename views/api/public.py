@@ -106,3 +106,12 @@ def verify(token):
 @bp.get("/openapi.json")
 def openapi():
     return openapi_document()
+
+
+@bp.get("/procedures/<name>/diagram.svg")
+def procedure_diagram(name):
+    from flask import Response
+    from workflows import diagram
+    if name not in PROCEDURES:
+        raise NotFound()
+    return Response(diagram.render(PROCEDURES[name]), mimetype="image/svg+xml")
