@@ -1,0 +1,156 @@
+"""Application forms built from a procedure's field list, and page form data turned into engine data."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+
+from workflows import engine
+from workflows.definition import Event, Field, Procedure, Reason
+from workflows.places import DIVISIONS, STREETS
+
+PLEASE_CHOOSE = ("", "请选择 Select")
+YES_NO = [PLEASE_CHOOSE, ("yes", "是 Yes"), ("no", "否 No")]
+STREET_LIST_ID = "streets-230102"
+STREET_NAMES = tuple(name for division, name in STREETS.values() if division == "230102")
+
+
+def _wtf_field(f: Field):
+    """One WTForms field for one procedure field; the engine does every check, not WTForms."""
+    if f.type == "textarea":
+        return TextAreaField(f.zh, render_kw={"rows": 3, "maxlength": f.max_length}, description=f.help_zh)
+    kw = {"description": f.help_zh, "render_kw": {}}
+    if f.type == "bool":
+        return SelectField(f.zh, choices=YES_NO, validate_choice=False, **kw)
+    if f.type == "choice":
+        return SelectField(f.zh, choices=[PLEASE_CHOOSE, *((v, f"{zh} {en}") for v, zh, en in f.choices or ())],
+                           validate_choice=False, **kw)
+    if f.type == "division":
+        return SelectField(f.zh, choices=[PLEASE_CHOOSE, *((c, name) for c, (name, _s) in DIVISIONS.items())],
+                           validate_choice=False, **kw)
+    if f.type == "date":
+        kw["render_kw"] = {"type": "date"}
+    elif f.type in ("int", "decimal"):
+        kw["render_kw"] = {"inputmode": "decimal"}
+    elif f.type == "credit_code":
+        kw["render_kw"] = {"maxlength": 18, "autocapitalize": "characters", "spellcheck": "false"}
+    else:
+        kw["render_kw"] = {"maxlength": f.max_length}
+    if f.name == "premise_street":
+        kw["render_kw"]["list"] = STREET_LIST_ID
+    return StringField(f.zh, **kw)
+
+
+_FORM_CLASSES: dict[str, type[FlaskForm]] = {}
+
+
+def form_class(proc: Procedure) -> type[FlaskForm]:
+    """A FlaskForm subclass with one field per procedure field, built once per procedure."""
+    if proc.name not in _FORM_CLASSES:
+        attrs = {f.name: _wtf_field(f) for f in proc.fields}
+        _FORM_CLASSES[proc.name] = type(f"{proc.name.title().replace('_', '')}Form", (FlaskForm,), attrs)
+    return _FORM_CLASSES[proc.name]
+
+
+def _as_form_value(f: Field, value):
+    if f.type == "bool" and isinstance(value, bool):
+        return "yes" if value else "no"
+    return "" if value is None else str(value) if f.type in ("int", "decimal") else value
+
+
+def application_form(proc: Procedure, fields: dict | None = None) -> FlaskForm:
+    """The form, filled from the request when posted, else from `fields` (stored values)."""
+    initial = {f.name: _as_form_value(f, (fields or {}).get(f.name)) for f in proc.fields}
+    return form_class(proc)(data=initial)
+
+
+def fields_from(form: FlaskForm, proc: Procedure, keep_empty: bool = False) -> dict:
+    """The engine's fields dict: text stripped, 是/否 as True/False; empty values omitted
+    (a new draft) or sent as None (an edit, so that clearing an optional field clears it)."""
+    out = {}
+    for f in proc.fields:
+        raw = form[f.name].data
+        value = raw.strip() if isinstance(raw, str) else raw
+        if f.type == "bool" and value in ("yes", "no"):
+            value = value == "yes"
+        if value in ("", None):
+            if keep_empty:
+                out[f.name] = None
+            continue
+        out[f.name] = value
+    return out
+
+
+def show_problems(form: FlaskForm, details: list[dict]) -> list[dict]:
+    """Put each engine problem beside the field it names; return those that name no field."""
+    leftover = []
+    for d in details:
+        name = d.get("field")
+        if name in form._fields and name != "csrf_token":
+            form[name].errors = [*form[name].errors, f"{d['message']} / {d['message_en']}"]
+        else:
+            leftover.append(d)
+    return leftover
+
+
+# --- event forms ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EventChoice:
+    """An event as a page shows it: enabled, or disabled with the reasons why."""
+    event: Event
+    reasons: tuple[Reason, ...]
+
+    @property
+    def enabled(self) -> bool:
+        return not self.reasons
+
+
+def event_choices(app, proc: Procedure, user, every_role_event: bool) -> list[EventChoice]:
+    """The events `user` may fire now (blocked ones with their guard reasons); with
+    `every_role_event`, also the role's events that this state does not allow, with why not."""
+    available = {event.name: reasons for event, reasons in engine.available_events(app, user)}
+    out = []
+    for event in proc.events:
+        if event.name in available:
+            out.append(EventChoice(event, tuple(available[event.name])))
+        elif every_role_event and user.role in event.roles:
+            state_zh, state_en = proc.states[app.state]
+            out.append(EventChoice(event, (Reason("state", f"当前状态“{state_zh}”下不能{event.zh}",
+                                                  f"not possible while {state_en}"),)))
+    return out
+
+
+def correction_items(proc: Procedure, formdata) -> list[dict]:
+    """The one-time list from the correction form's parallel lists: item_name[i], item_reason[i],
+    a row counting when its checkbox (item_on) is ticked or it has a reason."""
+    names, reasons = formdata.getlist("item_name"), formdata.getlist("item_reason")
+    ticked = set(formdata.getlist("item_on"))
+    return [{"field": name, "reason": reason.strip()} for name, reason in zip(names, reasons)
+            if name in ticked or reason.strip()]
+
+
+def event_data(event: Event, proc: Procedure, formdata) -> dict:
+    """Event data in the shape of the event's schema; empty inputs are left out for the engine to name."""
+    data = {}
+    for key, spec in event.schema.items():
+        if spec.type == "items":
+            data[key] = correction_items(proc, formdata)
+        elif spec.type == "bool":
+            data[key] = formdata.get(key) in ("on", "yes", "true", "1")
+        elif (formdata.get(key) or "").strip():
+            data[key] = formdata.get(key).strip()
+    return data
+
+
+def version_from(formdata):
+    """The hidden version as an int (anything else is passed on for the engine to refuse)."""
+    raw = (formdata.get("version") or "").strip()
+    return int(raw) if raw.isdigit() else raw or None
+
+
+def correction_targets(proc: Procedure) -> list[tuple[str, str, str, str]]:
+    """Every field and attachment a correction item may name: (name, zh, en, 字段|材料)."""
+    return ([(f.name, f.zh, f.en, "字段") for f in proc.fields]
+            + [(a.kind, a.zh, a.en, "材料") for a in proc.attachments])
