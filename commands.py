@@ -6,6 +6,7 @@ from datetime import date
 
 import click
 from flask import Flask
+from flask.cli import AppGroup   # its commands push an app context, also under app.test_cli_runner()
 from flask_migrate import upgrade
 from sqlalchemy import select
 
@@ -49,7 +50,7 @@ def register_commands(app: Flask) -> None:
         ensure_reference_data()
         click.echo(seed())
 
-    users = click.Group("users", help="Manage users.")
+    users = AppGroup("users", help="Manage users.")
     app.cli.add_command(users)
 
     @users.command("create")
@@ -69,7 +70,7 @@ def register_commands(app: Flask) -> None:
             sys.exit(1)
         click.echo(f"created {user.username} ({user.role})")
 
-    hol = click.Group("holidays", help="The holiday table for years the calendar package does not know.")
+    hol = AppGroup("holidays", help="The holiday table for years the calendar package does not know.")
     app.cli.add_command(hol)
 
     @hol.command("load")
@@ -85,7 +86,7 @@ def register_commands(app: Flask) -> None:
             sys.exit(1)
         click.echo(f"loaded {count} days for {', '.join(map(str, years))}")
 
-    jobs_group = click.Group("jobs", help="Daily jobs (cron entry point).")
+    jobs_group = AppGroup("jobs", help="Daily jobs (cron entry point).")
     app.cli.add_command(jobs_group)
 
     @jobs_group.command("run")
@@ -99,7 +100,7 @@ def register_commands(app: Flask) -> None:
             sys.exit(2)
         click.echo(jobs.run(day))
 
-    audit = click.Group("audit", help="The audit trail.")
+    audit = AppGroup("audit", help="The audit trail.")
     app.cli.add_command(audit)
 
     @audit.command("verify")

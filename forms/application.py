@@ -5,13 +5,16 @@ from dataclasses import dataclass
 
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 from workflows import engine
 from workflows.definition import Event, Field, Procedure, Reason
+from workflows.errors import Invalid
 from workflows.places import DIVISIONS, STREETS
+from workflows.values import clean_fields
 
-PLEASE_CHOOSE = ("", "请选择 Select")
-YES_NO = [PLEASE_CHOOSE, ("yes", "是 Yes"), ("no", "否 No")]
+PLEASE_CHOOSE = SelectChoice("", "请选择 Select")
+YES_NO = [PLEASE_CHOOSE, SelectChoice("yes", "是 Yes"), SelectChoice("no", "否 No")]
 STREET_LIST_ID = "streets-230102"
 STREET_NAMES = tuple(name for division, name in STREETS.values() if division == "230102")
 
@@ -24,10 +27,10 @@ def _wtf_field(f: Field):
     if f.type == "bool":
         return SelectField(f.zh, choices=YES_NO, validate_choice=False, **kw)
     if f.type == "choice":
-        return SelectField(f.zh, choices=[PLEASE_CHOOSE, *((v, f"{zh} {en}") for v, zh, en in f.choices or ())],
+        return SelectField(f.zh, choices=[PLEASE_CHOOSE, *(SelectChoice(v, f"{zh} {en}") for v, zh, en in f.choices or ())],
                            validate_choice=False, **kw)
     if f.type == "division":
-        return SelectField(f.zh, choices=[PLEASE_CHOOSE, *((c, name) for c, (name, _s) in DIVISIONS.items())],
+        return SelectField(f.zh, choices=[PLEASE_CHOOSE, *(SelectChoice(c, name) for c, (name, _s) in DIVISIONS.items())],
                            validate_choice=False, **kw)
     if f.type == "date":
         kw["render_kw"] = {"type": "date"}
@@ -49,6 +52,7 @@ def form_class(proc: Procedure) -> type[FlaskForm]:
     """A FlaskForm subclass with one field per procedure field, built once per procedure."""
     if proc.name not in _FORM_CLASSES:
         attrs = {f.name: _wtf_field(f) for f in proc.fields}
+        attrs["datalists"] = {STREET_LIST_ID: STREET_NAMES}
         _FORM_CLASSES[proc.name] = type(f"{proc.name.title().replace('_', '')}Form", (FlaskForm,), attrs)
     return _FORM_CLASSES[proc.name]
 
@@ -80,6 +84,14 @@ def fields_from(form: FlaskForm, proc: Procedure, keep_empty: bool = False) -> d
             continue
         out[f.name] = value
     return out
+
+
+def precheck(proc: Procedure, fields: dict):
+    """Eligibility of values not yet saved (malformed values are refused as on create)."""
+    clean, problems = clean_fields(proc, fields)
+    if problems:
+        raise Invalid("申请信息有误", "invalid fields", problems)
+    return engine.eligibility_of(proc, clean)
 
 
 def show_problems(form: FlaskForm, details: list[dict]) -> list[dict]:

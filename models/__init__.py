@@ -7,6 +7,9 @@ from models.audit import AuditEntry
 from models.document import Document, DocumentCounter
 from models.holiday import Holiday, HolidayYear
 from models.notification import Notification
+from models.opinion import ApplicationParty, Opinion
+from models.draw import Draw
 
 __all__ = ["db", "Authority", "Division", "ApiToken", "User", "Application", "Attachment",
-           "AuditEntry", "Document", "DocumentCounter", "Holiday", "HolidayYear", "Notification"]
+           "AuditEntry", "Document", "DocumentCounter", "Holiday", "HolidayYear", "Notification",
+           "Opinion", "ApplicationParty", "Draw"]

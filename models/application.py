@@ -36,10 +36,16 @@ class Application(db.Model):
     extensions: Mapped[int] = mapped_column(default=0)
     submitted_on: Mapped[date | None] = mapped_column(Date)
     decided_on: Mapped[date | None] = mapped_column(Date)
+    period_first_day: Mapped[date | None] = mapped_column(Date)    # land_transition: the 5-year period
+    period_last_day: Mapped[date | None] = mapped_column(Date, index=True)
+    is_late: Mapped[bool] = mapped_column(default=False)             # fire_filing: filed after its due date
+    inspector_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))   # fire_filing: drawn inspector
+    draw_id: Mapped[int | None] = mapped_column(ForeignKey("draws.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     applicant: Mapped[User] = relationship(foreign_keys=[applicant_id], lazy="joined")
+    inspector: Mapped[User | None] = relationship(foreign_keys=[inspector_id])
     authority: Mapped[Authority | None] = relationship(lazy="joined")
     attachments: Mapped[list["Attachment"]] = relationship(
         back_populates="application", order_by="Attachment.id", cascade="all, delete-orphan")

@@ -32,6 +32,30 @@ KINDS: dict[str, dict] = {
                        "code": "不登"},
     "revocation_decision": {"title_zh": "撤销登记决定书", "title_en": "Decision to revoke a registration",
                             "code": "撤登"},
+    # land_transition (存量建筑过渡期); it reuses correction_notice. The approval, non-approval and
+    # termination are the division government's; the notices the natural resources bureau's.
+    "acceptance_notice": {"title_zh": "受理通知书", "title_en": "Notice of acceptance", "code": "受"},
+    "non_acceptance_notice": {"title_zh": "不予受理通知书", "title_en": "Notice of non-acceptance",
+                              "code": "不受"},
+    "transition_approval": {
+        "title_zh": "关于同意利用存量建筑兴办普惠性生活服务设施享受过渡期政策的批复",
+        "title_en": "Approval of the transition period for an existing building used for "
+                    "inclusive life services", "code": "批"},
+    "non_approval_decision": {"title_zh": "不予批准决定书", "title_en": "Decision not to approve",
+                              "code": "不批"},
+    "termination_decision": {"title_zh": "终止过渡期决定书",
+                             "title_en": "Decision to terminate the transition period", "code": "终"},
+    # fire_filing (消防验收备案), all the housing bureau's; it also reuses correction_notice.
+    "filing_receipt": {"title_zh": "建设工程消防验收备案凭证",
+                       "title_en": "Fire-safety acceptance filing receipt", "code": "消备"},
+    "exemption_confirmation": {"title_zh": "免于消防验收备案确认书",
+                               "title_en": "Confirmation of exemption from fire-safety filing",
+                               "code": "消免"},
+    "rectification_notice": {"title_zh": "责令停止使用、限期整改通知书",
+                             "title_en": "Order to stop use and rectify within a time limit",
+                             "code": "消改"},
+    "inspection_result": {"title_zh": "消防验收备案抽查结果通知书",
+                          "title_en": "Result of the fire-safety filing spot check", "code": "消查"},
 }
 
 

@@ -1,13 +1,13 @@
 """Template filters and globals: Chinese dates, state titles, division names, deadline flags."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from flask import Flask
 
 from workflows import calendar, engine, holidays
 from workflows.documents import chinese_date
-from workflows.places import division_name, street_name
+from workflows.places import AUTHORITY_KINDS, DIVISIONS, authority_name, division_name, street_name
 from workflows.registry import PROCEDURES
 
 
@@ -17,14 +17,23 @@ def cn_date(value) -> str:
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])
     if isinstance(value, datetime):
-        value = value.astimezone(calendar.SHANGHAI).date()
+        value = _aware(value).astimezone(calendar.SHANGHAI).date()
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+def _aware(value: datetime) -> datetime:
+    """Stored times are UTC; SQLite hands them back without a zone."""
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+
+
+def iso_time(value) -> str:
+    return _aware(value).astimezone(calendar.SHANGHAI).isoformat() if value else ""
 
 
 def cn_datetime(value) -> str:
     if not value:
         return ""
-    local = value.astimezone(calendar.SHANGHAI)
+    local = _aware(value).astimezone(calendar.SHANGHAI)
     return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
 
 
@@ -48,6 +57,54 @@ def deadline_flag(app) -> str | None:
     return None
 
 
+ROLE_TITLES = {"applicant": ("申请人", "applicant"), "clerk": ("经办人", "clerk"), "approver": ("负责人", "approver"),
+               "reviewer": ("审查人", "reviewer"), "inspector": ("检查人员", "inspector"),
+               "admin": ("管理员", "admin"), "auditor": ("审计员", "auditor"), "system": ("系统", "system")}
+
+
+def authority_label(key: str | None) -> str:
+    """An authority key as stored in the audit trail ("230102:market_regulation") by name."""
+    division, _, kind = (key or "").partition(":")
+    return authority_name(division, kind) if kind in AUTHORITY_KINDS else (key or "")
+
+
+def role_title(role: str | None, lang: str = "zh") -> str:
+    return ROLE_TITLES.get(role or "", (role or "", role or ""))[0 if lang == "zh" else 1]
+
+
+_MAIN_PATHS: dict[str, tuple[str, ...]] = {}
+
+
+def main_path(proc) -> tuple[str, ...]:
+    """The procedure's usual road, read from its definition: the longest run of steps from the
+    initial state that does not go back through the applicant, ending at the first decided state."""
+    def walk(state: str, seen: frozenset) -> tuple[str, ...]:
+        if state != proc.initial and proc.holders.get(state) is None:
+            return (state,)
+        best = (state,)
+        for event in proc.events:
+            if state in event.sources and (state == proc.initial or "applicant" not in event.roles):
+                for dest in (d for d in event.dests if d not in seen):
+                    path = (state, *walk(dest, seen | {dest}))
+                    best = path if len(path) > len(best) else best
+        return best
+    if proc.name not in _MAIN_PATHS:
+        _MAIN_PATHS[proc.name] = walk(proc.initial, frozenset({proc.initial}))
+    return _MAIN_PATHS[proc.name]
+
+
+def progress(app, visited=()) -> tuple[list[dict], tuple[str, str] | None]:
+    """Steps of the main path (done/current/todo), and the side state's title when off the path."""
+    proc = PROCEDURES[app.procedure]
+    path = main_path(proc)
+    on_path = app.state in path
+    reached = path.index(app.state) if on_path else max((path.index(s) for s in visited if s in path), default=0)
+    steps = [{"state": s, "zh": proc.states[s][0], "en": proc.states[s][1],
+              "status": "done" if i < reached or (i == reached and not on_path)
+              else "current" if i == reached else "todo"} for i, s in enumerate(path)]
+    return steps, None if on_path else proc.states[app.state]
+
+
 def money(value) -> str:
     """¥300,000 as 30万元 when round, else ¥ with thousands separators."""
     if value in (None, ""):
@@ -61,6 +118,8 @@ def money(value) -> str:
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(cn_date=cn_date, cn_datetime=cn_datetime, chinese_date=chinese_date,
                                  division_name=division_name, street_name=street_name, money=money,
+                                 authority_label=authority_label, iso_time=iso_time,
                                  area=lambda v: f"{float(v):g} m²" if v not in (None, "") else "")
     app.jinja_env.globals.update(state_title=state_title, deadline_flag=deadline_flag, PROCEDURES=PROCEDURES,
-                                 today=engine.today)
+                                 today=engine.today, progress=progress, role_title=role_title,
+                                 DIVISIONS=DIVISIONS)

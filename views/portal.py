@@ -1,22 +1,190 @@
 """The applicant portal: my applications, drafts, uploads, submit, timeline, documents."""
-from flask import Blueprint, render_template
-from flask_login import current_user, login_required
-from sqlalchemy import select
+from __future__ import annotations
 
-from models import Application, db
-from workflows import access
+from datetime import datetime, timezone
+from urllib.parse import quote
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select, update
+from werkzeug.exceptions import RequestEntityTooLarge
+
+import storage
+from extensions import login_manager
+from forms.application import (application_form, event_choices, event_data, fields_from, precheck,
+                               show_problems, version_from)
+from models import Application, AuditEntry, Document, Notification, db
+from workflows import access, attachments, engine
+from workflows.documents import owner_view
+from workflows.errors import Invalid, TooLarge
+from workflows.registry import PROCEDURES
+from workflows.transaction import commit
 
 bp = Blueprint("portal", __name__, url_prefix="/my")
+EDITABLE = ("draft", "correction_required")
 
+
+@bp.before_request
+def applicants_only():
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if current_user.role != "applicant":
+        abort(403)
+
+
+# --- shared with the console ------------------------------------------------------------------
+
+def application_facts(app: Application) -> dict:
+    """What both the portal and the console show of one application besides its own row."""
+    trail = db.session.execute(select(AuditEntry).where(AuditEntry.application_id == app.id)
+                               .order_by(AuditEntry.seq)).scalars().all()
+    docs = db.session.execute(select(Document).where(Document.application_id == app.id)
+                              .order_by(Document.id)).scalars().all()
+    proc = PROCEDURES[app.procedure]
+    return {"app": app, "proc": proc, "trail": trail, "visited": {e.to_state for e in trail},
+            "documents": [{**owner_view(d), "id": d.id} for d in docs],
+            "eligibility": engine.eligibility_of(proc, app.fields or {}, app.id),
+            "corrections": {i["field"]: i["reason"] for i in app.correction_items or []}
+            if app.state == "correction_required" else {}}
+
+
+def file_response(data: bytes, mimetype: str, filename: str, disposition: str) -> Response:
+    """Stored bytes with a UTF-8 file name; inline files may be framed by our own pages only."""
+    response = Response(data, mimetype=mimetype, headers={
+        "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(filename, safe='')}",
+        "Cache-Control": "private, no-store"})
+    if disposition == "inline":
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+        response.headers["Content-Security-Policy"] = "default-src 'self'; frame-ancestors 'self'"
+    return response
+
+
+def _procedure(name: str):
+    return PROCEDURES.get(name) or abort(404)
+
+
+# --- pages ------------------------------------------------------------------------------------
 
 @bp.get("/")
-@login_required
 def home():
     rows = db.session.execute(access.visible(current_user).order_by(Application.id.desc())).scalars().all()
-    return render_template("portal/home.html", applications=rows)
+    notes = db.session.execute(select(Notification).where(
+        Notification.user_id == current_user.id, Notification.read_at.is_(None))
+        .order_by(Notification.id.desc()).limit(50)).scalars().all()
+    return render_template("portal/home.html", applications=rows, notifications=notes,
+                           procedures=PROCEDURES.values())
 
 
-@bp.get("/new/<procedure>")
-@login_required
+@bp.post("/notifications/read")
+def notifications_read():
+    db.session.execute(update(Notification).where(Notification.user_id == current_user.id,
+                                                  Notification.read_at.is_(None))
+                       .values(read_at=datetime.now(timezone.utc)))
+    commit()
+    return redirect(url_for(".home"), 303)
+
+
+@bp.route("/new/<procedure>", methods=["GET", "POST"])
 def new(procedure):
-    return render_template("portal/home.html", applications=[])
+    proc = _procedure(procedure)
+    form = application_form(proc)
+    if request.method == "GET":
+        return render_template("portal/new.html", proc=proc, form=form, eligibility=None, problems=[])
+    try:
+        if request.form.get("action") == "check":
+            result = precheck(proc, fields_from(form, proc))
+            return render_template("portal/new.html", proc=proc, form=form, eligibility=result, problems=[])
+        app = engine.create(proc.name, current_user, fields_from(form, proc))
+    except Invalid as exc:
+        return render_template("portal/new.html", proc=proc, form=form, eligibility=None,
+                               problems=show_problems(form, exc.details)), 422
+    commit()
+    flash(f"草稿已保存：{app.number} / Draft saved", "info")
+    return redirect(url_for(".application", app_id=app.id), 303)
+
+
+def _application_page(app: Application, form=None, problems=(), status: int = 200):
+    facts = application_facts(app)
+    if form is None and app.state in EDITABLE:
+        form = application_form(facts["proc"], app.fields)
+    events = event_choices(app, facts["proc"], current_user, every_role_event=False)
+    return render_template("portal/application.html", form=form, problems=problems, events=events,
+                           **facts), status
+
+
+@bp.get("/applications/<int:app_id>")
+def application(app_id):
+    return _application_page(access.application(current_user, app_id))
+
+
+@bp.post("/applications/<int:app_id>")
+def save_fields(app_id):
+    app = access.application(current_user, app_id)
+    proc = PROCEDURES[app.procedure]
+    form = application_form(proc)
+    try:
+        engine.update_fields(app, current_user, fields_from(form, proc, keep_empty=True), version_from(request.form))
+    except Invalid as exc:
+        return _application_page(app, form, show_problems(form, exc.details), 422)
+    commit()
+    flash("已保存 / Saved", "info")
+    return redirect(url_for(".application", app_id=app.id), 303)
+
+
+@bp.post("/applications/<int:app_id>/attachments")
+def upload(app_id):
+    app = access.application(current_user, app_id)
+    try:
+        file = request.files.get("file")
+    except RequestEntityTooLarge:
+        raise TooLarge("文件超过10 MiB上限", "file larger than 10 MiB") from None
+    if file is None or not file.filename:
+        raise Invalid("请选择要上传的文件", "choose a file to upload")
+    att = attachments.add(app, current_user, request.form.get("kind"), file.filename,
+                          file.read(current_app.config["UPLOAD_MAX_BYTES"] + 1))
+    commit()
+    flash(f"已上传：{att.filename} / Uploaded", "info")
+    return redirect(url_for(".application", app_id=app.id, _anchor="attachments"), 303)
+
+
+@bp.get("/applications/<int:app_id>/attachments/<int:att_id>")
+def attachment(app_id, att_id):
+    app = access.application(current_user, app_id)
+    att = next((a for a in app.attachments if a.id == att_id), None) or abort(404)
+    return file_response(storage.read_checked(att.storage_path, att.sha256), att.content_type, att.filename, "inline")
+
+
+@bp.post("/applications/<int:app_id>/attachments/<int:att_id>/delete")
+def delete_attachment(app_id, att_id):
+    app = access.application(current_user, app_id)
+    attachments.remove(app, current_user, att_id)
+    commit()
+    flash("已删除材料 / Attachment removed", "info")
+    return redirect(url_for(".application", app_id=app.id, _anchor="attachments"), 303)
+
+
+@bp.post("/applications/<int:app_id>/events")
+def fire(app_id):
+    app = access.application(current_user, app_id)
+    name = request.form.get("event", "")
+    event = PROCEDURES[app.procedure].event(name)
+    data = event_data(event, PROCEDURES[app.procedure], request.form) if event else {}
+    engine.fire(app, name, current_user, data, version_from(request.form), request.form.get("comment", ""))
+    commit()
+    flash(f"已办理：{event.zh} / Done: {event.en}", "info")
+    return redirect(url_for(".application", app_id=app.id), 303)
+
+
+@bp.get("/applications/<int:app_id>/events")
+@bp.get("/applications/<int:app_id>/attachments")
+def back_to_application(app_id):
+    """A refused post goes back to its referrer; without one the browser lands here."""
+    return redirect(url_for(".application", app_id=app_id))
+
+
+@bp.get("/documents/<int:doc_id>.pdf")
+def document(doc_id):
+    found = db.session.get(Document, doc_id) or abort(404)
+    doc = access.document(current_user, found.number)
+    return file_response(storage.read_checked(doc.storage_path, doc.sha256), "application/pdf",
+                         f"{doc.number}.pdf", "attachment")

@@ -12,6 +12,7 @@ class Reason:
     zh: str
     en: str
     field: str | None = None
+    status: int | None = None      # 409 when the refusal is about the state of things, not the input
 
     def as_dict(self) -> dict:
         return {"field": self.field, "rule": self.rule, "message": self.zh, "message_en": self.en}
@@ -79,6 +80,12 @@ class Event:
     effects: tuple[Callable[[Any], None], ...] = ()
     schema: dict[str, DataField] = field(default_factory=dict)
     bulk: bool = False             # may be fired on several applications at once from the inbox
+    # which authority kinds of the application's division act: None = the handling authority only;
+    # a tuple, or a function of the fields (e.g. the departments whose opinion is required)
+    acting: tuple[str, ...] | Callable[[dict], tuple[str, ...]] | None = None
+
+    def acting_kinds(self, fields: dict) -> tuple[str, ...] | None:
+        return self.acting(fields) if callable(self.acting) else self.acting
 
     @property
     def dests(self) -> tuple[str, ...]:
@@ -108,6 +115,8 @@ class Procedure:
     authority_division: Callable[[dict], str | None]   # which division's authority handles it
     guide: dict[str, Any] = field(default_factory=dict)  # basis, conditions, contacts for the 办事指南
     number_prefix: str = "BM"
+    # authority kinds of the same division that take part (give opinions, approve): they see the application
+    parties: Callable[[dict], tuple[str, ...]] = lambda fields: ()
 
     def event(self, name: str) -> Event | None:
         return next((e for e in self.events if e.name == name), None)

@@ -214,18 +214,25 @@ def fire(app: Application, event_name: str, actor, data=None, version=None, comm
     app.is_open = proc.holders.get(app.state) is not None
     app.version += 1
     app.updated_at = datetime.now(timezone.utc)
+    # Claim the version first: a concurrent loser fails here, before it numbers or prints anything
+    # (an effect's query would otherwise autoflush this UPDATE outside the StaleDataError check).
+    _flush_or_conflict()
     for effect in event.effects:
         effect(ctx)
     _audit(app, event.name, from_state, actor, ctx)
     db.session.add_all(ctx._notes)
+    _flush_or_conflict()
+    log.info("event %s on %s: %s -> %s by %s", event.name, app.number, from_state, app.state, actor.username)
+    return app
+
+
+def _flush_or_conflict() -> None:
     try:
         db.session.flush()
     except StaleDataError:
         db.session.rollback()
         raise Conflict("申请已被他人同时修改，请刷新后重试", "the application was changed at the same time; reload and retry",
                        code="stale_version") from None
-    log.info("event %s on %s: %s -> %s by %s", event.name, app.number, from_state, app.state, actor.username)
-    return app
 
 
 def _audit(app: Application, event: str, from_state: str | None, actor, ctx: EventContext | None) -> AuditEntry:

@@ -1,0 +1,206 @@
+"""存量建筑过渡期: an existing building serves inclusive services for 5 years, unchanged land holder (DOMAIN §2)."""
+from __future__ import annotations
+
+from workflows import common
+from workflows.common import REASON_SCHEMA, decided, issuing, notifying, not_own_application, record_reason
+from workflows.definition import AttachmentSpec, Branch, DataField, Eligibility, Event, Field, Procedure, Reason
+from workflows.places import AUTHORITY_KINDS, division_name
+from workflows.premise_addition import SERVICE_CATEGORIES
+
+INDUSTRY_DEPARTMENT = {"elderly_care": "civil_affairs", "childcare": "health", "culture": "culture_tourism",
+                       "sports": "sports"}
+PERIOD_YEARS = 5
+
+STATES = {
+    "draft": ("草稿", "draft"), "submitted": ("已提交", "submitted"),
+    "correction_required": ("待补正", "correction required"), "not_accepted": ("不予受理", "not accepted"),
+    "department_review": ("部门会签", "department review"), "planning_review": ("规划审查", "planning review"),
+    "government_approval": ("政府审批", "government approval"), "in_transition": ("过渡期内", "in transition"),
+    "expired": ("过渡期届满", "expired"), "converted": ("已办理用地手续", "converted"),
+    "reverted": ("已恢复原用途", "reverted"), "terminated": ("过渡期已终止", "terminated"),
+    "not_approved": ("不予批准", "not approved"), "withdrawn": ("已撤回", "withdrawn"),
+}
+HOLDERS = {"draft": "applicant", "submitted": "authority", "correction_required": "applicant",
+           "department_review": "authority", "planning_review": "authority", "government_approval": "authority",
+           "expired": "authority"}
+
+FIELDS = (
+    Field("operator_name", "text", "经营者名称", "operator name", max_length=100),
+    Field("credit_code", "credit_code", "经营者统一社会信用代码", "operator's unified social credit code"),
+    Field("land_holder_name", "text", "用地主体（土地使用权人）", "land-use right holder", max_length=100),
+    Field("property_certificate_no", "text", "不动产权证书号", "property certificate number", max_length=60),
+    Field("building_address", "text", "建筑地址", "building address"),
+    Field("building_division", "division", "建筑所在区县", "building division"),
+    Field("floor_area_m2", "decimal", "建筑面积（平方米）", "floor area (m²)"),
+    Field("current_land_use", "text", "现状土地用途", "current land use", max_length=60),
+    Field("planning_conditions", "textarea", "现行规划条件", "current planning conditions", required=False, max_length=1000),
+    Field("service_type", "choice", "拟兴办的普惠性服务类别", "inclusive service to be provided", choices=SERVICE_CATEGORIES),
+    Field("proposed_service", "textarea", "服务内容", "service description", required=False, max_length=1000),
+    Field("price_commitment", "textarea", "普惠价格承诺", "inclusive price commitment", max_length=1000),
+    Field("contact_phone", "text", "联系电话", "contact phone", required=False, max_length=20),
+)
+
+
+def _holder_differs(fields: dict) -> bool:
+    return bool(fields.get("land_holder_name")) and fields.get("land_holder_name") != fields.get("operator_name")
+
+
+ATTACHMENTS = (
+    AttachmentSpec("property_certificate", "不动产权证书", "property certificate"),
+    AttachmentSpec("holder_consent", "用地主体同意书或租赁合同", "land holder's consent or lease", required=False,
+                   required_when=_holder_differs),
+    AttachmentSpec("project_plan", "项目实施方案", "project plan"),
+    AttachmentSpec("safety_assessment", "房屋安全鉴定报告", "building safety assessment"),
+)
+
+
+def required_departments(fields: dict) -> tuple[str, ...]:
+    """The industry department for the service type, and housing (building safety)."""
+    return (INDUSTRY_DEPARTMENT.get(fields.get("service_type"), "development_reform"), "housing")
+
+
+def parties(fields: dict) -> tuple[str, ...]:
+    return (*required_departments(fields), "government")
+
+
+def eligibility(fields: dict, world) -> Eligibility:
+    reasons = []
+    if fields.get("floor_area_m2") is not None and float(fields["floor_area_m2"]) <= 0:
+        reasons.append(Reason("area_positive", "建筑面积应大于0", "the floor area must be above 0", "floor_area_m2"))
+    if not (fields.get("price_commitment") or "").strip():
+        reasons.append(Reason("inclusive", "须作出普惠价格承诺（提供普惠性生活服务）",
+                              "an inclusive price commitment is required", "price_commitment"))
+    if not fields.get("building_division"):
+        reasons.append(Reason("incomplete", "请填写建筑所在区县", "fill in the building's division", "building_division"))
+    if reasons:
+        return Eligibility(False, None, tuple(reasons))
+    return Eligibility(True, "transition")
+
+
+# --- guards and effects --------------------------------------------------------------------
+
+def opinion_pending(ctx):
+    kind = ctx.actor_kind
+    if kind not in required_departments(ctx.fields):
+        return Reason("not_required", f"本申请不需要{AUTHORITY_KINDS[kind][0]}的意见",
+                      "this application does not need your department's opinion")
+    if ctx.opinion_given(kind):
+        return Reason("opinion_once", "本部门已出具意见，每个部门只能出具一次", "your department has already given its opinion",
+                      status=409)
+    return None
+
+
+def last_opinion(ctx) -> bool:
+    return all(ctx.opinion_given(k) or k == ctx.actor_kind for k in required_departments(ctx.fields))
+
+
+def request_opinions(ctx):
+    ctx.set_deadline(ctx.proc.time_limits["decision"]["days"])
+    ctx.request_opinions(required_departments(ctx.fields), ctx.proc.time_limits["opinion"]["days"])
+
+
+def store_opinion(ctx):
+    ctx.give_opinion(ctx.actor_kind, ctx.data["agree"], ctx.data["opinion"])
+
+
+def record_review(ctx):
+    ctx.record(review={k: ctx.data[k] for k in ("expropriation_plan", "soil_ok", "use_change_allowed")})
+
+
+def fix_period(ctx):
+    ctx.set_period(PERIOD_YEARS)
+
+
+def land_facts(ctx) -> list[tuple[str, str]]:
+    f = ctx.fields
+    return [("经营者", f.get("operator_name", "")), ("用地主体", f.get("land_holder_name", "")),
+            ("不动产权证书号", f.get("property_certificate_no", "")),
+            ("建筑地址", f"{division_name(f.get('building_division'))}{f.get('building_address', '')}"),
+            ("建筑面积", f"{f.get('floor_area_m2', '')}平方米"), ("现状土地用途", f.get("current_land_use", "")),
+            ("普惠性服务", dict((c[0], c[1]) for c in SERVICE_CATEGORIES).get(f.get("service_type"), "")),
+            ("申请编号", ctx.app.number)]
+
+
+def period_extra(ctx):
+    return ctx.period_cn()
+
+
+def convert_effect(ctx):
+    ctx.record(land_document=ctx.data["land_document"])
+    ctx.set_document_status("transition_approval", "superseded", "已办理新用途用地手续 land procedures done")
+
+
+DECIDING = (not_own_application,)
+GOV = ("government",)
+SAVE = {"reason": DataField("str", zh="理由", en="reason")}
+
+EVENTS = (
+    common.submit_event(),
+    Event("accept", ("submitted",), "department_review", ("clerk",), "受理并征求部门意见", "Accept and ask for opinions",
+          guards=DECIDING, effects=(request_opinions, issuing("acceptance_notice", land_facts,
+                                                              deadline_cn=lambda ctx: ctx.deadline_cn()))),
+    Event("not_accept", ("submitted",), "not_accepted", ("clerk",), "不予受理", "Do not accept", schema=REASON_SCHEMA,
+          guards=DECIDING, effects=(record_reason, common.pause_clock, decided,
+                                    issuing("non_acceptance_notice", land_facts, reasons=common.reasons_text,
+                                            remedies=common.remedies),
+                                    notifying("not_accepted", "您的申请不予受理，请查看不予受理通知书。", "Your application was not accepted."))),
+    common.request_correction_event(("submitted",)),
+    common.resubmit_event(),
+    Event("give_opinion", ("department_review",),
+          (Branch("planning_review", last_opinion), Branch("department_review", lambda ctx: True)),
+          ("reviewer",), "出具部门意见", "Give the department's opinion", acting=required_departments,
+          schema={"agree": DataField("bool", zh="是否同意", en="agree"), "opinion": DataField("str", zh="意见", en="opinion")},
+          guards=(*DECIDING, opinion_pending), effects=(store_opinion,)),
+    Event("issue_review_opinion", ("planning_review",), "government_approval", ("clerk",), "出具审查意见并报政府",
+          "Issue the review opinion", guards=DECIDING, effects=(record_review,),
+          schema={"expropriation_plan": DataField("bool", zh="是否有征收计划", en="expropriation plan"),
+                  "soil_ok": DataField("bool", zh="土壤环境是否符合要求", en="soil ok"),
+                  "use_change_allowed": DataField("bool", zh="期满后是否可改变用途", en="use change allowed at expiry")}),
+    Event("approve", ("government_approval",), "in_transition", ("approver",), "批准过渡期", "Approve",
+          acting=GOV, guards=DECIDING,
+          effects=(fix_period, common.pause_clock, decided,
+                   issuing("transition_approval", land_facts, by="government", period=period_extra,
+                           opinions=lambda ctx: ctx.opinions_for_document()),
+                   notifying("approved", "过渡期已获批准，可下载批复。", "The transition period was approved."))),
+    Event("not_approve", ("government_approval",), "not_approved", ("approver",), "不予批准", "Do not approve",
+          acting=GOV, schema=REASON_SCHEMA, guards=DECIDING,
+          effects=(record_reason, common.pause_clock, decided,
+                   issuing("non_approval_decision", land_facts, by="government", reasons=common.reasons_text,
+                           remedies=common.remedies),
+                   notifying("not_approved", "您的申请不予批准。", "Your application was not approved."))),
+    common.withdraw_event(("submitted", "correction_required", "department_review", "planning_review",
+                           "government_approval")),
+    Event("expire", ("in_transition",), "expired", ("system",), "过渡期届满", "Period expired",
+          effects=(lambda ctx: ctx.set_document_status("transition_approval", "expired", "过渡期届满 period ended"),
+                   lambda ctx: ctx.set_deadline(ctx.proc.time_limits["after_expiry"]["days"]),
+                   notifying("expired", "过渡期已届满，请办理用地手续或恢复原用途。", "The period has ended."))),
+    Event("convert", ("expired", "in_transition"), "converted", ("clerk",), "办理新用途用地手续", "Convert",
+          schema={"land_document": DataField("str", zh="新用地文件文号", en="new land document reference")},
+          guards=DECIDING, effects=(convert_effect, common.pause_clock)),
+    Event("revert", ("expired",), "reverted", ("clerk",), "恢复原用途", "Revert", guards=DECIDING,
+          effects=(common.pause_clock, lambda ctx: ctx.record(reverted=True))),
+    Event("terminate", ("in_transition",), "terminated", ("approver",), "终止过渡期", "Terminate", acting=GOV,
+          schema=REASON_SCHEMA, guards=DECIDING,
+          effects=(record_reason, lambda ctx: ctx.set_document_status("transition_approval", "revoked", ctx.data["reason"]),
+                   issuing("termination_decision", land_facts, by="government", reasons=common.reasons_text,
+                           remedies=common.remedies, period=period_extra),
+                   notifying("terminated", "过渡期已被终止。", "The transition period was terminated."))),
+)
+
+PROCEDURE = Procedure(
+    name="land_transition", zh="存量建筑兴办普惠性生活服务过渡期", en="Transition period for existing buildings",
+    authority_kind="natural_resources", states=STATES, initial="draft", holders=HOLDERS,
+    events=EVENTS, fields=FIELDS, attachments=ATTACHMENTS,
+    time_limits={"intake": {"days": 5, "unit": "working_days", "from": "submit", "basis": "行政许可法第三十二条"},
+                 "decision": {"days": 20, "unit": "working_days", "from": "accept", "basis": "[cfg] 20个工作日"},
+                 "opinion": {"days": 5, "unit": "working_days", "from": "accept"},
+                 "after_expiry": {"days": 20, "unit": "working_days", "from": "expire"},
+                 "period": {"years": PERIOD_YEARS, "reminders_days_before": [180, 90, 30]}},
+    eligibility=eligibility, authority_division=lambda fields: fields.get("building_division"),
+    parties=parties, number_prefix="LT",
+    guide={"basis": ["《哈尔滨市关于推动生活性服务业补短板上水平提高人民生活品质行动方案（2022—2025年）》第（八）项",
+                     "《自然资源部 国家发展改革委 …关于支持新产业新业态发展促进大众创业万众创新用地的意见》（国土资规〔2015〕5号）"],
+           "conditions": ["利用存量建筑兴办国家支持的普惠性生活服务", "不改变用地主体和规划条件",
+                          "用地主体与经营者不一致的，须取得用地主体同意", "作出普惠价格承诺"],
+           "where": "建筑所在区县自然资源和规划局，或本系统网上办理", "fee": "不收费"},
+)
