@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, select
 
-from models import Application, Document, db
+from models import Application, ApplicationParty, Document, db
 from workflows.errors import NotFound
 
 
@@ -13,7 +13,9 @@ def visible(user) -> Select:
         return query.where(Application.applicant_id == user.id)
     if user.role in ("admin", "auditor"):
         return query
-    return query.where(Application.authority_id == user.authority_id, Application.state != "draft")
+    parties = select(ApplicationParty.application_id).where(ApplicationParty.authority_id == user.authority_id)
+    return query.where((Application.authority_id == user.authority_id) | Application.id.in_(parties),
+                       Application.state != "draft")
 
 
 def application(user, app_id) -> Application:
@@ -38,7 +40,8 @@ def document(user, number: str) -> Document:
     app = db.session.get(Application, doc.application_id)
     if user.role == "applicant" and app.applicant_id == user.id:
         return doc
-    if user.role in ("clerk", "approver", "reviewer", "inspector") and user.authority_id == doc.authority_id:
+    if user.role in ("clerk", "approver", "reviewer", "inspector") and (
+            user.authority_id == doc.authority_id or user.authority_id == app.authority_id):
         return doc
     if user.role == "auditor":
         return doc

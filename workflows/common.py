@@ -33,8 +33,10 @@ def not_own_application(ctx):
 # --- effects -------------------------------------------------------------------------------
 
 def start_decision_clock(ctx):
+    """Submission starts the intake limit where the procedure has one, else the decision limit."""
     ctx.submitted()
-    ctx.set_deadline(ctx.proc.time_limits["decision"]["days"])
+    limits = ctx.proc.time_limits
+    ctx.set_deadline((limits.get("intake") or limits["decision"])["days"])
     ctx.set_correction_items([])
 
 
@@ -55,11 +57,17 @@ def correction_list(ctx):
     ctx.set_correction_items(ctx.data["items"])
 
 
-def issuing(kind: str, facts=None, **extra_builders):
-    """An effect that issues document `kind`; `facts(ctx)` gives its table rows."""
+def issuing(kind: str, facts=None, by: str | None = None, **extra_builders):
+    """An effect that issues document `kind` (by the authority kind `by`, default the handling one).
+
+    `facts(ctx)` gives its table rows; each extra builder gives one snapshot key, or a dict of keys.
+    """
     def effect(ctx):
-        extra = {k: build(ctx) for k, build in extra_builders.items()}
-        ctx.issue(kind, facts(ctx) if facts else ctx.default_facts(), **extra)
+        extra = {}
+        for key, build in extra_builders.items():
+            value = build(ctx)
+            extra.update(value if isinstance(value, dict) else {key: value})
+        ctx.issue(kind, facts(ctx) if facts else ctx.default_facts(), by=by, **extra)
     effect.__name__ = f"issue_{kind}"
     effect.document_kind = kind
     return effect

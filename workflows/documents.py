@@ -60,8 +60,9 @@ def holder_of(fields: dict) -> tuple[str, str]:
     return name, fields.get("credit_code", "")
 
 
-def issue(app: Application, kind: str, facts: list[tuple[str, str]], extra: dict, today: date) -> Document:
-    authority = app.authority
+def issue(app: Application, kind: str, facts: list[tuple[str, str]], extra: dict, today: date,
+          authority=None) -> Document:
+    authority = authority or app.authority
     seq = next_seq(authority.id, kind, today.year)
     number = number_for(authority, kind, today.year, seq)
     token = secrets.token_urlsafe(24)

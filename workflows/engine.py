@@ -4,13 +4,12 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, timezone
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from models import Application, AuditEntry, Authority, Notification, db
+from models import Application, AuditEntry, db
 from models.audit import GENESIS
-from workflows import calendar, documents, holidays
+from workflows.context import EventContext, authority_id, eligibility_of, today  # noqa: F401  (re-exported)
 from workflows.definition import Event, Procedure, Reason
 from workflows.errors import Conflict, Forbidden, Invalid
 from workflows.places import division_name
@@ -20,113 +19,9 @@ from workflows.values import clean_data, clean_fields
 log = logging.getLogger(__name__)
 
 
-def today() -> date:
-    fixed = current_app.config.get("TODAY")
-    return fixed() if callable(fixed) else (fixed or calendar.today_shanghai())
-
-
 class _Carrier:
     """What the shared machine moves: a throwaway holder of the state, never the ORM row."""
     state: str
-
-
-class World:
-    """Lookups a procedure's eligibility needs, answered from the database and settings."""
-
-    def __init__(self, exclude_id: int | None = None):
-        self.exclude_id = exclude_id
-
-    def active_premises(self, credit_code: str) -> set[str]:
-        from workflows.values import normalise_address
-        rows = db.session.execute(select(Application.fields).where(
-            Application.procedure == "premise_addition", Application.state == "registered",
-            Application.id != (self.exclude_id or 0))).scalars()
-        return {normalise_address(f.get("premise_address")) for f in rows if f.get("credit_code") == credit_code}
-
-    def setting(self, name: str, default=None):
-        return current_app.config.get(name.upper(), default)
-
-
-def eligibility_of(proc: Procedure, fields: dict, exclude_id: int | None = None):
-    return proc.eligibility(fields, World(exclude_id))
-
-
-class EventContext:
-    """What guards and effects see and may do; the engine applies it to the row."""
-
-    def __init__(self, app: Application, proc: Procedure, event: Event, actor, data: dict, comment: str):
-        self.app, self.proc, self.event, self.actor = app, proc, event, actor
-        self.data, self.comment, self.today = data, comment, today()
-        self.fields = dict(app.fields or {})
-        self.attachment_kinds = {a.kind for a in app.attachments}
-        self.changes: dict = {}
-        self.issued: list = []
-        self._notes: list = []
-
-    def eligibility(self):
-        return eligibility_of(self.proc, self.fields, self.app.id)
-
-    @staticmethod
-    def parse_date(text: str) -> date:
-        return date.fromisoformat(text)
-
-    # effects ---------------------------------------------------------------------------------
-    def set_deadline(self, days: int, start: date | None = None) -> None:
-        d = calendar.add_working_days(start or self.today, days, holidays.table())
-        self.app.deadline_due, self.app.deadline_provisional = d.due, d.provisional
-        self.app.deadline_basis = d.as_dict()
-        self.changes["deadline"] = d.as_dict()
-
-    def extend_deadline(self, days: int) -> None:
-        self.set_deadline(days, start=self.app.deadline_due or self.today)
-        self.app.extensions += 1
-
-    def clear_deadline(self) -> None:
-        if self.app.deadline_due:
-            self.changes["deadline"] = None
-        self.app.deadline_due, self.app.deadline_provisional, self.app.deadline_basis = None, False, None
-
-    def deadline_cn(self) -> str:
-        return documents.chinese_date(self.app.deadline_due) if self.app.deadline_due else ""
-
-    def submitted(self) -> None:
-        self.app.submitted_on = self.today
-        division = self.proc.authority_division(self.fields)
-        self.app.authority_id = authority_id(division, self.proc.authority_kind)
-        self.app.route = self.eligibility().route
-
-    def decide(self) -> None:
-        self.app.decided_on = self.today
-
-    def record(self, **outcome) -> None:
-        self.app.outcome = {**(self.app.outcome or {}), **outcome}
-        self.changes.setdefault("outcome", {}).update(outcome)
-
-    def set_correction_items(self, items: list) -> None:
-        self.app.correction_items = list(items)
-
-    def default_facts(self) -> list[tuple[str, str]]:
-        return [("申请编号", self.app.number)]
-
-    def issue(self, kind: str, facts: list[tuple[str, str]], **extra) -> None:
-        doc = documents.issue(self.app, kind, facts, extra, self.today)
-        self.issued.append(doc)
-        self.changes.setdefault("documents", []).append({"kind": kind, "number": doc.number, "sha256": doc.sha256})
-
-    def set_document_status(self, kind: str, status: str, reason: str) -> None:
-        for number in documents.set_status(self.app, kind, status, reason):
-            self.changes.setdefault("document_status", []).append({"number": number, "status": status})
-
-    def notify_applicant(self, kind: str, zh: str, en: str) -> None:
-        self._notes.append(Notification(user_id=self.app.applicant_id, application_id=self.app.id, kind=kind,
-                                        message_zh=f"{self.app.number}：{zh}", message_en=f"{self.app.number}: {en}"))
-
-
-def authority_id(division: str | None, kind: str) -> int | None:
-    if not division:
-        return None
-    return db.session.execute(select(Authority.id).where(
-        Authority.division_code == division, Authority.kind == kind)).scalar()
 
 
 def role_reason(app: Application, proc: Procedure, event: Event, actor) -> Reason | None:
@@ -134,10 +29,20 @@ def role_reason(app: Application, proc: Procedure, event: Event, actor) -> Reaso
     if actor.role not in event.roles:
         names = "、".join(event.roles)
         return Reason("role", f"只有{names}可以执行“{event.zh}”", f"only {', '.join(event.roles)} may {event.en.lower()}")
-    if actor.role == "applicant" and actor.id != app.applicant_id:
-        return Reason("own_applications", "只能办理本人的申请", "applicants act only on their own applications")
-    if actor.role != "applicant" and (actor.authority_id is None or actor.authority_id != app.authority_id):
-        return Reason("authority", "只能办理本机关受理的申请", "staff act only inside their own authority")
+    if actor.role == "system":
+        return None
+    if actor.role == "applicant":
+        if actor.id != app.applicant_id:
+            return Reason("own_applications", "只能办理本人的申请", "applicants act only on their own applications")
+        return None
+    kinds = event.acting_kinds(app.fields or {})
+    authority = getattr(actor, "authority", None)
+    if kinds is None:
+        if authority is None or actor.authority_id != app.authority_id:
+            return Reason("authority", "只能办理本机关受理的申请", "staff act only inside their own authority")
+    elif (authority is None or app.authority is None or authority.kind not in kinds
+          or authority.division_code != app.authority.division_code):
+        return Reason("authority", "本机关不是此事项的办理部门", "your authority does not act on this step")
     return None
 
 
@@ -200,6 +105,8 @@ def fire(app: Application, event_name: str, actor, data=None, version=None, comm
         raise Invalid("事件数据不完整或有误", "event data invalid", problems)
     ctx = EventContext(app, proc, event, actor, clean, (comment or "").strip()[:2000])
     reasons = _guard_reasons(event, ctx)
+    if any(r.status == 409 for r in reasons):
+        raise Conflict(f"不能执行“{event.zh}”", f"cannot {event.en.lower()}", reasons, code="conflict")
     if reasons:
         raise Invalid(f"不能执行“{event.zh}”", f"cannot {event.en.lower()}", reasons, code="guard_failed")
     from_state = app.state

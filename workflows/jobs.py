@@ -1,7 +1,8 @@
-"""Daily jobs: overdue and due-soon flags to the handling staff (idempotent per day and deadline)."""
+"""Daily jobs: overdue flags, land-transition reminders and expiries (idempotent: safe to rerun)."""
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -18,9 +19,56 @@ def _notify_once(user_id: int, app: Application, kind: str, zh: str, en: str, ke
     return True
 
 
+@dataclass(frozen=True)
+class SystemActor:
+    """Who fires the events that time itself causes (expiry)."""
+    id: None = None
+    username: str = "system"
+    role: str = "system"
+    authority: None = None
+    authority_id: None = None
+
+
+SYSTEM = SystemActor()
+REMINDER_DAYS = (30, 90, 180)
+
+
+def _clerks(authority_id: int) -> list[int]:
+    return list(db.session.execute(select(User.id).where(
+        User.authority_id == authority_id, User.role == "clerk")).scalars())
+
+
+def land_periods(today: date) -> tuple[int, int]:
+    """Reminders 180/90/30 days before the last day (only the nearest one due), expiry the day after it."""
+    from workflows import engine
+    from workflows.transaction import commit
+    reminders = expired = 0
+    apps = db.session.execute(select(Application).where(
+        Application.procedure == "land_transition", Application.state == "in_transition",
+        Application.period_last_day.is_not(None))).scalars().all()
+    for app in apps:
+        last = app.period_last_day
+        if today > last:   # the day after the last day, never earlier
+            engine.fire(app, "expire", SYSTEM, {}, app.version)
+            commit()
+            expired += 1
+            continue
+        due = [n for n in REMINDER_DAYS if today >= last - timedelta(days=n)]
+        if not due:
+            continue
+        n = min(due)
+        zh = f"{app.number} 过渡期将于{last.year}年{last.month}月{last.day}日届满（还有{(last - today).days}天），请提前办理用地手续或准备恢复原用途"
+        en = f"{app.number}: the transition period ends on {last.isoformat()} ({(last - today).days} days left)"
+        for uid in {app.applicant_id, *_clerks(app.authority_id)}:
+            reminders += _notify_once(uid, app, "reminder", zh, en, f"reminder{n}:{app.id}:{uid}")
+    db.session.commit()
+    return reminders, expired
+
+
 def run(as_of: date | None = None) -> str:
     """Flag what is overdue or due within one working day to the clerks of the handling authority."""
     today = as_of or calendar.today_shanghai()
+    reminders, expired = land_periods(today)
     table = holidays.table()
     soon = calendar.add_working_days(today, 1, table).due
     open_apps = db.session.execute(select(Application).where(
@@ -42,4 +90,5 @@ def run(as_of: date | None = None) -> str:
         for uid in staff[app.authority_id]:
             sent += _notify_once(uid, app, kind, zh, en, f"{kind}:{app.id}:{due}:{uid}")
     db.session.commit()
-    return f"jobs run as of {today.isoformat()}: {len(open_apps)} applications due by {soon.isoformat()}, {sent} notifications sent"
+    return (f"jobs run as of {today.isoformat()}: {len(open_apps)} applications due by {soon.isoformat()}, "
+            f"{sent} notifications sent; {reminders} period reminders, {expired} periods expired")

@@ -4,9 +4,10 @@ from __future__ import annotations
 from transitions.extensions import LockedMachine
 
 from workflows.definition import Procedure
+from workflows.land_transition import PROCEDURE as LAND_TRANSITION
 from workflows.premise_addition import PROCEDURE as PREMISE_ADDITION
 
-PROCEDURES: dict[str, Procedure] = {p.name: p for p in (PREMISE_ADDITION,)}
+PROCEDURES: dict[str, Procedure] = {p.name: p for p in (PREMISE_ADDITION, LAND_TRANSITION)}
 
 
 def _transitions(proc: Procedure) -> list[dict]:

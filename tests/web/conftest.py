@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import PASSWORD
+from tests.engine.conftest import _cheap_password_hashes  # noqa: F401  (autouse fixture)
 
 
 @pytest.fixture
@@ -15,3 +16,4 @@ def login(app, users):
         assert r.status_code == 302, r.data.decode()
         return client
     return make
+

@@ -1,0 +1,169 @@
+"""What guards and effects see and may do (EventContext), and the lookups eligibility needs (World)."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from flask import current_app
+from sqlalchemy import select
+
+from models import Application, ApplicationParty, Authority, Notification, Opinion, db
+from workflows import calendar, documents, holidays
+from workflows.definition import Event, Procedure
+from workflows.places import AUTHORITY_KINDS
+
+
+def today() -> date:
+    fixed = current_app.config.get("TODAY")
+    return fixed() if callable(fixed) else (fixed or calendar.today_shanghai())
+
+
+class World:
+    """Lookups a procedure's eligibility needs, answered from the database and settings."""
+
+    def __init__(self, exclude_id: int | None = None):
+        self.exclude_id = exclude_id
+
+    def active_premises(self, credit_code: str) -> set[str]:
+        from workflows.values import normalise_address
+        rows = db.session.execute(select(Application.fields).where(
+            Application.procedure == "premise_addition", Application.state == "registered",
+            Application.id != (self.exclude_id or 0))).scalars()
+        return {normalise_address(f.get("premise_address")) for f in rows if f.get("credit_code") == credit_code}
+
+    def setting(self, name: str, default=None):
+        return current_app.config.get(name.upper(), default)
+
+
+def eligibility_of(proc: Procedure, fields: dict, exclude_id: int | None = None):
+    return proc.eligibility(fields, World(exclude_id))
+
+
+class EventContext:
+    """What guards and effects see and may do; the engine applies it to the row."""
+
+    def __init__(self, app: Application, proc: Procedure, event: Event, actor, data: dict, comment: str):
+        self.app, self.proc, self.event, self.actor = app, proc, event, actor
+        self.data, self.comment, self.today = data, comment, today()
+        self.fields = dict(app.fields or {})
+        self.attachment_kinds = {a.kind for a in app.attachments}
+        self.changes: dict = {}
+        self.issued: list = []
+        self._notes: list = []
+
+    def eligibility(self):
+        return eligibility_of(self.proc, self.fields, self.app.id)
+
+    @staticmethod
+    def parse_date(text: str) -> date:
+        return date.fromisoformat(text)
+
+    # effects ---------------------------------------------------------------------------------
+    def set_deadline(self, days: int, start: date | None = None) -> None:
+        d = calendar.add_working_days(start or self.today, days, holidays.table())
+        self.app.deadline_due, self.app.deadline_provisional = d.due, d.provisional
+        self.app.deadline_basis = d.as_dict()
+        self.changes["deadline"] = d.as_dict()
+
+    def extend_deadline(self, days: int) -> None:
+        self.set_deadline(days, start=self.app.deadline_due or self.today)
+        self.app.extensions += 1
+
+    def clear_deadline(self) -> None:
+        if self.app.deadline_due:
+            self.changes["deadline"] = None
+        self.app.deadline_due, self.app.deadline_provisional, self.app.deadline_basis = None, False, None
+
+    def deadline_cn(self) -> str:
+        return documents.chinese_date(self.app.deadline_due) if self.app.deadline_due else ""
+
+    def submitted(self) -> None:
+        """Fix the handling authority and the parties (departments, government) that may see it."""
+        self.app.submitted_on = self.today
+        division = self.proc.authority_division(self.fields)
+        self.app.authority_id = authority_id(division, self.proc.authority_kind)
+        self.app.route = self.eligibility().route
+        wanted = {authority_id(division, kind) for kind in (self.proc.authority_kind, *self.proc.parties(self.fields))}
+        have = set(db.session.execute(select(ApplicationParty.authority_id).where(
+            ApplicationParty.application_id == self.app.id)).scalars())
+        db.session.add_all(ApplicationParty(application_id=self.app.id, authority_id=a) for a in wanted - have - {None})
+
+    def decide(self) -> None:
+        self.app.decided_on = self.today
+
+    def record(self, **outcome) -> None:
+        self.app.outcome = {**(self.app.outcome or {}), **outcome}
+        self.changes.setdefault("outcome", {}).update(outcome)
+
+    def set_correction_items(self, items: list) -> None:
+        self.app.correction_items = list(items)
+
+    def default_facts(self) -> list[tuple[str, str]]:
+        return [("申请编号", self.app.number)]
+
+    def issue(self, kind: str, facts: list[tuple[str, str]], by: str | None = None, **extra) -> None:
+        """Issue document `kind`, by the handling authority or by the authority of kind `by` of its division."""
+        issuer = self.app.authority
+        if by:
+            issuer = db.session.get(Authority, authority_id(self.app.authority.division_code, by))
+        doc = documents.issue(self.app, kind, facts, extra, self.today, issuer)
+        self.issued.append(doc)
+        self.changes.setdefault("documents", []).append({"kind": kind, "number": doc.number, "sha256": doc.sha256})
+
+    def set_document_status(self, kind: str, status: str, reason: str) -> None:
+        for number in documents.set_status(self.app, kind, status, reason):
+            self.changes.setdefault("document_status", []).append({"number": number, "status": status})
+
+    # department opinions (会签) ---------------------------------------------------------------
+    @property
+    def actor_kind(self) -> str | None:
+        return self.actor.authority.kind if getattr(self.actor, "authority", None) else None
+
+    def _opinions(self) -> dict[str, Opinion]:
+        rows = db.session.execute(select(Opinion).where(Opinion.application_id == self.app.id)).scalars()
+        return {o.department: o for o in rows}
+
+    def opinion_given(self, department: str) -> bool:
+        found = self._opinions().get(department)
+        return bool(found and found.given_at)
+
+    def request_opinions(self, departments, days: int) -> None:
+        due = calendar.add_working_days(self.today, days, holidays.table())
+        division = self.app.authority.division_code
+        existing = self._opinions()
+        for kind in departments:
+            row = existing.get(kind) or Opinion(application_id=self.app.id, department=kind,
+                                                authority_id=authority_id(division, kind))
+            row.due, row.due_provisional = due.due, due.provisional
+            db.session.add(row)
+        self.changes["opinions_requested"] = {"departments": list(departments), "due": due.due.isoformat()}
+
+    def give_opinion(self, department: str, agree: bool, text: str) -> None:
+        row = self._opinions()[department]
+        row.agree, row.text, row.reviewer_id = agree, text, self.actor.id
+        row.given_at = datetime.now(timezone.utc)
+
+    def opinions_for_document(self) -> list[dict]:
+        return [{"department": o.authority.name if o.authority else AUTHORITY_KINDS[o.department][0],
+                 "agree": "同意" if o.agree else "不同意", "text": o.text or ""}
+                for o in self._opinions().values() if o.given_at]
+
+    # periods in years (民法典 arts. 201–202) ------------------------------------------------------
+    def set_period(self, years: int) -> None:
+        first, last = calendar.period_end(self.today, years)
+        self.app.period_first_day, self.app.period_last_day = first, last
+        self.record(period_first_day=first.isoformat(), period_last_day=last.isoformat())
+
+    def period_cn(self) -> dict:
+        return {"first_day_cn": documents.chinese_date(self.app.period_first_day),
+                "last_day_cn": documents.chinese_date(self.app.period_last_day)}
+
+    def notify_applicant(self, kind: str, zh: str, en: str) -> None:
+        self._notes.append(Notification(user_id=self.app.applicant_id, application_id=self.app.id, kind=kind,
+                                        message_zh=f"{self.app.number}：{zh}", message_en=f"{self.app.number}: {en}"))
+
+
+def authority_id(division: str | None, kind: str) -> int | None:
+    if not division:
+        return None
+    return db.session.execute(select(Authority.id).where(
+        Authority.division_code == division, Authority.kind == kind)).scalar()
