@@ -11,6 +11,7 @@ from workflows import engine
 from workflows.definition import Event, Field, Procedure, Reason
 from workflows.errors import Invalid
 from workflows.places import DIVISIONS, STREETS
+from workflows.registry import PROCEDURES
 from workflows.values import clean_fields
 
 PLEASE_CHOOSE = SelectChoice("", "请选择 Select")
@@ -128,10 +129,18 @@ def event_choices(app, proc: Procedure, user, every_role_event: bool) -> list[Ev
         if event.name in available:
             out.append(EventChoice(event, tuple(available[event.name])))
         elif every_role_event and user.role in event.roles:
-            state_zh, state_en = proc.states[app.state]
-            out.append(EventChoice(event, (Reason("state", f"当前状态“{state_zh}”下不能{event.zh}",
-                                                  f"not possible while {state_en}"),)))
+            out.append(EventChoice(event, (_why_not(app, proc, event, user),)))
     return out
+
+
+def _why_not(app, proc: Procedure, event: Event, user) -> Reason:
+    """Why an event of the user's role is not on offer: the state, or else who may fire it here."""
+    if app.state in event.sources:
+        reason = engine.role_reason(app, proc, event, user)
+        if reason:
+            return reason
+    state_zh, state_en = proc.states[app.state]
+    return Reason("state", f"当前状态“{state_zh}”下不能{event.zh}", f"not possible while {state_en}")
 
 
 def correction_items(proc: Procedure, formdata) -> list[dict]:
@@ -160,6 +169,15 @@ def version_from(formdata):
     """The hidden version as an int (anything else is passed on for the engine to refuse)."""
     raw = (formdata.get("version") or "").strip()
     return int(raw) if raw.isdigit() else raw or None
+
+
+def fire_from_form(app, user, formdata) -> Event | None:
+    """Fire the event an event form posted (its name, inputs, version and comment); flushes only."""
+    proc = PROCEDURES[app.procedure]
+    event = proc.event(formdata.get("event", ""))
+    data = event_data(event, proc, formdata) if event else {}
+    engine.fire(app, formdata.get("event", ""), user, data, version_from(formdata), formdata.get("comment", ""))
+    return event
 
 
 def correction_targets(proc: Procedure) -> list[tuple[str, str, str, str]]:

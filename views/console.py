@@ -8,7 +8,7 @@ from sqlalchemy import func, or_, select
 import pdf
 import storage
 from extensions import login_manager
-from forms.application import correction_targets, event_choices, event_data, version_from
+from forms.application import correction_targets, event_choices, fire_from_form
 from models import Application, Document, db
 from pdf.samples import sample_snapshot
 from views.portal import application_facts, file_response
@@ -73,11 +73,7 @@ def application(app_id):
 @bp.post("/applications/<int:app_id>/events")
 def fire(app_id):
     app = access.application(current_user, app_id)
-    proc = PROCEDURES[app.procedure]
-    name = request.form.get("event", "")
-    event = proc.event(name)
-    data = event_data(event, proc, request.form) if event else {}
-    engine.fire(app, name, current_user, data, version_from(request.form), request.form.get("comment", ""))
+    event = fire_from_form(app, current_user, request.form)
     commit()
     flash(f"已办理：{event.zh} / Done: {event.en}", "info")
     return redirect(url_for(".application", app_id=app.id), 303)

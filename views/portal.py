@@ -11,7 +11,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 import storage
 from extensions import login_manager
-from forms.application import (application_form, event_choices, event_data, fields_from, precheck,
+from forms.application import (application_form, event_choices, fields_from, fire_from_form, precheck,
                                show_problems, version_from)
 from models import Application, AuditEntry, Document, Notification, db
 from workflows import access, attachments, engine
@@ -166,10 +166,7 @@ def delete_attachment(app_id, att_id):
 @bp.post("/applications/<int:app_id>/events")
 def fire(app_id):
     app = access.application(current_user, app_id)
-    name = request.form.get("event", "")
-    event = PROCEDURES[app.procedure].event(name)
-    data = event_data(event, PROCEDURES[app.procedure], request.form) if event else {}
-    engine.fire(app, name, current_user, data, version_from(request.form), request.form.get("comment", ""))
+    event = fire_from_form(app, current_user, request.form)
     commit()
     flash(f"已办理：{event.zh} / Done: {event.en}", "info")
     return redirect(url_for(".application", app_id=app.id), 303)

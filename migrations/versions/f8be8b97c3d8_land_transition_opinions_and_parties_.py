@@ -72,7 +72,7 @@ def upgrade():
     with op.batch_alter_table('applications', schema=None) as batch_op:
         batch_op.add_column(sa.Column('period_first_day', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('period_last_day', sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column('is_late', sa.Boolean(), nullable=False))
+        batch_op.add_column(sa.Column('is_late', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column('inspector_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('draw_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_applications_period_last_day'), ['period_last_day'], unique=False)

@@ -150,6 +150,10 @@ def test_register_file_decide_download_verify(server, browser):
     assert "经营场所登记通知书" in page.inner_text("h1")
     shot(page, "09-verify")
 
+    page.goto(f"{server}/my/")
+    assert "经营场所已登记" in page.inner_text(".notifications")      # unread notifications
+    shot(page, "11-home")
+
     mobile = browser.new_context(viewport={"width": 390, "height": 844}, storage_state=applicant.storage_state())
     mpage = mobile.new_page()
     mpage.goto(app_url)

@@ -8,7 +8,7 @@ import pytest
 
 from models import Application, Authority, User, db
 from tests.conftest import FIXED_TODAY
-from tests.web.pages import fire, html, upload_data
+from tests.web.pages import fire, html
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 

@@ -157,6 +157,10 @@ def test_upload_too_large_is_a_message(login, app):
     r = alice.post(f"/my/applications/{app_id}/attachments", data=upload_data(data=PDF_BYTES + b"0" * 2048),
                    headers={"Referer": f"http://localhost/my/applications/{app_id}"}, follow_redirects=True)
     assert "文件超过" in html(r)
+    app.config["MAX_CONTENT_LENGTH"] = 4096                           # beyond even the request limit
+    r = alice.post(f"/my/applications/{app_id}/attachments", data=upload_data(data=PDF_BYTES + b"0" * 8192),
+                   headers={"Referer": f"http://localhost/my/applications/{app_id}"}, follow_redirects=True)
+    assert "文件超过" in html(r) and "已上传" not in html(r)
 
 
 def test_attachment_can_be_viewed_and_removed(login):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from models import Application, Document, db
+from models import Application, Document, Opinion, db
 from workflows import engine
 from workflows.documents import owner_view
 from workflows.registry import PROCEDURES
@@ -31,7 +31,21 @@ def application(app: Application, user, lang: str = "zh") -> dict:
         "submitted_on": app.submitted_on.isoformat() if app.submitted_on else None,
         "decided_on": app.decided_on.isoformat() if app.decided_on else None,
         "created_at": app.created_at.isoformat() if app.created_at else None,
+        **_procedure_specific(app),
     }
+
+
+def _procedure_specific(app: Application) -> dict:
+    if app.procedure == "land_transition":
+        opinions = db.session.execute(select(Opinion).where(Opinion.application_id == app.id)
+                                      .order_by(Opinion.id)).scalars()
+        return {"opinions": [o.as_dict() for o in opinions],
+                "period": {"first_day": app.period_first_day.isoformat(), "last_day": app.period_last_day.isoformat()}
+                if app.period_last_day else None}
+    if app.procedure == "fire_filing":
+        return {"is_late": app.is_late, "inspector": app.inspector.username if app.inspector else None,
+                "draw_id": app.draw_id}
+    return {}
 
 
 def summary(app: Application) -> dict:
