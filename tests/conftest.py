@@ -7,11 +7,11 @@ import secrets
 from datetime import date
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, text, update
 
 from app import create_app
 from commands import ensure_reference_data
-from models import db
+from models import Authority, db
 from workflows import accounts
 
 REFERENCE_TABLES = {"divisions", "authorities", "alembic_version"}
@@ -74,6 +74,7 @@ def _empty_business_tables():
     else:
         for t in tables:
             db.session.execute(t.delete())
+    db.session.execute(update(Authority).values(settings={}))   # settings live on a reference table
     db.session.commit()
 
 

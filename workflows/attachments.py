@@ -35,7 +35,8 @@ def add(app: Application, user, kind, filename, data: bytes) -> Attachment:
     proc = PROCEDURES[app.procedure]
     if user.id != app.applicant_id:
         raise Forbidden("只有申请人可以上传材料", "only the applicant may upload attachments")
-    if app.state not in EDITABLE:
+    supplement = kind in (app.outcome or {}).get("supplement_kinds", ()) and app.state in ("submitted", "filed")
+    if app.state not in EDITABLE and not supplement:
         raise Conflict("当前状态下不能上传材料", f"attachments cannot change in state {app.state}", code="invalid_state")
     if not isinstance(kind, str) or proc.attachment(kind) is None:
         kinds = ", ".join(a.kind for a in proc.attachments)

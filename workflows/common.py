@@ -16,7 +16,7 @@ ITEMS_SCHEMA = {"items": DataField("items", zh="补正事项", en="correction it
 # --- guards: each returns None, a Reason, or a list of Reasons -----------------------------
 
 def required_complete(ctx):
-    return missing_required(ctx.proc, ctx.fields, ctx.attachment_kinds)
+    return missing_required(ctx.proc, {**ctx.fields, **ctx.derived()}, ctx.attachment_kinds)
 
 
 def eligible(ctx):
@@ -99,14 +99,14 @@ def submit_event(dest="submitted", effects=()) -> Event:
                  guards=(required_complete, eligible), effects=(start_decision_clock, *effects))
 
 
-def resubmit_event() -> Event:
+def resubmit_event(effects=()) -> Event:
     return Event("resubmit", ("correction_required",), "submitted", ("applicant",), "补正后重新提交",
                  "Resubmit after correction", guards=(required_complete, eligible),
-                 effects=(start_decision_clock,))
+                 effects=(start_decision_clock, *effects))
 
 
-def request_correction_event(sources, correction_kind="correction_notice") -> Event:
-    return Event("request_correction", tuple(sources), "correction_required", ("clerk",),
+def request_correction_event(sources, correction_kind="correction_notice", roles=("clerk",)) -> Event:
+    return Event("request_correction", tuple(sources), "correction_required", tuple(roles),
                  "一次性告知补正", "Request correction (one-time notice)", schema=ITEMS_SCHEMA,
                  guards=(not_own_application,),
                  effects=(correction_list, pause_clock,

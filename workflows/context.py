@@ -33,6 +33,17 @@ class World:
     def setting(self, name: str, default=None):
         return current_app.config.get(name.upper(), default)
 
+    @staticmethod
+    def add_working_days(start: date, days: int) -> date:
+        return calendar.add_working_days(start, days, holidays.table()).due
+
+    def authority_setting(self, division: str | None, kind: str, name: str, default=None):
+        if not division:
+            return default
+        settings = db.session.execute(select(Authority.settings).where(
+            Authority.division_code == division, Authority.kind == kind)).scalar()
+        return (settings or {}).get(name, default)
+
 
 def eligibility_of(proc: Procedure, fields: dict, exclude_id: int | None = None):
     return proc.eligibility(fields, World(exclude_id))
@@ -53,9 +64,15 @@ class EventContext:
     def eligibility(self):
         return eligibility_of(self.proc, self.fields, self.app.id)
 
+    def derived(self) -> dict:
+        return self.proc.derived(self.fields, World(self.app.id))
+
     @staticmethod
     def parse_date(text: str) -> date:
         return date.fromisoformat(text)
+
+    add_working_days = staticmethod(World.add_working_days)
+    chinese_date = staticmethod(documents.chinese_date)
 
     # effects ---------------------------------------------------------------------------------
     def set_deadline(self, days: int, start: date | None = None) -> None:

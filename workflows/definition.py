@@ -83,6 +83,7 @@ class Event:
     # which authority kinds of the application's division act: None = the handling authority only;
     # a tuple, or a function of the fields (e.g. the departments whose opinion is required)
     acting: tuple[str, ...] | Callable[[dict], tuple[str, ...]] | None = None
+    internal: bool = False         # fired only by a batch operation (a draw), never one by one
 
     def acting_kinds(self, fields: dict) -> tuple[str, ...] | None:
         return self.acting(fields) if callable(self.acting) else self.acting
@@ -117,6 +118,8 @@ class Procedure:
     number_prefix: str = "BM"
     # authority kinds of the same division that take part (give opinions, approve): they see the application
     parties: Callable[[dict], tuple[str, ...]] = lambda fields: ()
+    # values computed from the fields and settings (route, mode) that attachments and guards depend on
+    derived: Callable[[dict, Any], dict] = lambda fields, world: {}
 
     def event(self, name: str) -> Event | None:
         return next((e for e in self.events if e.name == name), None)

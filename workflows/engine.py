@@ -66,7 +66,7 @@ def available_events(app: Application, actor) -> list[tuple[Event, list[Reason]]
     proc = PROCEDURES[app.procedure]
     out = []
     for event in proc.events:
-        if app.state not in event.sources or role_reason(app, proc, event, actor):
+        if event.internal or app.state not in event.sources or role_reason(app, proc, event, actor):
             continue
         ctx = EventContext(app, proc, event, actor, {}, "")
         out.append((event, _guard_reasons(event, ctx)))
@@ -84,9 +84,16 @@ def _guard_reasons(event: Event, ctx: EventContext) -> list[Reason]:
     return reasons
 
 
-def fire(app: Application, event_name: str, actor, data=None, version=None, comment: str = "") -> Application:
-    """Fire one event: checks, guards, the machine, effects, audit. Flushes; the caller commits."""
+def fire(app: Application, event_name: str, actor, data=None, version=None, comment: str = "",
+         internal: bool = False) -> Application:
+    """Fire one event: checks, guards, the machine, effects, audit. Flushes; the caller commits.
+
+    `internal` events (a draw's per-application step) can only be fired by their batch operation.
+    """
     proc, event = check(app, event_name, actor)
+    if event.internal and not internal:
+        raise Forbidden(f"“{event.zh}”只能通过批量操作执行", f"{event.name} is fired only by its batch operation",
+                        code="batch_only")
     if not isinstance(version, int) or isinstance(version, bool):
         raise Invalid("version 必须是整数", "version must be an integer",
                       [Reason("required", "version：必填整数", "version: required integer", "version")])
@@ -105,6 +112,8 @@ def fire(app: Application, event_name: str, actor, data=None, version=None, comm
         raise Invalid("事件数据不完整或有误", "event data invalid", problems)
     ctx = EventContext(app, proc, event, actor, clean, (comment or "").strip()[:2000])
     reasons = _guard_reasons(event, ctx)
+    if any(r.status == 403 for r in reasons):
+        raise Forbidden(f"无权执行“{event.zh}”", f"not allowed to {event.en.lower()}", reasons)
     if any(r.status == 409 for r in reasons):
         raise Conflict(f"不能执行“{event.zh}”", f"cannot {event.en.lower()}", reasons, code="conflict")
     if reasons:

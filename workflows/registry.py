@@ -4,10 +4,11 @@ from __future__ import annotations
 from transitions.extensions import LockedMachine
 
 from workflows.definition import Procedure
+from workflows.fire_filing import PROCEDURE as FIRE_FILING
 from workflows.land_transition import PROCEDURE as LAND_TRANSITION
 from workflows.premise_addition import PROCEDURE as PREMISE_ADDITION
 
-PROCEDURES: dict[str, Procedure] = {p.name: p for p in (PREMISE_ADDITION, LAND_TRANSITION)}
+PROCEDURES: dict[str, Procedure] = {p.name: p for p in (PREMISE_ADDITION, LAND_TRANSITION, FIRE_FILING)}
 
 
 def _transitions(proc: Procedure) -> list[dict]:

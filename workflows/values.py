@@ -118,6 +118,11 @@ def clean_data(schema: dict[str, DataField], data: object, proc: Procedure) -> t
                 reasons.append(Reason("type", f"{label_zh}：应为是或否（true/false）", f"{label_en}: must be true or false", where))
                 continue
             out[key] = value
+        elif spec.type == "int":
+            if not isinstance(value, int) or isinstance(value, bool):
+                reasons.append(Reason("type", f"{label_zh}：应为整数", f"{label_en}: must be an integer", where))
+                continue
+            out[key] = value
         elif spec.type == "division":
             if value not in DIVISIONS:
                 reasons.append(Reason("division", f"{label_zh}：不是哈尔滨市的县级行政区划代码", f"{label_en}: not a Harbin county-level division code", where))

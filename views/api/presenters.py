@@ -20,7 +20,8 @@ def application(app: Application, user, lang: str = "zh") -> dict:
         "version": app.version, "fields": app.fields or {}, "route": app.route,
         "applicant": {"id": app.applicant.id, "username": app.applicant.username, "name": app.applicant.label},
         "authority": app.authority.as_dict() if app.authority else None,
-        "available_events": [e.name for e, reasons in engine.available_events(app, user)],
+        "available_events": [e.name for e, reasons in engine.available_events(app, user)
+                             if not any(r.status in (403, 409) for r in reasons)],
         "deadline": {"due": app.deadline_due.isoformat(), "provisional": app.deadline_provisional,
                      "basis": app.deadline_basis} if app.deadline_due else None,
         "eligibility": elig.as_dict(lang),

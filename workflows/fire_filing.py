@@ -1,0 +1,233 @@
+"""消防验收备案: simplified filing for small community service sites, random spot checks (DOMAIN §3)."""
+from __future__ import annotations
+
+from datetime import date
+
+from workflows import common
+from workflows.common import REASON_SCHEMA, decided, issuing, notifying, not_own_application, record_reason
+from workflows.definition import AttachmentSpec, Branch, DataField, Eligibility, Event, Field, Procedure, Reason
+from workflows.places import division_name
+from workflows.premise_addition import SERVICE_CATEGORIES
+
+AREA_LIMIT, INVESTMENT_LIMIT = 300, 300_000          # "以下" includes the number (民法典 art. 1259)
+MODES = {"promise": ("告知承诺", "commitment"), "fast_track": ("容缺受理", "fast track"),
+         "exempt": ("免于备案", "exempt"), "standard": ("一般程序", "standard")}
+ROUTES = {"simplified": "简易程序", "standard": "一般程序"}
+FILING_DAYS = 5                                      # due 5 working days after completion acceptance
+
+STATES = {
+    "draft": ("草稿", "draft"), "submitted": ("已提交", "submitted"),
+    "correction_required": ("待补正", "correction required"), "not_accepted": ("不予受理", "not accepted"),
+    "filed": ("已备案", "filed"), "exempted": ("免于备案", "exempted"), "selected": ("已抽中待检查", "selected"),
+    "closed": ("未抽中（备案完成）", "closed"), "passed": ("检查合格", "passed"),
+    "rectifying": ("整改中", "rectifying"), "rechecking": ("待复查", "rechecking"), "withdrawn": ("已撤回", "withdrawn"),
+}
+HOLDERS = {"draft": "applicant", "submitted": "authority", "correction_required": "applicant",
+           "filed": "authority", "selected": "authority", "rectifying": "applicant", "rechecking": "authority"}
+
+FIELDS = (
+    Field("facility_name", "text", "设施（项目）名称", "facility name", max_length=100),
+    Field("credit_code", "credit_code", "建设单位统一社会信用代码", "builder's unified social credit code"),
+    Field("site_address", "text", "设施地址", "site address"),
+    Field("site_division", "division", "设施所在区县", "site division"),
+    Field("facility_type", "choice", "设施类别", "facility type", choices=SERVICE_CATEGORIES),
+    Field("special_construction", "bool", "是否属于特殊建设工程", "special construction project"),
+    Field("crowded_place", "bool", "是否属于人员密集场所", "crowded place"),
+    Field("floor_area_m2", "decimal", "建筑面积（平方米）", "floor area (m²)"),
+    Field("total_investment_yuan", "decimal", "总投资（元）", "total investment (yuan)"),
+    Field("completion_date", "date", "竣工验收合格日期", "completion acceptance date"),
+    Field("builder_name", "text", "建设单位名称", "builder (建设单位)", required=False, max_length=100),
+    Field("contact_phone", "text", "联系电话", "contact phone", required=False, max_length=20),
+)
+
+
+def route_of(fields: dict) -> str | None:
+    """None for a special construction project (消防验收 instead), else simplified or standard."""
+    if fields.get("special_construction"):
+        return None
+    community = fields.get("facility_type") not in (None, "other")
+    area, money = fields.get("floor_area_m2"), fields.get("total_investment_yuan")
+    small = (area is not None and float(area) <= AREA_LIMIT) or (money is not None and float(money) <= INVESTMENT_LIMIT)
+    return "simplified" if community and small else "standard"
+
+
+def derived(fields: dict, world) -> dict:
+    route = route_of(fields)
+    mode = world.authority_setting(fields.get("site_division"), "housing", "fire_mode", "promise")
+    return {"_route": route, "_mode": mode if route == "simplified" else "standard"}
+
+
+def _full_set(f: dict) -> bool:
+    return f.get("_mode") == "standard"
+
+
+ATTACHMENTS = (
+    AttachmentSpec("filing_form", "消防验收备案表", "fire acceptance filing form", required=False,
+                   required_when=lambda f: f.get("_mode") != "exempt"),
+    AttachmentSpec("commitment_letter", "承诺书", "commitment letter", required=False,
+                   required_when=lambda f: f.get("_mode") in ("promise", "fast_track")),
+    AttachmentSpec("completion_report", "竣工验收报告", "completion acceptance report", required=False,
+                   required_when=_full_set),
+    AttachmentSpec("as_built_drawings", "消防相关竣工图纸", "fire-related as-built drawings", required=False,
+                   required_when=_full_set),
+)
+NON_CORE = ("completion_report", "as_built_drawings")
+
+
+def eligibility(fields: dict, world) -> Eligibility:
+    route = route_of(fields)
+    if route is None:
+        return Eligibility(False, None, (Reason(
+            "special_construction", "特殊建设工程不适用备案，应向住房和城乡建设主管部门申请消防验收",
+            "a special construction project needs fire acceptance (消防验收), not this filing", "special_construction"),))
+    if route == "simplified":
+        why = Reason("simplified", f"社区服务设施，建筑面积{AREA_LIMIT}平方米以下或总投资30万元以下：适用简易程序",
+                     f"community facility of ≤ {AREA_LIMIT} m² or ≤ ¥300,000: simplified route")
+    elif fields.get("facility_type") == "other":
+        why = Reason("standard", "非社区服务设施：适用一般程序", "not a community service facility: standard route")
+    else:
+        why = Reason("standard", "建筑面积超过300平方米且总投资超过30万元：适用一般程序",
+                     "over 300 m² and over ¥300,000: standard route")
+    return Eligibility(True, route, (why,))
+
+
+def filing_due(fields: dict, world) -> date | None:
+    done = fields.get("completion_date")
+    return world.add_working_days(date.fromisoformat(done), FILING_DAYS) if done else None
+
+
+# --- effects -------------------------------------------------------------------------------
+
+def classify(ctx):
+    d = ctx.derived()
+    due = filing_due(ctx.fields, ctx)
+    ctx.app.is_late = bool(due and ctx.today > due)
+    outcome = {"route": d["_route"], "mode": d["_mode"], "filing_due": due.isoformat() if due else None,
+               "late": ctx.app.is_late}
+    if d["_mode"] == "fast_track":
+        missing = [k for k in NON_CORE if k not in ctx.attachment_kinds]
+        if missing:
+            outcome.update(supplement_kinds=missing,
+                           supplement_due=ctx.add_working_days(ctx.today, 5).isoformat())
+    ctx.record(**outcome)
+
+
+def receipt_extra(ctx) -> dict:
+    d = ctx.derived()
+    return {"route_zh": ROUTES.get(d["_route"], ""), "mode_zh": MODES.get(d["_mode"], ("", ""))[0],
+            "late": bool(ctx.app.is_late)}
+
+
+def fire_facts(ctx) -> list[tuple[str, str]]:
+    f = ctx.fields
+    category = dict((c[0], c[1]) for c in SERVICE_CATEGORIES).get(f.get("facility_type"), "")
+    return [("设施名称", f.get("facility_name", "")),
+            ("设施地址", f"{division_name(f.get('site_division'))}{f.get('site_address', '')}"),
+            ("设施类别", category), ("建筑面积", f"{f.get('floor_area_m2', '')}平方米"),
+            ("总投资", f"{f.get('total_investment_yuan', '')}元"), ("竣工验收合格日期", f.get("completion_date", "")),
+            ("人员密集场所", "是" if f.get("crowded_place") else "否"), ("申请编号", ctx.app.number)]
+
+
+def on_submit(ctx):
+    """Promise mode files at once with a receipt; exempt mode confirms the exemption; else it waits for a clerk."""
+    classify(ctx)
+    if ctx.app.state == "filed":
+        ctx.clear_deadline()
+        ctx.decide()
+        ctx.issue("filing_receipt", fire_facts(ctx), **receipt_extra(ctx))
+    elif ctx.app.state == "exempted":
+        ctx.clear_deadline()
+        ctx.decide()
+        ctx.issue("exemption_confirmation", fire_facts(ctx))
+
+
+def _mode_is(*modes):
+    return lambda ctx: ctx.derived()["_mode"] in modes
+
+
+def on_draw(ctx):
+    ctx.app.draw_id = ctx.data["draw_id"]
+    if ctx.data["selected"]:
+        ctx.app.inspector_id = ctx.data["inspector_id"]
+        ctx.set_deadline(ctx.proc.time_limits["inspection"]["days"])
+        ctx.notify_applicant("selected", "您的备案项目被抽中，将接受消防检查。", "Your filing was selected for an inspection.")
+    else:
+        ctx.clear_deadline()
+
+
+def assigned_inspector(ctx):
+    if ctx.app.inspector_id != ctx.actor.id:
+        return Reason("assigned_inspector", "只有抽签指派的检查员可以录入检查结果",
+                      "only the inspector the draw assigned may record the result", status=403)
+    return None
+
+
+def on_inspection(ctx):
+    ctx.record(inspection={"passed": ctx.data["passed"], "findings": ctx.data.get("findings", ""),
+                           "on": ctx.today.isoformat(), "inspector": ctx.actor.username})
+    if ctx.data["passed"]:
+        ctx.clear_deadline()
+        ctx.decide()
+        ctx.issue("inspection_result", fire_facts(ctx), passed=True, findings=ctx.data.get("findings") or "合格")
+    else:
+        ctx.clear_deadline()   # now waiting on the applicant to rectify
+        recheck = ctx.add_working_days(ctx.today, ctx.proc.time_limits["recheck"]["days"])
+        ctx.issue("rectification_notice", fire_facts(ctx), findings=ctx.data.get("findings") or "",
+                  recheck_due_cn=ctx.chinese_date(recheck), remedies=common.REMEDIES_ZH)
+
+
+def findings_when_failed(ctx):
+    if ctx.data.get("passed") is False and not ctx.data.get("findings"):
+        return Reason("findings", "检查不合格时须写明发现的问题", "a failed inspection must state the findings",
+                      "data.findings")
+    return None
+
+
+EVENTS = (
+    common.submit_event(dest=(Branch("exempted", _mode_is("exempt")), Branch("filed", _mode_is("promise")),
+                              Branch("submitted", lambda ctx: True)), effects=(on_submit,)),
+    Event("file", ("submitted",), "filed", ("clerk",), "予以备案", "File", guards=(not_own_application,), bulk=True,
+          effects=(common.pause_clock, decided, issuing("filing_receipt", fire_facts, extra=receipt_extra),
+                   notifying("filed", "您的消防验收备案已完成，可下载备案凭证。", "Your filing is complete."))),
+    common.request_correction_event(("submitted", "filed"), roles=("clerk", "system")),
+    common.resubmit_event(effects=(classify,)),
+    Event("not_accept", ("submitted",), "not_accepted", ("clerk",), "不予受理", "Do not accept", schema=REASON_SCHEMA,
+          guards=(not_own_application,),
+          effects=(record_reason, common.pause_clock, decided,
+                   issuing("non_acceptance_notice", fire_facts, reasons=common.reasons_text, remedies=common.remedies))),
+    common.withdraw_event(("submitted", "correction_required")),
+    Event("draw", ("filed",), (Branch("selected", lambda ctx: ctx.data["selected"]), Branch("closed", lambda ctx: True)),
+          ("clerk", "system"), "双随机抽查", "Spot-check draw", internal=True, bulk=True,
+          schema={"selected": DataField("bool"), "draw_id": DataField("int"),
+                  "inspector_id": DataField("int", required=False)}, effects=(on_draw,)),
+    Event("record_inspection", ("selected", "rechecking"),
+          (Branch("passed", lambda ctx: ctx.data["passed"]), Branch("rectifying", lambda ctx: True)),
+          ("inspector",), "录入检查结果", "Record the inspection",
+          schema={"passed": DataField("bool", zh="是否合格", en="passed"),
+                  "findings": DataField("str", required=False, zh="检查发现", en="findings")},
+          guards=(assigned_inspector, findings_when_failed), effects=(on_inspection,)),
+    Event("request_recheck", ("rectifying",), "rechecking", ("applicant",), "整改完毕申请复查", "Ask for a recheck",
+          effects=(lambda ctx: ctx.set_deadline(ctx.proc.time_limits["recheck"]["days"]),)),
+)
+
+PROCEDURE = Procedure(
+    name="fire_filing", zh="建设工程消防验收备案（社区服务设施简易程序）", en="Fire-safety acceptance filing",
+    authority_kind="housing", states=STATES, initial="draft", holders=HOLDERS,
+    events=EVENTS, fields=FIELDS, attachments=ATTACHMENTS,
+    time_limits={"intake": {"days": 5, "unit": "working_days", "from": "submit", "basis": "[cfg] 5个工作日"},
+                 "decision": {"days": 5, "unit": "working_days", "from": "submit"},
+                 "filing_due": {"days": FILING_DAYS, "unit": "working_days", "from": "completion_date",
+                                "basis": "住房和城乡建设部令第51号"},
+                 "supplement": {"days": 5, "unit": "working_days", "from": "submit"},
+                 "inspection": {"days": 15, "unit": "working_days", "from": "draw"},
+                 "recheck": {"days": 7, "unit": "working_days", "from": "request_recheck"}},
+    eligibility=eligibility, authority_division=lambda fields: fields.get("site_division"),
+    derived=derived, number_prefix="FF",
+    guide={"basis": ["《中华人民共和国消防法》第十三条、第五十八条",
+                     "《建设工程消防设计审查验收管理暂行规定》（住房和城乡建设部令第51号）",
+                     "《哈尔滨市关于推动生活性服务业补短板上水平提高人民生活品质行动方案（2022—2025年）》：对建筑面积300平方米以下或总投资30万元以下的社区服务设施，优化办理消防验收备案手续"],
+           "conditions": ["不属于特殊建设工程（特殊建设工程应申请消防验收）",
+                          "社区服务设施且建筑面积300平方米以下或总投资30万元以下的，适用简易程序",
+                          "竣工验收合格之日起5个工作日内备案；逾期备案的一律列为抽查对象"],
+           "where": "设施所在区县住房和城乡建设局，或本系统网上办理", "fee": "不收费"},
+)
