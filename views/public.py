@@ -6,7 +6,8 @@ import hashlib
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from models import Document, db
+from models import Document, Draw, db
+from workflows import draws
 from workflows.documents import public_view
 from workflows.registry import PROCEDURES
 
@@ -46,3 +47,15 @@ def verify(token):
     if doc is None:
         return render_template("public/verify.html", doc=None), 404
     return render_template("public/verify.html", doc=public_view(doc))
+
+
+@bp.get("/draws")
+def draw_list():
+    rows = db.session.execute(select(Draw).order_by(Draw.id.desc()).limit(100)).scalars().all()
+    return render_template("public/draws.html", draws=rows)
+
+
+@bp.get("/draws/<int:draw_id>")
+def draw(draw_id):
+    found = db.session.get(Draw, draw_id) or abort(404)
+    return render_template("public/draw.html", draw=draws.public_view(found), reproduced=draws.reproduced(found))

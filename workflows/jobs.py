@@ -65,10 +65,33 @@ def land_periods(today: date) -> tuple[int, int]:
     return reminders, expired
 
 
+def fire_supplements(today: date) -> int:
+    """容缺受理: non-core documents still missing after their 5 working days → a correction request."""
+    from workflows import engine
+    from workflows.registry import PROCEDURES
+    from workflows.transaction import commit
+    proc, moved = PROCEDURES["fire_filing"], 0
+    apps = db.session.execute(select(Application).where(
+        Application.procedure == "fire_filing", Application.state.in_(("submitted", "filed")))).scalars().all()
+    for app in apps:
+        due = (app.outcome or {}).get("supplement_due")
+        have = {a.kind for a in app.attachments}
+        missing = [k for k in (app.outcome or {}).get("supplement_kinds", ()) if k not in have]
+        if not due or not missing or today <= date.fromisoformat(due):
+            continue
+        items = [{"field": k, "reason": f"容缺受理的材料未在{due}前补齐"} for k in missing]
+        engine.fire(app, "request_correction", SYSTEM, {"items": items}, app.version,
+                    comment=f"容缺材料逾期未补：{', '.join(proc.label(k)[0] for k in missing)}")
+        commit()
+        moved += 1
+    return moved
+
+
 def run(as_of: date | None = None) -> str:
     """Flag what is overdue or due within one working day to the clerks of the handling authority."""
     today = as_of or calendar.today_shanghai()
     reminders, expired = land_periods(today)
+    supplements = fire_supplements(today)
     table = holidays.table()
     soon = calendar.add_working_days(today, 1, table).due
     open_apps = db.session.execute(select(Application).where(
@@ -91,4 +114,5 @@ def run(as_of: date | None = None) -> str:
             sent += _notify_once(uid, app, kind, zh, en, f"{kind}:{app.id}:{due}:{uid}")
     db.session.commit()
     return (f"jobs run as of {today.isoformat()}: {len(open_apps)} applications due by {soon.isoformat()}, "
-            f"{sent} notifications sent; {reminders} period reminders, {expired} periods expired")
+            f"{sent} notifications sent; {reminders} period reminders, {expired} periods expired; "
+            f"{supplements} late fast-track supplements")

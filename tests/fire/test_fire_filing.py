@@ -126,3 +126,15 @@ def test_only_housing_clerks_draw(api, fire):
     assert api.post("/api/v1/draws", "clerk_daoli", json={}).status_code == 403
     assert api.post("/api/v1/draws", "alice", json={}).status_code == 403
     assert api.post("/api/v1/draws", "housing_clerk", json={"ratios": {"late": 0.5}}).status_code == 422
+
+
+def test_fast_track_supplement_late_becomes_a_correction(api, fire, app, runner):
+    set_mode(app, "fast_track")
+    body = fire(kinds=("filing_form", "commitment_letter")).get_json()
+    filed = api.fire(body["id"], "file", "housing_clerk").get_json()
+    assert filed["outcome"]["supplement_due"] == "2026-12-02"
+    assert "0 late fast-track" in runner.invoke(args=["jobs", "run", "--as-of", "2026-12-02"]).output
+    assert "1 late fast-track" in runner.invoke(args=["jobs", "run", "--as-of", "2026-12-03"]).output
+    body = api.get(f"/api/v1/applications/{body['id']}", "alice").get_json()
+    assert body["state"] == "correction_required"
+    assert {i["field"] for i in body["correction_items"]} == {"completion_report", "as_built_drawings"}
