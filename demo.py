@@ -52,6 +52,31 @@ APPLICATIONS = [
     ("li", ELDERLY, "迎宾小区四街区2号楼门市", "230102017", [("submit", "li", None)]),
 ]
 
+LAND = {"operator_name": "哈尔滨市阳光颐养养老服务有限公司", "credit_code": "91230102MA1D0XG5LR",
+        "land_holder_name": "哈尔滨市道里区城市建设投资有限公司", "property_certificate_no": "黑（2021）哈尔滨市不动产权第0012345号",
+        "building_address": "经纬街274号院3号楼（原仓储用房）", "building_division": "230102", "floor_area_m2": 860,
+        "current_land_use": "仓储用地", "service_type": "elderly_care",
+        "price_commitment": "养老床位收费不高于同区域公办养老机构标准，为特困老人保留10%床位"}
+LAND_KINDS = ("property_certificate", "holder_consent", "project_plan", "safety_assessment")
+OPINION = {"agree": True, "opinion": "同意，符合本区养老服务设施布局规划"}
+REVIEW = {"expropriation_plan": False, "soil_ok": True, "use_change_allowed": True}
+FIRE = {"facility_name": "河松小区二期社区托育服务点", "credit_code": "91230102MA1C2D3E41", "site_address": "河松小区二期6号楼1层",
+        "site_division": "230102", "facility_type": "childcare", "special_construction": False, "crowded_place": True,
+        "floor_area_m2": 260, "total_investment_yuan": 280000, "completion_date": "2026-11-20"}
+FIRE_KINDS = ("filing_form", "commitment_letter", "completion_report", "as_built_drawings")
+OTHER_PROCEDURES = [  # (procedure, owner, fields, attachment kinds, path)
+    ("land_transition", "li", LAND, LAND_KINDS,
+     [("submit", "li", None), ("accept", "nr_clerk_daoli", None), ("give_opinion", "reviewer_civil_daoli", OPINION)]),
+    ("land_transition", "li", {**LAND, "building_address": "公路四处家属楼1号楼底商"}, LAND_KINDS,
+     [("submit", "li", None), ("accept", "nr_clerk_daoli", None), ("give_opinion", "reviewer_civil_daoli", OPINION),
+      ("give_opinion", "reviewer_housing_daoli", {"agree": True, "opinion": "房屋安全鉴定为B级，可以使用"}),
+      ("issue_review_opinion", "nr_clerk_daoli", REVIEW), ("approve", "gov_approver_daoli", None)]),
+    ("fire_filing", "zhang", FIRE, FIRE_KINDS, [("submit", "zhang", None)]),
+    ("fire_filing", "zhang", {**FIRE, "facility_name": "索菲亚小区社区助餐点", "facility_type": "community_catering",
+                              "crowded_place": False, "site_address": "索菲亚小区2号楼门市"}, FIRE_KINDS,
+     [("submit", "zhang", None)]),
+]
+
 DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
             b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 
@@ -69,6 +94,14 @@ def seed() -> str:
         app = engine.create("premise_addition", users[owner],
                             {**base, "premise_address": address, "premise_street": street})
         attachments.add(app, users[owner], "premise_use_document", "房屋租赁合同及产权证明.pdf", DEMO_PDF)
+        commit()
+        for event, actor, data in path:
+            engine.fire(app, event, users[actor], data, app.version)
+            commit()
+    for procedure, owner, fields, kinds, path in OTHER_PROCEDURES:
+        app = engine.create(procedure, users[owner], fields)
+        for kind in kinds:
+            attachments.add(app, users[owner], kind, f"{kind}.pdf", DEMO_PDF)
         commit()
         for event, actor, data in path:
             engine.fire(app, event, users[actor], data, app.version)

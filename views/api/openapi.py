@@ -107,6 +107,19 @@ def document() -> dict:
         "/api/v1/documents/{number}.pdf": {"get": {"parameters": [
             {"name": "number", "in": "path", "required": True, "schema": {"type": "string"}}],
             "responses": {"200": {"description": "the PDF", "content": {"application/pdf": {}}}, **_errors(401, 404)}}},
+        "/api/v1/draws": {
+            "post": {"requestBody": _json({"type": "object", "properties": {"ratios": {"type": "object", "properties": {
+                k: {"type": "number", "minimum": 0, "maximum": 1} for k in ("crowded", "standard", "simplified")}}}}),
+                "responses": {**_ok({"type": "object", "required": ["id", "seed", "ratios", "selected", "closed", "inspectors"]}, 201),
+                              **_errors(400, 401, 403, 422)}},
+            "get": {"security": [], "responses": _ok({"type": "object"})}},
+        "/api/v1/draws/{draw_id}": {"get": {"security": [], "parameters": [
+            {"name": "draw_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "responses": {**_ok({"type": "object"}), **_errors(404)}}},
+        "/api/v1/draws/{draw_id}/verify": {"get": {"security": [], "parameters": [
+            {"name": "draw_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "responses": {**_ok({"type": "object", "required": ["reproduced"]}), **_errors(404)}}},
+        "/api/v1/notifications": {"get": {"responses": {**_ok({"type": "object"}), **_errors(401)}}},
         "/api/v1/verify/{token}": {"get": {"security": [], "parameters": [
             {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}],
             "responses": {**_ok({"type": "object", "required": ["number", "kind", "holder", "issued_at", "status", "facts"]}),
