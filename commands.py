@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from models import Authority, AuditEntry, Division, db
 from models.audit import GENESIS
-from workflows import accounts, holidays, jobs
+from workflows import accounts, engine, holidays, jobs
+from workflows.jobs import SYSTEM
 from workflows.errors import DomainError
 from workflows.places import AUTHORITY_KINDS, CITY, DIVISIONS, authority_name
 
@@ -79,12 +80,13 @@ def register_commands(app: Flask) -> None:
         """Load FILE: lines 'YYYY-MM-DD,holiday|workday,name' and 'year,YYYY' (see docs/)."""
         try:
             count, years = holidays.load(file.read())
+            recounted = engine.recompute_provisional_deadlines(SYSTEM)
             db.session.commit()
         except ValueError as exc:
             db.session.rollback()
             click.echo(str(exc), err=True)
             sys.exit(1)
-        click.echo(f"loaded {count} days for {', '.join(map(str, years))}")
+        click.echo(f"loaded {count} days for {', '.join(map(str, years))}; {recounted} provisional deadlines recounted")
 
     jobs_group = AppGroup("jobs", help="Daily jobs (cron entry point).")
     app.cli.add_command(jobs_group)
@@ -94,7 +96,7 @@ def register_commands(app: Flask) -> None:
     def jobs_run(as_of):
         """Deadline flags, expiries and reminders; running it twice changes nothing more."""
         try:
-            day = date.fromisoformat(as_of) if as_of else None
+            day = date.fromisoformat(as_of) if as_of is not None else None
         except ValueError:
             click.echo("--as-of must be YYYY-MM-DD", err=True)
             sys.exit(2)

@@ -134,7 +134,9 @@ def event_choices(app, proc: Procedure, user, every_role_event: bool) -> list[Ev
 
 
 def _why_not(app, proc: Procedure, event: Event, user) -> Reason:
-    """Why an event of the user's role is not on offer: the state, or else who may fire it here."""
+    """Why an event of the user's role is not on offer: batch-only, the state, or who may fire it here."""
+    if getattr(event, "internal", False):
+        return Reason("batch_only", f"“{event.zh}”只能批量办理，不能逐件办理", f"{event.en} is done only as a batch")
     if app.state in event.sources:
         reason = engine.role_reason(app, proc, event, user)
         if reason:

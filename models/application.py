@@ -5,7 +5,7 @@ from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.authority import Authority
-from models.base import db, utcnow
+from models.base import db, local_iso, utcnow
 from models.user import User
 
 
@@ -73,4 +73,4 @@ class Attachment(db.Model):
     def as_dict(self) -> dict:
         return {"id": self.id, "kind": self.kind, "filename": self.filename, "size": self.size,
                 "sha256": self.sha256, "content_type": self.content_type,
-                "uploaded_at": self.uploaded_at.isoformat() if self.uploaded_at else None}
+                "uploaded_at": local_iso(self.uploaded_at)}

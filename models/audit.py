@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import db
+from models.base import db, local_iso
 
 GENESIS = "0" * 64
 
@@ -50,12 +50,6 @@ class AuditEntry(db.Model):
     def as_dict(self) -> dict:
         return {"seq": self.seq, "event": self.event, "from_state": self.from_state,
                 "to_state": self.to_state, "actor": self.actor, "role": self.role,
-                "authority": self.authority, "at": _local(self.at), "comment": self.comment,
+                "authority": self.authority, "at": local_iso(self.at), "comment": self.comment,
                 "data": self.data, "hash": self.hash}
 
-
-def _local(at: datetime) -> str:
-    """ISO 8601 with the Asia/Shanghai offset, as the API promises."""
-    from zoneinfo import ZoneInfo
-    at = at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at
-    return at.astimezone(ZoneInfo("Asia/Shanghai")).isoformat()

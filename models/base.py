@@ -1,5 +1,6 @@
 """The SQLAlchemy handle with a naming convention, and small column helpers."""
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import JSON, MetaData
@@ -19,7 +20,16 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def local_iso(at: datetime | None) -> str | None:
+    """ISO 8601 with the Asia/Shanghai offset, as the API promises (SQLite hands back naive UTC)."""
+    if at is None:
+        return None
+    at = at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at
+    return at.astimezone(SHANGHAI).isoformat()

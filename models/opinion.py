@@ -5,7 +5,7 @@ from sqlalchemy import Date, DateTime, ForeignKey, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.authority import Authority
-from models.base import db, utcnow
+from models.base import db, local_iso, utcnow
 
 
 class Opinion(db.Model):
@@ -29,7 +29,7 @@ class Opinion(db.Model):
         return {"department": self.department, "authority": self.authority.name if self.authority else None,
                 "due": self.due.isoformat() if self.due else None, "provisional": self.due_provisional,
                 "agree": self.agree, "opinion": self.text,
-                "given_at": self.given_at.isoformat() if self.given_at else None}
+                "given_at": local_iso(self.given_at)}
 
 
 class ApplicationParty(db.Model):

@@ -78,6 +78,15 @@ def _empty_business_tables():
     db.session.commit()
 
 
+@pytest.fixture(autouse=True)
+def _cheap_password_hashes(monkeypatch):
+    """scrypt for a dozen fixture users costs ~1 s per test; these tests are not about hash strength."""
+    from functools import partial
+
+    from werkzeug.security import generate_password_hash
+    monkeypatch.setattr("models.user.generate_password_hash", partial(generate_password_hash, method="pbkdf2:sha256:1"))
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()

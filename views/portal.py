@@ -13,7 +13,7 @@ import storage
 from extensions import login_manager
 from forms.application import (application_form, event_choices, fields_from, fire_from_form, precheck,
                                show_problems, version_from)
-from models import Application, AuditEntry, Document, Notification, db
+from models import Application, AuditEntry, Document, Notification, Opinion, db
 from workflows import access, attachments, engine
 from workflows.documents import owner_view
 from workflows.errors import Invalid, TooLarge
@@ -40,8 +40,10 @@ def application_facts(app: Application) -> dict:
                                .order_by(AuditEntry.seq)).scalars().all()
     docs = db.session.execute(select(Document).where(Document.application_id == app.id)
                               .order_by(Document.id)).scalars().all()
+    opinions = db.session.execute(select(Opinion).where(Opinion.application_id == app.id)
+                                  .order_by(Opinion.id)).scalars().all()
     proc = PROCEDURES[app.procedure]
-    return {"app": app, "proc": proc, "trail": trail, "visited": {e.to_state for e in trail},
+    return {"app": app, "proc": proc, "trail": trail, "visited": {e.to_state for e in trail}, "opinions": opinions,
             "documents": [{**owner_view(d), "id": d.id} for d in docs],
             "eligibility": engine.eligibility_of(proc, app.fields or {}, app.id),
             "corrections": {i["field"]: i["reason"] for i in app.correction_items or []}

@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 import pdf
 import storage
 from models import Application, Document, DocumentCounter, db
+from models.base import local_iso
 from workflows.places import AUTHORITY_KINDS, CITY, DIVISIONS
 
 DIGITS = "〇一二三四五六七八九"
@@ -99,7 +100,7 @@ def public_view(doc: Document) -> dict:
             "authority": doc.snapshot.get("authority_name"), "holder": doc.holder_name,
             "holder_code": doc.holder_code, "issued_at": doc.issue_date.isoformat(),
             "status": doc.status,
-            "status_changed_at": doc.status_changed_at.isoformat() if doc.status_changed_at else None,
+            "status_changed_at": local_iso(doc.status_changed_at),
             "facts": doc.facts, "sha256": doc.sha256}
 
 

@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from models import Application, Authority, Draw, User, db
+from models.base import local_iso
 from workflows import engine
 from workflows.definition import Reason
 from workflows.errors import Forbidden, Invalid
@@ -98,7 +99,7 @@ def public_view(draw: Draw) -> dict:
     apps = {a.id: a for a in db.session.execute(select(Application).where(
         Application.id.in_([c[0] for c in draw.candidates]))).scalars()} if draw.candidates else {}
     return {"id": draw.id, "authority": draw.authority.name, "authority_key": draw.authority.key, "seed": draw.seed,
-            "ratios": draw.ratios, "drawn_at": draw.drawn_at.isoformat(),
+            "ratios": draw.ratios, "drawn_at": local_iso(draw.drawn_at),
             "selected": draw.selected, "closed": draw.closed, "inspectors": draw.inspectors,
             "results": [{"id": app_id, "number": apps[app_id].number if app_id in apps else None,
                          "holder": (apps[app_id].fields or {}).get("facility_name") if app_id in apps else None,

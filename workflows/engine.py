@@ -213,3 +213,24 @@ def update_fields(app: Application, actor, fields, version=None) -> Application:
 
 def division_label(code: str | None) -> str:
     return division_name(code)
+
+
+def recompute_provisional_deadlines(actor) -> int:
+    """After a holiday table is loaded: provisional deadlines counted again from their recorded basis, audited."""
+    from workflows import calendar, holidays
+    table, changed = holidays.table(), 0
+    apps = db.session.execute(select(Application).where(
+        Application.deadline_provisional.is_(True), Application.deadline_basis.is_not(None))).scalars().all()
+    for app in apps:
+        basis = app.deadline_basis
+        d = calendar.add_working_days(date.fromisoformat(basis["start"]), basis["days"], table)
+        if (d.due, d.provisional) == (app.deadline_due, app.deadline_provisional):
+            continue
+        app.deadline_due, app.deadline_provisional, app.deadline_basis = d.due, d.provisional, d.as_dict()
+        app.version += 1
+        ctx = type("Recount", (), {"comment": "节假日安排已发布，重新计算期限 holiday table loaded",
+                                   "data": {}, "changes": {"deadline": d.as_dict(), "was": basis}})()
+        _audit(app, "recompute_deadline", app.state, actor, ctx)
+        changed += 1
+    db.session.flush()
+    return changed

@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
 from tests.conftest import PASSWORD, PDF_BYTES
@@ -36,7 +37,6 @@ def server(app, users):
 
 @pytest.fixture
 def browser():
-    from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         yield browser
@@ -73,25 +73,25 @@ def test_register_file_decide_download_verify(server, browser):
     page.fill("#password", "carol-password-1")
     page.fill("#confirm", "carol-password-1")
     page.click("button[type=submit].primary")
-    assert page.url.endswith("/my/")
+    page.wait_for_url("**/my/")
     page.click("a.button.primary:has-text('新建申请')")
 
     fill_draft(page)
     page.click("button[value=check]")
-    assert "符合条件" in page.inner_text(".precheck")
+    expect(page.locator(".precheck .eligibility")).to_contain_text("符合条件")
     shot(page, "01-new-draft")
     page.click("button[value=save]")
-    assert "草稿已保存" in page.inner_text(".flash")
+    expect(page.locator(".flash").first).to_contain_text("草稿已保存")
     assert page.locator("button:has-text('提交申请')").is_disabled()   # no premise use document yet
 
     page.select_option("#upload-kind", "premise_use_document")
     page.set_input_files("#upload-file", files=[{"name": "房屋租赁合同.pdf", "mimeType": "application/pdf",
                                                   "buffer": PDF_BYTES}])
     page.click("form.upload button[type=submit]")
-    assert "已上传" in page.inner_text(".flash")
+    expect(page.locator(".flash").first).to_contain_text("已上传")
     page.click("button:has-text('提交申请')")
-    assert "已办理：提交申请" in page.inner_text(".flash")
-    assert "2026年11月30日" in page.inner_text(".next-step")
+    expect(page.locator(".flash").first).to_contain_text("已办理：提交申请")
+    expect(page.locator(".next-step")).to_contain_text("2026年11月30日")
     shot(page, "02-submitted")
     app_url = page.url
 
@@ -101,9 +101,10 @@ def test_register_file_decide_download_verify(server, browser):
     cpage.fill("#username", "clerk_daoli")
     cpage.fill("#password", PASSWORD)
     cpage.click("button[type=submit].primary")
-    assert cpage.url.endswith("/console/")
+    cpage.wait_for_url("**/console/")
     shot(cpage, "03-console-inbox")
     cpage.click("table.inbox a")
+    cpage.wait_for_url("**/console/applications/*")
     shot(cpage, "04-console-application")
 
     cpage.click("#do-request_correction summary")
@@ -112,7 +113,7 @@ def test_register_file_decide_download_verify(server, browser):
     assert cpage.is_checked("#item-premise_address")                 # app.js ticks the row as you type
     shot(cpage, "05-console-correction-form")
     cpage.click("form[data-event=request_correction] button[type=submit]")
-    assert "已办理：一次性告知补正" in cpage.inner_text(".flash")
+    expect(cpage.locator(".flash").first.first).to_contain_text("已办理：一次性告知补正")
 
     page.goto(app_url)
     assert "门牌号与不动产权证书记载不一致" in page.inner_text("#f-premise_address")
@@ -120,16 +121,17 @@ def test_register_file_decide_download_verify(server, browser):
     shot(page, "06-applicant-correction")
     page.fill("#premise_address", "经纬街266号院3号楼102室")
     page.click("#fields button[type=submit]")
-    assert "已保存" in page.inner_text(".flash")
+    expect(page.locator(".flash").first).to_contain_text("已保存")
     page.set_input_files("#upload-file", files=[{"name": "新租赁合同.pdf", "mimeType": "application/pdf",
                                                   "buffer": PDF_BYTES}])
     page.click("form.upload button[type=submit]")
+    expect(page.locator(".flash").first).to_contain_text("已上传")
     page.click("button:has-text('补正后重新提交')")
-    assert "已办理：补正后重新提交" in page.inner_text(".flash")
+    expect(page.locator(".flash").first).to_contain_text("已办理：补正后重新提交")
 
     cpage.reload()
     cpage.click("form[data-event=register] button[type=submit]")
-    assert "已办理：准予登记" in cpage.inner_text(".flash")
+    expect(cpage.locator(".flash").first.first).to_contain_text("已办理：准予登记")
     shot(cpage, "07-console-registered")
     clerk.close()
 
@@ -146,7 +148,7 @@ def test_register_file_decide_download_verify(server, browser):
     verify_url = page.get_attribute("li.doc[data-kind=registration_notice] a:has-text('核验')", "href")
     assert verify_url.startswith(server)
     page.goto(verify_url)
-    assert "有效" in page.inner_text("p.status")
+    expect(page.locator("p.status")).to_contain_text("有效")
     assert "经营场所登记通知书" in page.inner_text("h1")
     shot(page, "09-verify")
 

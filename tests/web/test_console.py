@@ -8,6 +8,7 @@ import pytest
 
 from models import Application, Authority, User, db
 from tests.conftest import FIXED_TODAY
+from tests.land.test_land_transition import land  # noqa: F401  (fixture: land_transition staff, a submitted application)
 from tests.web.pages import fire, html
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -178,3 +179,29 @@ def test_document_previews(login, kind):
 
 def test_unknown_preview_is_404(login):
     assert login("clerk_daoli").get("/console/preview/nonsense").status_code == 404
+
+
+def test_land_transition_through_the_console(login, land):
+    """Department opinions (bool + text), the clerk's three review flags, the government's approval."""
+    app_id = land()
+    nr_clerk = login("nr_clerk")
+    assert fire(nr_clerk, "console", app_id, "accept").status_code == 303
+    page = html(nr_clerk.get(f"/console/applications/{app_id}"))
+    assert "部门意见" in page and "待出具" in page and "哈尔滨市道里区民政局" in page
+
+    civil = login("civil_reviewer")
+    form = event_form(html(civil.get(f"/console/applications/{app_id}")), "give_opinion")
+    assert 'type="checkbox"' in form and 'name="agree"' in form and 'name="opinion"' in form
+    assert fire(civil, "console", app_id, "give_opinion", agree="yes", opinion="同意，符合布局").status_code == 303
+    page = html(civil.get(f"/console/applications/{app_id}"))
+    assert "同意，符合布局" in page and "disabled" in event_form(page, "give_opinion")      # once per department
+    fire(login("housing_reviewer"), "console", app_id, "give_opinion", opinion="房屋安全鉴定未通过")   # unticked: disagree
+    page = html(nr_clerk.get(f"/console/applications/{app_id}"))
+    assert "规划审查" in page and "不同意" in page
+
+    r = fire(nr_clerk, "console", app_id, "issue_review_opinion", soil_ok="yes", use_change_allowed="yes")
+    assert "已办理：" in html(nr_clerk.get(r.headers["Location"]))
+    approver = login("gov_approver")
+    assert fire(approver, "console", app_id, "approve").status_code == 303
+    page = html(approver.get(f"/console/applications/{app_id}"))
+    assert "过渡期" in page and "2031年11月25日" in page

@@ -5,6 +5,7 @@ from flask import Response, current_app, request
 from sqlalchemy import func, select
 
 import storage
+from models.base import local_iso
 from models import Application, AuditEntry, db
 from views.api import api_user, bp, json_body, lang
 from views.api.presenters import application as present, summary
@@ -170,4 +171,4 @@ def notifications():
                               .order_by(Notification.id.desc()).limit(100)).scalars()
     text = "message_zh" if lang() == "zh" else "message_en"
     return {"items": [{"id": n.id, "kind": n.kind, "application_id": n.application_id, "message": getattr(n, text),
-                       "created_at": n.created_at.isoformat(), "read": n.read_at is not None} for n in rows]}
+                       "created_at": local_iso(n.created_at), "read": n.read_at is not None} for n in rows]}

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from models import Authority, Draw, db
+from models.base import local_iso
 from views.api import api_user, bp, json_body
 from workflows import draws
 from workflows.accounts import authority_for
@@ -32,7 +33,7 @@ def create_draw():
 @bp.get("/draws")
 def list_draws():
     rows = db.session.execute(select(Draw).order_by(Draw.id.desc()).limit(100)).scalars()
-    return {"items": [{"id": d.id, "authority": d.authority.name, "drawn_at": d.drawn_at.isoformat(),
+    return {"items": [{"id": d.id, "authority": d.authority.name, "drawn_at": local_iso(d.drawn_at),
                        "selected": len(d.selected), "closed": len(d.closed)} for d in rows]}
 
 

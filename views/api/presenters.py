@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from models import Application, Document, Opinion, db
+from models.base import local_iso
 from workflows import engine
 from workflows.documents import owner_view
 from workflows.registry import PROCEDURES
@@ -31,7 +32,7 @@ def application(app: Application, user, lang: str = "zh") -> dict:
         "documents": [owner_view(d) for d in docs],
         "submitted_on": app.submitted_on.isoformat() if app.submitted_on else None,
         "decided_on": app.decided_on.isoformat() if app.decided_on else None,
-        "created_at": app.created_at.isoformat() if app.created_at else None,
+        "created_at": local_iso(app.created_at),
         **_procedure_specific(app),
     }
 
