@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.engine.conftest import _cheap_password_hashes  # noqa: F401  (autouse fixture)
 
 
 @pytest.fixture
