@@ -45,6 +45,11 @@ def pause_clock(ctx):
     ctx.clear_deadline()
 
 
+def correction_answered(ctx):
+    """The correction notice has been answered: it stays on record, superseded by the resubmission."""
+    ctx.set_document_status("correction_notice", "superseded", "已补正并重新提交 corrected and resubmitted")
+
+
 def record_reason(ctx):
     ctx.record(reason=ctx.data["reason"])
 
@@ -102,7 +107,7 @@ def submit_event(dest="submitted", effects=()) -> Event:
 def resubmit_event(effects=()) -> Event:
     return Event("resubmit", ("correction_required",), "submitted", ("applicant",), "补正后重新提交",
                  "Resubmit after correction", guards=(required_complete, eligible),
-                 effects=(start_decision_clock, *effects))
+                 effects=(start_decision_clock, correction_answered, *effects))
 
 
 def request_correction_event(sources, correction_kind="correction_notice", roles=("clerk",)) -> Event:

@@ -25,10 +25,10 @@ PATHS = {
         [("receipt", "valid"), ("registration_notice", "valid")]),
     "submit→request_correction→resubmit→accept→register": (
         [SUBMIT, CORRECT, ("resubmit", ALICE, None), ACCEPT, REGISTER], "registered",
-        [("correction_notice", "valid"), ("receipt", "valid"), ("registration_notice", "valid")]),
+        [("correction_notice", "superseded"), ("receipt", "valid"), ("registration_notice", "valid")]),
     "submit→accept→request_correction→resubmit→register": (
         [SUBMIT, ACCEPT, CORRECT, ("resubmit", ALICE, None), REGISTER], "registered",
-        [("receipt", "valid"), ("correction_notice", "valid"), ("registration_notice", "valid")]),
+        [("receipt", "valid"), ("correction_notice", "superseded"), ("registration_notice", "valid")]),
     "submit→refuse": (
         [SUBMIT, ("refuse", CLERK, REASON)], "refused", [("refusal_notice", "valid")]),
     "submit→accept→refuse": (
