@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from urllib.parse import quote
 from datetime import date, datetime, timezone
@@ -74,6 +75,8 @@ def issue(app: Application, kind: str, facts: list[tuple[str, str]], extra: dict
                 "application_number": app.number,
                 "facts": [{"label": k, "value": str(v)} for k, v in facts],
                 "verify_url": f"{base_url()}/verify/{token}", **extra}
+    # a PDF cannot print its own hash: it prints the digest of the facts it states, which verification shows
+    snapshot["content_digest"] = content_digest(snapshot)
     data = pdf.render(kind, snapshot)
     sha = hashlib.sha256(data).hexdigest()
     path = f"documents/{today.year}/{token}.pdf"
@@ -83,6 +86,13 @@ def issue(app: Application, kind: str, facts: list[tuple[str, str]], extra: dict
                    facts=dict(facts), snapshot=snapshot, status="valid", storage_path=path, size=len(data), sha256=sha)
     db.session.add(doc)
     return doc
+
+
+def content_digest(snapshot: dict) -> str:
+    """The first 16 hex digits of the sha256 of the snapshot's canonical JSON (without the digest itself)."""
+    body = {k: v for k, v in snapshot.items() if k != "content_digest"}
+    blob = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
 def set_status(app: Application, kind: str, status: str, reason: str) -> list[str]:
@@ -101,7 +111,7 @@ def public_view(doc: Document) -> dict:
             "holder_code": doc.holder_code, "issued_at": doc.issue_date.isoformat(),
             "status": doc.status,
             "status_changed_at": local_iso(doc.status_changed_at),
-            "facts": doc.facts, "sha256": doc.sha256}
+            "facts": doc.facts, "sha256": doc.sha256, "content_digest": doc.snapshot.get("content_digest")}
 
 
 def owner_view(doc: Document) -> dict:
