@@ -7,6 +7,9 @@ import os
 from flask import Flask
 
 import config
+import mailer
+import observability
+import tasks
 from extensions import csrf, login_manager, migrate
 from models import db
 
@@ -21,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", config.engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
 
+    observability.init_app(app)      # first: the request id exists before any other hook runs
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
     login_manager.init_app(app)
@@ -34,6 +38,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_error_handlers(app)
     register_filters(app)
     register_commands(app)
+    tasks.init_app(app)
+    mailer.init_app(app)
     _check_pdf_speed(app)
     return app
 

@@ -37,6 +37,9 @@ def ensure_reference_data() -> int:
 
 
 def register_commands(app: Flask) -> None:
+    import storage_cli
+    storage_cli.register(app)     # flask storage check
+
     @app.cli.command("init-db")
     def init_db():
         """Migrate the schema to head and load Harbin's divisions and authorities (idempotent)."""

@@ -18,11 +18,22 @@ DEFAULTS = {
     "BASE_URL": "",                               # for QR codes; empty: the request's own host
     "WTF_CSRF_TIME_LIMIT": None,
     "PER_PAGE_MAX": 100,
+    # operations (README "Running in production"): empty means "not configured", and the app still works
+    "REDIS_URL": "",                              # background work on RQ; empty: run it inline
+    "RQ_QUEUE": "bianmin",
+    "SMTP_HOST": "",                              # e-mail for notifications; empty: in-app only
+    "SMTP_PORT": 25,
+    "SMTP_USER": "",
+    "SMTP_PASSWORD": "",
+    "SMTP_FROM": "bianmin@localhost",
+    "SMTP_STARTTLS": False,
+    "LOG_JSON": False,                            # one JSON object per log line, with the request id
+    "METRICS_TOKEN": "",                          # if set, /metrics wants "Authorization: Bearer <token>"
 }
 
 INTS = {"UPLOAD_MAX_BYTES", "MAX_JSON_BYTES", "TOKEN_HOURS", "LOCKOUT_FAILURES", "LOCKOUT_MINUTES",
-        "MAX_CONTENT_LENGTH", "PER_PAGE_MAX"}
-BOOLS = {"CROSS_COUNTY_PREMISE"}
+        "MAX_CONTENT_LENGTH", "PER_PAGE_MAX", "SMTP_PORT"}
+BOOLS = {"CROSS_COUNTY_PREMISE", "SMTP_STARTTLS", "LOG_JSON"}
 
 
 def from_environment(instance_path: str) -> dict:

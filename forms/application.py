@@ -154,16 +154,24 @@ def correction_items(proc: Procedure, formdata) -> list[dict]:
             if name in ticked or reason.strip()]
 
 
+YES_NO_VALUES = {"yes": True, "no": False}
+
+
 def event_data(event: Event, proc: Procedure, formdata) -> dict:
-    """Event data in the shape of the event's schema; empty inputs are left out for the engine to name."""
+    """Event data in the shape of the event's schema; empty inputs are left out for the engine to name.
+
+    A yes/no question is answered 是 ("yes") or 否 ("no"): no answer stays missing (the engine
+    says it is required) instead of becoming False, and any other value goes on for the engine to refuse.
+    """
     data = {}
     for key, spec in event.schema.items():
+        raw = (formdata.get(key) or "").strip()
         if spec.type == "items":
             data[key] = correction_items(proc, formdata)
-        elif spec.type == "bool":
-            data[key] = formdata.get(key) in ("on", "yes", "true", "1")
-        elif (formdata.get(key) or "").strip():
-            data[key] = formdata.get(key).strip()
+        elif spec.type == "bool" and raw:
+            data[key] = YES_NO_VALUES.get(raw, raw)
+        elif raw:
+            data[key] = raw
     return data
 
 

@@ -9,7 +9,8 @@ from models.holiday import Holiday, HolidayYear
 from models.notification import Notification
 from models.opinion import ApplicationParty, Opinion
 from models.draw import Draw
+from models.evaluation import Evaluation
 
 __all__ = ["db", "Authority", "Division", "ApiToken", "User", "Application", "Attachment",
            "AuditEntry", "Document", "DocumentCounter", "Holiday", "HolidayYear", "Notification",
-           "Opinion", "ApplicationParty", "Draw"]
+           "Opinion", "ApplicationParty", "Draw", "Evaluation"]

@@ -20,15 +20,43 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 
-  // Refuse an oversized upload before sending it (the server checks again).
+  // Refuse an oversized upload before sending it, with a message beside the form. The server
+  // checks again: a file over UPLOAD_MAX_BYTES is refused with a message on the page, and a request
+  // over MAX_CONTENT_LENGTH (12 MiB) is cut off with a 413 error page, so this check is what keeps
+  // the person on the form with their other inputs.
   document.querySelectorAll("form.upload[data-max-bytes]").forEach(function (form) {
+    var input = form.querySelector("input[type=file]");
+    var max = parseInt(form.dataset.maxBytes, 10);
+    var note = form.querySelector(".upload-error");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "error-text upload-error";
+      note.setAttribute("role", "alert");
+      note.hidden = true;
+      form.appendChild(note);
+    }
+    var mib = function (bytes) { return (bytes / 1048576).toFixed(1); };
+    var tooBig = function () {
+      var file = input.files.length ? input.files[0] : null;
+      var bad = !!file && file.size > max;
+      note.hidden = !bad;
+      note.textContent = bad ? "文件“" + file.name + "”为 " + mib(file.size) + " MiB，超过 " + mib(max) +
+        " MiB 上限，请压缩或拆分后再上传 / The file is " + mib(file.size) + " MiB, over the " + mib(max) +
+        " MiB limit: compress or split it, then upload" : "";
+      if (bad) { input.setAttribute("aria-invalid", "true"); } else { input.removeAttribute("aria-invalid"); }
+      return bad;
+    };
+    input.addEventListener("change", tooBig);
     form.addEventListener("submit", function (event) {
-      var input = form.querySelector("input[type=file]");
-      var max = parseInt(form.dataset.maxBytes, 10);
-      if (input.files.length && input.files[0].size > max) {
-        event.preventDefault();
-        window.alert("文件超过 " + Math.floor(max / 1048576) + " MiB 上限 / The file is too large");
-      }
+      if (tooBig()) { event.preventDefault(); input.focus(); }
+    });
+  });
+
+  // Inbox: one box ticks every row.
+  document.querySelectorAll("input.pick-all").forEach(function (all) {
+    var form = all.closest("form");
+    all.addEventListener("change", function () {
+      form.querySelectorAll("input[name=pick]").forEach(function (box) { box.checked = all.checked; });
     });
   });
 

@@ -3,8 +3,8 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from views import api, auth, console, portal, public
+    from views import admin, api, auth, console, health, portal, public, stats
     from extensions import csrf
     csrf.exempt(api.bp)          # the API authenticates with bearer tokens, not cookies
-    for module in (auth, api, public, portal, console):
+    for module in (health, auth, api, public, portal, console, stats, admin):
         app.register_blueprint(module.bp)

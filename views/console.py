@@ -1,23 +1,31 @@
-"""The clerk console: the authority's inbox sorted by deadline, the application page, events."""
+"""The staff console: inboxes by role (queue, opinions to give, assigned inspections), the application
+page, events one by one or in bulk, claims, and the fire filing spot-check draw."""
 from __future__ import annotations
+
+import logging
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
 import pdf
 import storage
 from extensions import login_manager
 from forms.application import correction_targets, event_choices, fire_from_form
-from models import Application, Document, db
+from models import Application, Document, Opinion, User, db
 from pdf.samples import sample_snapshot
 from views.portal import application_facts, file_response
-from workflows import access, calendar, engine, holidays
+from workflows import access, calendar, draws, engine, holidays
+from workflows.errors import Conflict, DomainError, Invalid
 from workflows.registry import PROCEDURES
 from workflows.transaction import commit
 
+log = logging.getLogger(__name__)
 bp = Blueprint("console", __name__, url_prefix="/console")
 PER_PAGE = 50
+# the inbox tabs of each role, the first one the default; every other role has the authority's queue only
+TABS = {"reviewer": ("opinions", "given", "all"), "inspector": ("assigned", "all")}
+INSPECTING = ("selected", "rechecking")
 
 
 @bp.before_request
@@ -28,46 +36,197 @@ def staff_only():
         abort(403)
 
 
-def inbox_query(user, args):
-    """The user's queue narrowed by the filters in the query string; overdue and due soon are
-    open items whose deadline has passed, or falls within one working day."""
+# --- the inbox --------------------------------------------------------------------------------
+
+def tab_of(user, args) -> str:
+    tabs = TABS.get(user.role, ("all",))
+    return args.get("tab") if args.get("tab") in tabs else tabs[0]
+
+
+def queue(user, tab: str):
+    """The rows of one tab, (query, order, due column): department opinions to give or already given
+    (application, opinion), the inspections assigned to this inspector, or everything the user sees."""
+    if tab in ("opinions", "given"):
+        kind = user.authority.kind if user.authority else None
+        query = (select(Application, Opinion).join(Opinion, Opinion.application_id == Application.id)
+                 .where(Opinion.authority_id == user.authority_id, Opinion.department == kind))
+        if tab == "given":
+            return query.where(Opinion.given_at.is_not(None)), (Opinion.given_at.desc(), Application.id.desc()), None
+        query = query.where(Opinion.given_at.is_(None), Application.state == "department_review")
+        return query, (Opinion.due.is_(None), Opinion.due, Application.id), Opinion.due
     query = access.visible(user)
+    if tab == "assigned":
+        query = query.where(Application.inspector_id == user.id, Application.state.in_(INSPECTING))
+    return query, (Application.deadline_due.is_(None), Application.deadline_due, Application.id), Application.deadline_due
+
+
+def narrowed(query, due_column, user, args):
+    """The filters in the query string; overdue and due soon are open items whose deadline (or, for an
+    opinion, its due date) has passed or falls within one working day."""
     if args.get("procedure") in PROCEDURES:
         query = query.where(Application.procedure == args["procedure"])
     if args.get("state"):
         query = query.where(Application.state == args["state"])
-    today = engine.today()
-    flags = []
-    if args.get("overdue"):
-        flags.append(Application.deadline_due < today)
-    if args.get("due_soon"):
-        soon = calendar.add_working_days(today, 1, holidays.table()).due
-        flags.append(Application.deadline_due.between(today, soon))
+    if args.get("late"):
+        query = query.where(Application.is_late.is_(True))
+    if args.get("claimed") == "me":
+        query = query.where(Application.claimed_by_id == user.id)
+    elif args.get("claimed") == "none":
+        query = query.where(Application.claimed_by_id.is_(None))
+    today, flags = engine.today(), []
+    if due_column is not None and args.get("overdue"):
+        flags.append(due_column < today)
+    if due_column is not None and args.get("due_soon"):
+        flags.append(due_column.between(today, calendar.add_working_days(today, 1, holidays.table()).due))
     if flags:
         query = query.where(Application.is_open.is_(True), or_(*flags))
     return query
 
 
+def bulk_events(user) -> list:
+    """Events the user's role may fire on several applications at once, for its authority's procedures."""
+    kind = user.authority.kind if user.authority else None
+    found = {}
+    for proc in PROCEDURES.values():
+        for event in proc.events:
+            if proc.authority_kind == kind and event.bulk and not event.internal and user.role in event.roles:
+                found.setdefault(event.name, event)
+    return list(found.values())
+
+
+def names_of(user_ids) -> dict[int, str]:
+    ids = {i for i in user_ids if i}
+    rows = db.session.execute(select(User.id, User.display_name, User.username).where(User.id.in_(ids))) if ids else []
+    return {r.id: r.display_name or r.username for r in rows}
+
+
+def can_draw(user) -> bool:
+    return user.role == "clerk" and user.authority is not None and user.authority.kind == "housing"
+
+
 @bp.get("/")
 def inbox():
-    query = inbox_query(current_user, request.args)
-    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    tab = tab_of(current_user, request.args)
+    query, order, due = queue(current_user, tab)
+    query = narrowed(query, due, current_user, request.args)
+    counted = query.with_only_columns(Application.id).order_by(None).subquery()
+    total = db.session.execute(select(func.count()).select_from(counted)).scalar_one()
     page = min(max(1, request.args.get("page", 1, type=int)), 10**6)
-    rows = db.session.execute(query.order_by(Application.deadline_due.is_(None), Application.deadline_due,
-                                             Application.id).limit(PER_PAGE).offset((page - 1) * PER_PAGE)).scalars()
+    found = db.session.execute(query.order_by(*order).limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    rows = [(r[0], r[1] if len(r) > 1 else None) for r in found]
     states = {s: t for p in PROCEDURES.values() for s, t in p.states.items()}
-    return render_template("console/inbox.html", applications=rows.all(), total=total, page=page,
-                           pages=max(1, -(-total // PER_PAGE)), args=request.args, states=states,
-                           kinds=pdf.KINDS)
+    return render_template("console/inbox.html", rows=rows, total=total, page=page, tab=tab,
+                           tabs=TABS.get(current_user.role, ("all",)), pages=max(1, -(-total // PER_PAGE)),
+                           args=request.args, states=states, kinds=pdf.KINDS, bulk=bulk_events(current_user),
+                           claimers=names_of(a.claimed_by_id for a, _o in rows), can_draw=can_draw(current_user))
 
+
+# --- bulk actions, claims, draws ----------------------------------------------------------------
+
+def picked(values) -> list[tuple[int, int]]:
+    """The ticked rows: "<id>:<version>" each, as the inbox shows them."""
+    out = []
+    for value in values:
+        app_id, _, version = value.partition(":")
+        if app_id.isdigit() and version.isdigit() and len(app_id) < 19:
+            out.append((int(app_id), int(version)))
+    return out
+
+
+def fire_each(user, name: str, rows: list[tuple[int, int]]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Fire `name` on each application separately, each with its own version, transaction and audit
+    entry: one that cannot be done is reported and the others go ahead."""
+    done, failed = [], []
+    for app_id, version in rows:
+        label = f"#{app_id}"
+        try:
+            app = access.application(user, app_id)
+            label = app.number or label
+            event = PROCEDURES[app.procedure].event(name)
+            if event is None or not event.bulk or event.internal:
+                raise Conflict("该事项不能批量办理此操作", "this action cannot be done in bulk on this application")
+            engine.fire(app, name, user, {}, version)
+            commit()
+            done.append(label)
+        except DomainError as exc:
+            db.session.rollback()
+            failed.append((label, exc.message("zh")))
+    return done, failed
+
+
+@bp.post("/bulk")
+def bulk():
+    name = request.form.get("event", "")
+    event = next((e for e in bulk_events(current_user) if e.name == name), None)
+    rows = picked(request.form.getlist("pick"))
+    if event is None or not rows:
+        raise Invalid("请选择批量操作和至少一件申请", "choose a bulk action and at least one application")
+    done, failed = fire_each(current_user, name, rows)
+    log.info("bulk %s by %s: %d done, %d not", name, current_user.username, len(done), len(failed))
+    message = f"{event.zh}：已办理 {len(done)} 件"
+    if failed:
+        message += f"，{len(failed)} 件未能办理：" + "；".join(f"{n}: {why}" for n, why in failed)
+    flash(f"{message} / {event.en}: {len(done)} done, {len(failed)} not done", "warning" if failed else "info")
+    return redirect(request.referrer or url_for(".inbox"), 303)
+
+
+def claimable(app_id) -> Application:
+    app = access.application(current_user, app_id)
+    if not app.is_open:
+        raise Conflict("已办结的申请不能认领", "a closed application cannot be claimed")
+    return app
+
+
+@bp.post("/applications/<int:app_id>/claim")
+def claim(app_id):
+    """Take an application to handle: not a state change, so the column is set directly, and only
+    while nobody else holds it (a conditional UPDATE, so two claims at once cannot both win)."""
+    app = claimable(app_id)
+    result = db.session.execute(update(Application).where(
+        Application.id == app.id, or_(Application.claimed_by_id.is_(None), Application.claimed_by_id == current_user.id))
+        .values(claimed_by_id=current_user.id).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        holder = names_of([app.claimed_by_id]).get(app.claimed_by_id, "他人")
+        raise Conflict(f"该申请已由{holder}办理，不能认领", f"already claimed by {holder}")
+    commit()
+    flash(f"已认领：{app.number}，由您办理 / Claimed", "info")
+    return redirect(request.referrer or url_for(".application", app_id=app_id), 303)
+
+
+@bp.post("/applications/<int:app_id>/unclaim")
+def unclaim(app_id):
+    app = access.application(current_user, app_id)
+    result = db.session.execute(update(Application).where(
+        Application.id == app.id, Application.claimed_by_id == current_user.id)
+        .values(claimed_by_id=None).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        holder = names_of([app.claimed_by_id]).get(app.claimed_by_id)
+        raise Conflict(f"该申请由{holder}办理，只有本人可以释放" if holder else "该申请尚未被认领",
+                       f"claimed by {holder}: only they may release it" if holder else "the application is not claimed")
+    commit()
+    flash(f"已释放：{app.number} / Released", "info")
+    return redirect(request.referrer or url_for(".application", app_id=app_id), 303)
+
+
+@bp.post("/draws")
+def run_draw():
+    """双随机、一公开: draw over the authority's filed fire filings, then show the public result."""
+    draw = draws.run(current_user)       # refuses anyone but a housing authority's clerk
+    commit()
+    flash(f"抽查完成：抽中 {len(draw.selected)} 件，未抽中 {len(draw.closed)} 件，结果已公开 / "
+          f"Draw done: {len(draw.selected)} selected, {len(draw.closed)} closed, published", "info")
+    return redirect(url_for("public.draw", draw_id=draw.id), 303)
+
+
+# --- one application ------------------------------------------------------------------------------
 
 @bp.get("/applications/<int:app_id>")
 def application(app_id):
     app = access.application(current_user, app_id)
     facts = application_facts(app)
     events = event_choices(app, facts["proc"], current_user, every_role_event=True)
-    return render_template("console/application.html", events=events,
-                           targets=correction_targets(facts["proc"]), **facts)
+    return render_template("console/application.html", events=events, targets=correction_targets(facts["proc"]),
+                           claimer=names_of([app.claimed_by_id]).get(app.claimed_by_id), **facts)
 
 
 @bp.post("/applications/<int:app_id>/events")
@@ -80,9 +239,17 @@ def fire(app_id):
 
 
 @bp.get("/applications/<int:app_id>/events")
+@bp.get("/applications/<int:app_id>/claim")
+@bp.get("/applications/<int:app_id>/unclaim")
 def back_to_application(app_id):
-    """A refused event goes back to its referrer; without one the browser lands here."""
+    """A refused post goes back to its referrer; without one the browser lands here."""
     return redirect(url_for(".application", app_id=app_id))
+
+
+@bp.get("/bulk")
+@bp.get("/draws")
+def back_to_inbox():
+    return redirect(url_for(".inbox"))
 
 
 @bp.get("/applications/<int:app_id>/attachments/<int:att_id>")

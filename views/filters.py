@@ -31,8 +31,11 @@ def iso_time(value) -> str:
 
 
 def cn_datetime(value) -> str:
+    """A stored time (or an ISO string, as public views give it) in Shanghai time, Chinese form."""
     if not value:
         return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
     local = _aware(value).astimezone(calendar.SHANGHAI)
     return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
 
@@ -45,16 +48,21 @@ def state_title(app_or_proc, state: str | None = None, lang: str = "zh") -> str:
     return proc.states[state][0 if lang == "zh" else 1]
 
 
-def deadline_flag(app) -> str | None:
-    """'overdue', 'due_soon' (within one working day) or None, for open items held by the authority."""
-    if not app.deadline_due or not app.is_open:
+def due_flag(due: date | None) -> str | None:
+    """'overdue', 'due_soon' (within one working day) or None for a due date still to be met."""
+    if not due:
         return None
     today = engine.today()
-    if app.deadline_due < today:
+    if due < today:
         return "overdue"
-    if app.deadline_due <= calendar.add_working_days(today, 1, holidays.table()).due:
+    if due <= calendar.add_working_days(today, 1, holidays.table()).due:
         return "due_soon"
     return None
+
+
+def deadline_flag(app) -> str | None:
+    """The flag of an open application's deadline (closed ones have none)."""
+    return due_flag(app.deadline_due) if app.is_open else None
 
 
 ROLE_TITLES = {"applicant": ("申请人", "applicant"), "clerk": ("经办人", "clerk"), "approver": ("负责人", "approver"),
@@ -121,5 +129,5 @@ def register_filters(app: Flask) -> None:
                                  authority_label=authority_label, iso_time=iso_time,
                                  area=lambda v: f"{float(v):g} m²" if v not in (None, "") else "")
     app.jinja_env.globals.update(state_title=state_title, deadline_flag=deadline_flag, PROCEDURES=PROCEDURES,
-                                 today=engine.today, progress=progress, role_title=role_title,
+                                 today=engine.today, progress=progress, due_flag=due_flag, role_title=role_title,
                                  DIVISIONS=DIVISIONS)

@@ -13,9 +13,17 @@ def visible(user) -> Select:
         return query.where(Application.applicant_id == user.id)
     if user.role in ("admin", "auditor"):
         return query
-    parties = select(ApplicationParty.application_id).where(ApplicationParty.authority_id == user.authority_id)
-    return query.where((Application.authority_id == user.authority_id) | Application.id.in_(parties),
-                       Application.state != "draft")
+    mine = Application.authority_id == user.authority_id
+    if _party_role(user):
+        mine = mine | Application.id.in_(
+            select(ApplicationParty.application_id).where(ApplicationParty.authority_id == user.authority_id))
+    return query.where(mine, Application.state != "draft")
+
+
+def _party_role(user) -> bool:
+    """DOMAIN §0: of a taking-part authority, only the departments' reviewers and the government's approvers see it."""
+    kind = user.authority.kind if getattr(user, "authority", None) else None
+    return (user.role == "reviewer" and kind != "government") or (user.role == "approver" and kind == "government")
 
 
 def application(user, app_id) -> Application:

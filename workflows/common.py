@@ -26,7 +26,8 @@ def eligible(ctx):
 
 def not_own_application(ctx):
     if ctx.actor.id == ctx.app.applicant_id:
-        return Reason("own_application", "不得办理本人提交的申请", "nobody may decide on an application they submitted")
+        return Reason("own_application", "不得办理本人提交的申请", "nobody may decide on an application they submitted",
+                      status=403)     # a permission, not a data error: 403, and never offered in available_events
     return None
 
 

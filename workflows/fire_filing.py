@@ -205,7 +205,7 @@ EVENTS = (
           ("inspector",), "录入检查结果", "Record the inspection",
           schema={"passed": DataField("bool", zh="是否合格", en="passed"),
                   "findings": DataField("str", required=False, zh="检查发现", en="findings")},
-          guards=(assigned_inspector, findings_when_failed), effects=(on_inspection,)),
+          guards=(assigned_inspector, not_own_application, findings_when_failed), effects=(on_inspection,)),
     Event("request_recheck", ("rectifying",), "rechecking", ("applicant",), "整改完毕申请复查", "Ask for a recheck",
           effects=(lambda ctx: ctx.set_deadline(ctx.proc.time_limits["recheck"]["days"]),)),
 )

@@ -1,14 +1,25 @@
-"""Daily jobs: overdue flags, land-transition reminders and expiries (idempotent: safe to rerun)."""
+"""Daily jobs: overdue flags, land-transition reminders and expiries (idempotent: safe to rerun).
+
+`run` is safe on several machines at once: on PostgreSQL it holds an advisory lock for its whole
+length (a session lock on a connection of its own, since the jobs commit several times), and a run
+that finds the lock taken does nothing. SQLite serialises writers anyway, so there it is a no-op.
+"""
 from __future__ import annotations
 
+import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models import Application, Notification, User, db
 from workflows import calendar, holidays
 from workflows.registry import PROCEDURES
+
+log = logging.getLogger(__name__)
+LOCK_KEY = 0x6269616E6D696E   # "bianmin": one bigint key for `jobs run` across every app server
+BUSY = "another jobs run is in progress; this one did nothing"
 
 
 def _notify_once(user_id: int, app: Application, kind: str, zh: str, en: str, key: str) -> bool:
@@ -87,7 +98,37 @@ def fire_supplements(today: date) -> int:
     return moved
 
 
+@contextmanager
+def exclusive():
+    """Yield True while this process alone runs the jobs (PostgreSQL advisory lock), False if another does."""
+    if db.engine.dialect.name != "postgresql":
+        yield True
+        return
+    with db.engine.connect() as conn:
+        got = conn.execute(select(func.pg_try_advisory_lock(LOCK_KEY))).scalar()
+        conn.commit()   # the lock belongs to the session, not to this transaction
+        try:
+            yield bool(got)
+        finally:
+            if got:
+                try:
+                    conn.execute(select(func.pg_advisory_unlock(LOCK_KEY)))
+                    conn.commit()
+                except Exception:   # never hand a connection still holding the lock back to the pool
+                    log.exception("could not release the jobs lock; dropping its connection")
+                    conn.invalidate()
+
+
 def run(as_of: date | None = None) -> str:
+    """Every daily job, unless another machine is running them right now."""
+    with exclusive() as alone:
+        if not alone:
+            log.info(BUSY)
+            return BUSY
+        return _run(as_of)
+
+
+def _run(as_of: date | None) -> str:
     """Flag what is overdue or due within one working day to the clerks of the handling authority."""
     today = as_of or calendar.today_shanghai()
     reminders, expired = land_periods(today)

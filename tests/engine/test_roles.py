@@ -116,5 +116,5 @@ def test_nobody_decides_on_an_application_they_submitted(app, api, fast_pdf):
         row.applicant_id = db.session.execute(db.select(User.id).where(User.username == "clerk_daoli")).scalar()
         db.session.commit()
     r = api.fire(submitted["id"], "register", "clerk_daoli")
-    assert r.status_code == 422
+    assert r.status_code == 403
     assert [d["rule"] for d in r.get_json()["error"]["details"]] == ["own_application"]

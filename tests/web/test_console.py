@@ -182,7 +182,7 @@ def test_unknown_preview_is_404(login):
 
 
 def test_land_transition_through_the_console(login, land):
-    """Department opinions (bool + text), the clerk's three review flags, the government's approval."""
+    """Department opinions (是/否 + text), the clerk's three review answers, the government's approval."""
     app_id = land()
     nr_clerk = login("nr_clerk")
     assert fire(nr_clerk, "console", app_id, "accept").status_code == 303
@@ -191,17 +191,53 @@ def test_land_transition_through_the_console(login, land):
 
     civil = login("civil_reviewer")
     form = event_form(html(civil.get(f"/console/applications/{app_id}")), "give_opinion")
-    assert 'type="checkbox"' in form and 'name="agree"' in form and 'name="opinion"' in form
+    assert 'type="checkbox"' not in form and 'name="opinion"' in form
+    radios = re.findall(r'<input type="radio"[^>]*name="agree"[^>]*>', form)
+    assert [re.search(r'value="(\w+)"', r).group(1) for r in radios] == ["yes", "no"]
+    assert not any("checked" in r for r in radios)                                   # no default answer
     assert fire(civil, "console", app_id, "give_opinion", agree="yes", opinion="同意，符合布局").status_code == 303
     page = html(civil.get(f"/console/applications/{app_id}"))
     assert "同意，符合布局" in page and "disabled" in event_form(page, "give_opinion")      # once per department
-    fire(login("housing_reviewer"), "console", app_id, "give_opinion", opinion="房屋安全鉴定未通过")   # unticked: disagree
+    fire(login("housing_reviewer"), "console", app_id, "give_opinion", agree="no", opinion="房屋安全鉴定未通过")
     page = html(nr_clerk.get(f"/console/applications/{app_id}"))
     assert "规划审查" in page and "不同意" in page
 
-    r = fire(nr_clerk, "console", app_id, "issue_review_opinion", soil_ok="yes", use_change_allowed="yes")
+    form = event_form(page, "issue_review_opinion")
+    assert form.count('type="radio"') == 6 and "checked" not in form
+    r = fire(nr_clerk, "console", app_id, "issue_review_opinion", expropriation_plan="no", soil_ok="yes",
+             use_change_allowed="yes")
     assert "已办理：" in html(nr_clerk.get(r.headers["Location"]))
     approver = login("gov_approver")
+    page = html(approver.get(f"/console/applications/{app_id}"))
+    assert "审查意见" in page and "期满后是否可改变用途" in page
     assert fire(approver, "console", app_id, "approve").status_code == 303
     page = html(approver.get(f"/console/applications/{app_id}"))
     assert "过渡期" in page and "2031年11月25日" in page
+
+
+@pytest.mark.parametrize("given, missing", [
+    ({"soil_ok": "yes", "use_change_allowed": "no"}, "是否有征收计划"),
+    ({"expropriation_plan": "no", "soil_ok": "no"}, "期满后是否可改变用途"),
+    ({}, "土壤环境是否符合要求"),
+])
+def test_an_unanswered_yes_no_question_is_refused_not_taken_as_no(login, land, given, missing):
+    app_id = land()
+    nr_clerk = login("nr_clerk")
+    fire(nr_clerk, "console", app_id, "accept")
+    fire(login("civil_reviewer"), "console", app_id, "give_opinion", agree="yes", opinion="同意")
+    fire(login("housing_reviewer"), "console", app_id, "give_opinion", agree="yes", opinion="同意")
+    r = fire(nr_clerk, "console", app_id, "issue_review_opinion", **given)
+    page = html(nr_clerk.get(r.headers["Location"]))
+    assert f"{missing}：必填，不得为空" in page and "规划审查" in page             # still in planning review
+
+
+def test_an_unanswered_opinion_is_refused(login, land):
+    app_id = land()
+    fire(login("nr_clerk"), "console", app_id, "accept")
+    civil = login("civil_reviewer")
+    r = fire(civil, "console", app_id, "give_opinion", opinion="原则同意")
+    page = html(civil.get(r.headers["Location"]))
+    assert "是否同意：必填，不得为空" in page
+    assert "disabled" not in event_form(page, "give_opinion").split("<button", 1)[1].split(">", 1)[0]
+    r = fire(civil, "console", app_id, "give_opinion", agree="maybe", opinion="原则同意")
+    assert "是否同意：应为是或否" in html(civil.get(r.headers["Location"]))

@@ -51,4 +51,4 @@ def lang() -> str:
     return "en" if best == "en" else "zh"
 
 
-from views.api import applications, draws, public  # noqa: E402,F401  (routes register on bp)
+from views.api import applications, draws, public, stats  # noqa: E402,F401  (routes register on bp)

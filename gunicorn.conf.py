@@ -1,0 +1,41 @@
+"""gunicorn settings: `gunicorn -c gunicorn.conf.py "app:create_app()"` (README, "Running in production").
+
+Overridable by environment: BIANMIN_BIND (default 127.0.0.1:8000, behind nginx), BIANMIN_WORKERS
+(default 2 x cores + 1, at most 12), BIANMIN_TIMEOUT (seconds), BIANMIN_FORWARDED_ALLOW_IPS.
+"""
+import glob
+import multiprocessing
+import os
+import tempfile
+
+bind = os.environ.get("BIANMIN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("BIANMIN_WORKERS") or min(2 * multiprocessing.cpu_count() + 1, 12))
+worker_class = "sync"             # the app is synchronous; nginx buffers slow clients
+timeout = int(os.environ.get("BIANMIN_TIMEOUT", "60"))   # issuing a CJK PDF can take a few seconds
+graceful_timeout = 30
+keepalive = 5
+max_requests = 2000               # recycle workers now and then, with jitter so they do not all restart at once
+max_requests_jitter = 200
+preload_app = False               # each worker opens its own database pool after the fork
+forwarded_allow_ips = os.environ.get("BIANMIN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+control_socket_disable = True     # one fixed path per user (~/.gunicorn/gunicorn.ctl): two instances would fight
+
+accesslog = "-"                   # access log on stdout, errors on stderr: the service manager collects both
+errorlog = "-"
+loglevel = os.environ.get("BIANMIN_LOG_LEVEL", "info")
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" rid=%({x-request-id}o)s'
+
+# Prometheus counters live per process; in multiprocess mode every worker writes them to files here
+# and /metrics adds them up. Set in the master before any worker imports prometheus_client.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="bianmin-metrics-"))
+
+
+def on_starting(server):
+    """Counts from a previous run of the master would be added to this one's: start from zero."""
+    for path in glob.glob(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], "*.db")):
+        os.remove(path)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+    multiprocess.mark_process_dead(worker.pid)
