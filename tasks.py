@@ -14,6 +14,7 @@ from flask import Flask, current_app, has_app_context
 
 log = logging.getLogger(__name__)
 _worker_app: Flask | None = None
+_connections: dict = {}     # one client (and its pool) per Redis URL per process; redis-py resets it after a fork
 
 
 def _in_app(func):
@@ -36,8 +37,10 @@ def redis_connection():
     url = current_app.config.get("REDIS_URL")
     if not url:
         return None
-    from redis import Redis
-    return Redis.from_url(url)
+    if url not in _connections:
+        from redis import Redis
+        _connections[url] = Redis.from_url(url, socket_connect_timeout=5, socket_timeout=10)
+    return _connections[url]
 
 
 def queue():

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import FileField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 
 from models.user import ROLES
 from workflows.fire_filing import MODES
-from workflows.places import AUTHORITY_KINDS, division_name
+from workflows.places import division_name
 
 HOLIDAY_FILE_MAX_BYTES = 1024 * 1024      # a year's schedule is a few hundred bytes
 ROLE_TITLES = {"applicant": "申请人 applicant", "clerk": "经办人 clerk", "approver": "负责人 approver",
@@ -16,10 +17,10 @@ ROLE_TITLES = {"applicant": "申请人 applicant", "clerk": "经办人 clerk", "
 
 def authority_choices(authorities) -> dict:
     """Every authority as "<division>:<kind>", grouped by division (an <optgroup> each)."""
-    groups: dict[str, list] = {"": [("", "无（申请人、管理员、审计员）none")]}
+    groups: dict[str, list] = {"": [SelectChoice("", "无（申请人、管理员、审计员）none")]}
     for a in authorities:
         group = f"{division_name(a.division_code)} {a.division_code}"
-        groups.setdefault(group, []).append((a.key, f"{a.name} {AUTHORITY_KINDS[a.kind][2] if a.kind in AUTHORITY_KINDS else a.kind}"))
+        groups.setdefault(group, []).append(SelectChoice(a.key, a.name))
     return groups
 
 
@@ -27,7 +28,7 @@ class UserForm(FlaskForm):
     username = StringField("用户名", render_kw={"maxlength": 64, "autocomplete": "off", "spellcheck": "false"})
     display_name = StringField("姓名", render_kw={"maxlength": 128})
     password = PasswordField("初始密码", render_kw={"minlength": 8, "autocomplete": "new-password"})
-    role = SelectField("角色", choices=[(r, ROLE_TITLES.get(r, r)) for r in ROLES], validate_choice=False)
+    role = SelectField("角色", choices=[SelectChoice(r, ROLE_TITLES.get(r, r)) for r in ROLES], validate_choice=False)
     authority = SelectField("所属机关", choices=[], validate_choice=False,
                             description="经办人、负责人、审查人、检查人员须属于一个机关")
 
@@ -37,7 +38,7 @@ class UserForm(FlaskForm):
 
 
 class FireModeForm(FlaskForm):
-    fire_mode = SelectField("简易程序办理方式", choices=[(k, f"{zh} {en}") for k, (zh, en) in MODES.items()],
+    fire_mode = SelectField("简易程序办理方式", choices=[SelectChoice(k, f"{zh} {en}") for k, (zh, en) in MODES.items()],
                             validate_choice=False)
 
 

@@ -35,14 +35,16 @@ document.addEventListener("DOMContentLoaded", function () {
       note.hidden = true;
       form.appendChild(note);
     }
-    var mib = function (bytes) { return (bytes / 1048576).toFixed(1); };
+    var size = function (bytes) {
+      return bytes >= 1048576 ? (bytes / 1048576).toFixed(1) + " MiB" : Math.ceil(bytes / 1024) + " KiB";
+    };
     var tooBig = function () {
       var file = input.files.length ? input.files[0] : null;
       var bad = !!file && file.size > max;
       note.hidden = !bad;
-      note.textContent = bad ? "文件“" + file.name + "”为 " + mib(file.size) + " MiB，超过 " + mib(max) +
-        " MiB 上限，请压缩或拆分后再上传 / The file is " + mib(file.size) + " MiB, over the " + mib(max) +
-        " MiB limit: compress or split it, then upload" : "";
+      note.textContent = bad ? "文件“" + file.name + "”为 " + size(file.size) + "，超过 " + size(max) +
+        " 上限，请压缩或拆分后再上传 / The file is " + size(file.size) + ", over the " + size(max) +
+        " limit: compress or split it, then upload" : "";
       if (bad) { input.setAttribute("aria-invalid", "true"); } else { input.removeAttribute("aria-invalid"); }
       return bad;
     };

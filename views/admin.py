@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -59,16 +60,15 @@ def holiday_status() -> dict:
 @bp.get("/")
 def overview():
     roles = dict(db.session.execute(select(User.role, func.count(User.id)).group_by(User.role)).all())
-    modes: dict[str, int] = {}
-    for authority in _housing():
-        modes[fire_mode(authority)] = modes.get(fire_mode(authority), 0) + 1
+    modes = Counter(fire_mode(a) for a in _housing())
     return render_template("admin/overview.html", roles=roles, modes=modes, MODES=MODES, status=holiday_status())
 
 
 # --- authorities: the fire filing mode (DOMAIN §3 [cfg]) -----------------------------------------
 
 def _authorities_page(errors=None, status=200):
-    rows = [(a, FireModeForm(formdata=None, prefix=f"a{a.id}", data={"fire_mode": fire_mode(a)})) for a in _housing()]
+    rows = [(a, FireModeForm(formdata=None, prefix=f"a{a.id}", data={"fire_mode": fire_mode(a)}))
+            for a in _housing()]
     return render_template("admin/authorities.html", rows=rows, MODES=MODES, errors=errors or {}), status
 
 

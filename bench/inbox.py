@@ -1,0 +1,170 @@
+"""inbox_1m_vs_10k: a clerk's first inbox page and its total with 1,000,000 applications ÷ with 10,000 (PostgreSQL)."""
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+from sqlalchemy import func, literal, select, text
+
+from bench import inbox_data
+from bench.common import (interleave, make_app, median, ms, paired_ratio, pg_create, pg_drop, pg_exists, pg_url, r3,
+                          scratch_dir)
+
+PER_PAGE, CAP = 20, 1000
+WHO = {"typical": "clerk_typical", "big": "clerk_big"}
+
+# Phase 2: the recommended partial index (docs/PERFORMANCE.md), created for the last variant and dropped after.
+RECOMMENDED_DDL = ("CREATE INDEX bench_ix_applications_inbox ON applications (authority_id, deadline_due, id) "
+                   "WHERE is_open AND state <> 'draft'", "ANALYZE applications")
+RECOMMENDED_UNDO = ("DROP INDEX IF EXISTS bench_ix_applications_inbox",)
+
+
+# --- the three ways of asking ----------------------------------------------------------------
+
+def inbox_as_is(user) -> tuple[int, list[dict]]:
+    """The spec's inbox with today's code: access.visible() + open states, the API's staff order, exact total.
+    Mirrors views/api/applications.py list_applications (plus is_open): keep the two in step."""
+    from models import Application, db
+    from views.api.presenters import summary
+    from workflows import access
+    query = access.visible(user).where(Application.is_open.is_(True))
+    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = db.session.execute(query.order_by(Application.deadline_due.is_(None), Application.deadline_due,
+                                             Application.id).limit(PER_PAGE)).scalars()
+    return total, [summary(a) for a in rows]
+
+
+def api_view(user) -> tuple[int, list[dict]]:
+    """GET /api/v1/applications as a clerk, the real view function (no open filter: every visible non-draft)."""
+    from flask import current_app, g
+    from views.api.applications import list_applications
+    with current_app.test_request_context("/api/v1/applications"):
+        g.api_user = user
+        out = list_applications()
+    return out["total"], out["items"]
+
+
+def inbox_recommended(user) -> tuple[int | str, list[dict]]:
+    """The recommended inbox: the same visible() rows, ordered by deadline NULLS LAST (the partial index's own
+    order, so the page is the index's first 20 entries), the applicant not joined (a summary never shows it),
+    and a total counted only up to 1000, shown as "1000+"."""
+    from sqlalchemy.orm import lazyload
+    from models import Application, db
+    from views.api.presenters import summary
+    from workflows import access
+    query = access.visible(user).where(Application.is_open.is_(True))
+    counted = db.session.execute(select(func.count()).select_from(
+        query.with_only_columns(literal(1)).limit(CAP + 1).subquery())).scalar_one()
+    rows = db.session.execute(query.options(lazyload(Application.applicant))
+                              .order_by(Application.deadline_due.asc().nulls_last(), Application.id)
+                              .limit(PER_PAGE)).scalars()
+    return (f"{CAP}+" if counted > CAP else counted), [summary(a) for a in rows]
+
+
+# --- running them ---------------------------------------------------------------------------
+
+def _clerks(app) -> dict[str, SimpleNamespace]:
+    from models import User, db
+    with app.app_context():
+        rows = db.session.execute(select(User.id, User.username, User.authority_id)
+                                  .where(User.username.in_(WHO.values()))).all()
+    by_name = {r.username: SimpleNamespace(id=r.id, username=r.username, authority_id=r.authority_id, role="clerk",
+                                           is_staff=True) for r in rows}
+    return {who: by_name[name] for who, name in WHO.items()}
+
+
+def _subject(app, fn, user):
+    def call():
+        from models import db
+        with app.app_context():
+            fn(user)
+            db.session.remove()
+    return call
+
+
+def _plan(app, fn, user) -> str:
+    """The top plan nodes PostgreSQL chose for the page query of `fn` (to show why a ratio is what it is)."""
+    from models import db
+    captured = []
+    with app.app_context():
+        from sqlalchemy import event
+
+        def grab(conn, cursor, statement, params, context, executemany):
+            if "LIMIT" in statement and "count(" not in statement:
+                captured.append((statement, params))
+        event.listen(db.engine, "before_cursor_execute", grab)
+        try:
+            fn(user)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", grab)
+        if not captured:
+            return ""
+        statement, params = captured[-1]
+        plan = db.session.connection().exec_driver_sql("EXPLAIN " + statement, params).scalars()
+        nodes = [re.sub(r"\s+\(cost=.*", "", line).strip("-> ").strip() for line in plan if "->" in line or "cost" in line]
+        db.session.remove()
+    return " / ".join(nodes[:6])
+
+
+def _ensure(name: str, rows: int, keep: bool) -> str:
+    if keep and pg_exists(name) and inbox_data.loaded_rows(pg_url(name)) == rows:
+        return pg_url(name)
+    url = pg_create(name)
+    inbox_data.load(url, rows)
+    return url
+
+
+def run(quick: bool, keep_db: bool = False) -> dict:
+    small, large = 10_000, (100_000 if quick else 1_000_000)
+    names = {"small": "bench_10k", "large": "bench_100k" if quick else "bench_1m"}
+    rounds, per_round = (5, 3) if quick else (9, 5)
+    urls = {size: _ensure(names[size], n, keep_db) for size, n in (("small", small), ("large", large))}
+    detail: dict = {"rows": {"small": small, "large": large}, "quick_uses_100k": quick, "shape": inbox_data.SHAPE,
+                    "per_page": PER_PAGE, "kept_databases": keep_db}
+    with scratch_dir("bench-inbox-") as tmp:
+        apps = {size: make_app(url, tmp / size) for size, url in urls.items()}
+        clerks = {size: _clerks(app) for size, app in apps.items()}
+        results = {}
+        for variant, fn in (("as_is", inbox_as_is), ("api_view_all_visible", api_view),
+                            ("recommended", inbox_recommended), ("recommended_with_partial_index", inbox_recommended)):
+            if variant == "recommended_with_partial_index":
+                _ddl(apps, RECOMMENDED_DDL)
+            subjects = {f"{size}_{who}": _subject(apps[size], fn, clerks[size][who]) for size in apps for who in WHO}
+            times = interleave(subjects, rounds, per_round)
+            results[variant] = {who: {"ratio": r3(paired_ratio(times, f"large_{who}", f"small_{who}")),
+                                      "large_ms": ms(median(times[f"large_{who}"])),
+                                      "small_ms": ms(median(times[f"small_{who}"])),
+                                      "total_shown_large": _total(apps["large"], fn, clerks["large"][who]),
+                                      "total_shown_small": _total(apps["small"], fn, clerks["small"][who]),
+                                      "plan_large": _plan(apps["large"], fn, clerks["large"][who])}
+                                for who in WHO}
+        _ddl(apps, RECOMMENDED_UNDO)
+        for app in apps.values():
+            with app.app_context():
+                from models import db
+                db.engine.dispose()
+    if not keep_db:
+        for name in names.values():
+            pg_drop(name)
+    detail.update(results)
+    detail["value_is"] = "as_is: worse of the typical and the big authority"
+    detail["recommended_value"] = max(results["recommended"][w]["ratio"] for w in WHO)
+    detail["recommended_with_partial_index_value"] = max(results["recommended_with_partial_index"][w]["ratio"] for w in WHO)
+    return {"value": max(results["as_is"][w]["ratio"] for w in WHO), "detail": detail}
+
+
+def _total(app, fn, user):
+    from models import db
+    with app.app_context():
+        total = fn(user)[0]
+        db.session.remove()
+    return total
+
+
+def _ddl(apps, statements) -> None:
+    for app in apps.values():
+        with app.app_context():
+            from models import db
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                for sql in statements:
+                    conn.execute(text(sql))
