@@ -119,6 +119,17 @@ def document() -> dict:
         "/api/v1/draws/{draw_id}/verify": {"get": {"security": [], "parameters": [
             {"name": "draw_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
             "responses": {**_ok({"type": "object", "required": ["reproduced"]}), **_errors(404)}}},
+        "/api/v1/applications/{app_id}/evaluation": {
+            "post": {"parameters": ID, "requestBody": _json({"type": "object", "required": ["score"], "properties": {
+                "score": {"type": "integer", "minimum": 1, "maximum": 5}, "comment": {"type": "string", "maxLength": 500}}}),
+                "responses": {**_ok({"type": "object"}, 201), **_errors(400, 401, 403, 404, 409, 422)}},
+            "get": {"parameters": ID, "responses": {**_ok({"type": "object"}), **_errors(401, 404)}}},
+        "/api/v1/stats": {"get": {"parameters": [{"name": n, "in": "query", "required": False, "schema": s} for n, s in (
+            ("procedure", {"type": "string", "enum": list(PROCEDURES)}), ("from", {"type": "string", "format": "date"}),
+            ("to", {"type": "string", "format": "date"}), ("authority", {"type": "string"}))],
+            "responses": {**_ok({"type": "object", "required": ["total", "states", "decided", "median_working_days",
+                                                                "open_overdue", "evaluations"]}),
+                          **_errors(401, 403, 422)}}},
         "/api/v1/notifications": {"get": {"responses": {**_ok({"type": "object"}), **_errors(401)}}},
         "/api/v1/verify/{token}": {"get": {"security": [], "parameters": [
             {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}],
