@@ -72,14 +72,14 @@ def _answer(app, token: str) -> dict:
 class Server:
     """gunicorn serving `target` on a free loopback port with two workers; stopped by its own process id."""
 
-    def __init__(self, target: str, env: dict, log: Path):
+    def __init__(self, target: str, env: dict, log: Path, extra: tuple[str, ...] = ()):
         self.port = _free_port()
         conf = ROOT / "gunicorn.conf.py"
         args = [str(ROOT / ".venv" / "bin" / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{self.port}"]
         if conf.exists():
             args += ["-c", str(conf)]
         self.log = open(log, "wb")
-        self.proc = subprocess.Popen(args + [target], cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
+        self.proc = subprocess.Popen(args + list(extra) + [target], cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
                                      env={**os.environ, **env, "BIANMIN_WORKERS": "2",
                                           "BIANMIN_BIND": f"127.0.0.1:{self.port}"}, start_new_session=True)
 
@@ -167,7 +167,7 @@ def _python_load(port: int, tokens: list[str], seconds: float, connections: int,
 
 
 def run(quick: bool) -> dict:
-    rounds, seconds, connections = (3, 4, 8) if quick else (5, 10, 8)
+    rounds, seconds, connections = (3, 3, 8) if quick else (5, 10, 8)
     load = _wrk if shutil.which("wrk") else _python_load
     with scratch_dir("bench-verify-") as tmp:
         if pg_available():
@@ -188,15 +188,16 @@ def _measure(url, dbname, tmp, rounds, seconds, connections, load) -> dict:
     env = {"BIANMIN_DATABASE_URL": url, "BIANMIN_STORAGE_DIR": str(tmp / "storage"), "BENCH_VERIFY_JSON": str(answer_file),
            "BIANMIN_LOG_LEVEL": "warning"}
     servers = {"app": Server("app:create_app()", env, tmp / "gunicorn-app.log"),
-               "bare": Server("bench.bare_app:app", env, tmp / "gunicorn-bare.log")}
-    runs: dict[str, list[dict]] = {"app": [], "bare": []}
+               "bare": Server("bench.bare_app:app", env, tmp / "gunicorn-bare.log"),
+               "lean": Server("bench.verify_lean:create_app()", env, tmp / "gunicorn-lean.log")}
+    runs: dict[str, list[dict]] = {name: [] for name in servers}
     try:
         for s in servers.values():
             s.wait(f"/api/v1/verify/{tokens[0]}")
         for name, s in servers.items():                      # warm both: imports, pools, first queries
             load(s.port, tokens, 1, connections, tmp)
         for r in range(rounds):
-            for name in (("app", "bare") if r % 2 == 0 else ("bare", "app")):
+            for name in (list(servers) if r % 2 == 0 else list(reversed(servers))):
                 runs[name].append(load(servers[name].port, tokens, seconds, connections, tmp))
     finally:
         for s in servers.values():
@@ -210,6 +211,11 @@ def _measure(url, dbname, tmp, rounds, seconds, connections, load) -> dict:
               "app_p50_ms": median([x["p50"] for x in runs["app"]]), "app_p99_ms": median([x["p99"] for x in runs["app"]]),
               "bare_p50_ms": median([x["p50"] for x in runs["bare"]]),
               "bare_p99_ms": median([x["p99"] for x in runs["bare"]]),
-              "non_2xx": sum(x["non_2xx"] for x in runs["app"] + runs["bare"]),
-              "socket_errors": sorted({x["socket_errors"] for x in runs["app"] + runs["bare"] if x["socket_errors"]})}
+              "recommended_lean_verify": {
+                  "what": "bench/verify_lean.py: no pool_pre_ping, one Core SELECT outside a transaction",
+                  "ratio": r3(median([a["rps"] / b["rps"] for a, b in zip(runs["lean"], runs["bare"])])),
+                  "rps": round(median([x["rps"] for x in runs["lean"]]), 1),
+                  "p50_ms": median([x["p50"] for x in runs["lean"]]), "p99_ms": median([x["p99"] for x in runs["lean"]])},
+              "non_2xx": sum(x["non_2xx"] for v in runs.values() for x in v),
+              "socket_errors": sorted({x["socket_errors"] for v in runs.values() for x in v if x["socket_errors"]})}
     return {"value": r3(ratio), "detail": detail}

@@ -18,7 +18,10 @@ def load_user(user_id: str):
 
 
 def home_for(user) -> str:
-    return url_for("console.inbox") if user.is_staff else url_for("portal.home")
+    """Where each role starts: staff their inbox, admins the admin pages, auditors the statistics."""
+    if user.is_staff:
+        return url_for("console.inbox")
+    return {"admin": url_for("admin.overview"), "auditor": url_for("stats.dashboard")}.get(user.role, url_for("portal.home"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

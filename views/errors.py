@@ -62,6 +62,10 @@ def register_error_handlers(app: Flask) -> None:
         zh, en = HTTP_TEXT.get(exc.code, (exc.name, exc.name))
         if _is_api():
             return _json(exc.code, exc.name.lower().replace(" ", "_"), zh if _lang() == "zh" else en)
+        if exc.code == 413 and request.method == "POST" and request.referrer:
+            limit = app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024)
+            flash(f"文件过大：单个文件不得超过{limit} MiB / The file is too large: at most {limit} MiB", "error")
+            return redirect(request.referrer, 303)
         return render_template("error.html", status=exc.code, zh=zh, en=en), exc.code
 
     @app.errorhandler(Exception)

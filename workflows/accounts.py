@@ -30,6 +30,8 @@ def authenticate(username, password) -> User:
         raise Invalid("请填写用户名和密码", "username and password are required",
                       [{"field": "username", "rule": "required", "message": "用户名和密码必填",
                         "message_en": "username and password are required"}])
+    if "\x00" in username:           # no user has one, and PostgreSQL cannot compare it
+        raise Unauthenticated("用户名或密码错误", "wrong username or password", code="invalid_credentials")
     user = db.session.execute(select(User).where(User.username == username)).scalar()
     if user is not None and _aware(user.locked_until) and _aware(user.locked_until) > _now():
         minutes = int((_aware(user.locked_until) - _now()).total_seconds() // 60) + 1

@@ -104,8 +104,8 @@ def fire(app: Application, event_name: str, actor, data=None, version=None, comm
     if app.state not in event.sources:
         raise Conflict(f"当前状态“{proc.states[app.state][0]}”下不能执行“{event.zh}”",
                        f"event {event.name} is not allowed in state {app.state}", code="invalid_state")
-    if comment is not None and not isinstance(comment, str):
-        raise Invalid("comment 应为文本", "comment must be a string",
+    if comment is not None and (not isinstance(comment, str) or "\x00" in comment):
+        raise Invalid("comment 应为文本", "comment must be a string (without NUL characters)",
                       [Reason("type", "comment：应为文本", "comment: must be a string", "comment")])
     clean, problems = clean_data(event.schema, data, proc)
     if problems:

@@ -47,7 +47,7 @@ def clean(body: dict) -> tuple[int, str]:
     comment = body.get("comment")
     if comment is None:
         comment = ""
-    elif not isinstance(comment, str):
+    elif not isinstance(comment, str) or "\x00" in comment:     # PostgreSQL text cannot hold NUL
         problems.append(Reason("type", "comment：应为文本", "comment: must be a string", "comment"))
         comment = ""
     comment = comment.strip()

@@ -124,7 +124,7 @@ def clean_data(schema: dict[str, DataField], data: object, proc: Procedure) -> t
                 continue
             out[key] = value
         elif spec.type == "division":
-            if value not in DIVISIONS:
+            if not isinstance(value, str) or value not in DIVISIONS:
                 reasons.append(Reason("division", f"{label_zh}：不是哈尔滨市的县级行政区划代码", f"{label_en}: not a Harbin county-level division code", where))
                 continue
             out[key] = value

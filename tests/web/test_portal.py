@@ -66,8 +66,11 @@ def test_full_path_through_the_pages(login):
     disposition = pdf.headers["Content-Disposition"]
     assert disposition.startswith("attachment;") and "filename*=UTF-8''" in disposition
     assert unquote(disposition.split("''", 1)[1]).startswith("哈道市监经登字〔2026〕第")
-    verify = re.search(r'href="http://bianmin.test(/verify/[^"]+)"', page).group(1)
+    notice = re.search(r'<li class="doc" data-kind="registration_notice">.*?</li>', page, re.S).group(0)
+    verify = re.search(r'href="http://bianmin.test(/verify/[^"]+)"', notice).group(1)
     assert "有效" in html(alice.get(verify))
+    correction = re.search(r'<li class="doc" data-kind="correction_notice">.*?</li>', page, re.S).group(0)
+    assert "已被替代" in correction                                     # superseded once resubmitted
 
 
 def test_home_lists_applications_with_holder_and_deadline(login, api):

@@ -25,7 +25,19 @@ def json_body() -> dict:
         raise Malformed("请求体不是有效的UTF-8 JSON", "the body is not valid UTF-8 JSON", code="malformed_json") from None
     if not isinstance(body, dict):
         raise Malformed("请求体应为JSON对象", "the body must be a JSON object", code="malformed_json")
+    try:     # \ud800-style escapes decode to lone surrogates, which no database (nor UTF-8) can hold
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, RecursionError):
+        raise Malformed("请求体含有无效的Unicode字符", "the body contains invalid Unicode (a lone surrogate)",
+                        code="malformed_json") from None
     return body
+
+
+@bp.before_request
+def _no_nul_in_url():
+    """PostgreSQL cannot compare text containing NUL: a path or query with %00 is malformed, not a 500."""
+    if "\x00" in request.path or any("\x00" in k + v for k, v in request.args.items(multi=True)):
+        raise Malformed("请求地址含有非法字符（NUL）", "the URL contains a NUL character", code="malformed_request")
 
 
 def api_user():

@@ -52,7 +52,7 @@ def create_application():
     body = json_body()
     if user.role != "applicant":
         raise Forbidden("只有申请人可以创建申请", "only applicants create applications")
-    if body.get("procedure") not in PROCEDURES:
+    if not isinstance(body.get("procedure"), str) or body["procedure"] not in PROCEDURES:
         names = ", ".join(PROCEDURES)
         raise Invalid("未知的办理事项", "unknown procedure",
                       [Reason("choice", f"procedure：须为 {names} 之一", f"procedure: one of {names}", "procedure")])

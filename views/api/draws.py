@@ -63,7 +63,7 @@ def set_authority_settings(key):
     authority = _authority(key)
     body = json_body()
     mode = body.get("fire_mode")
-    if authority.kind != "housing" or mode not in MODES:
+    if authority.kind != "housing" or not isinstance(mode, str) or mode not in MODES:
         raise Invalid("设置有误", "invalid settings", [Reason(
             "choice", f"fire_mode：住建部门可设为 {', '.join(MODES)}", f"fire_mode: one of {', '.join(MODES)} (housing only)",
             "fire_mode")])
