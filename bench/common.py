@@ -109,15 +109,24 @@ def build_schema(app) -> None:
     """Tables from the models (what migrations reach at head), Harbin's authorities, and three users."""
     from commands import ensure_reference_data
     from models import db
-    from workflows import accounts
     with app.app_context():
         db.create_all()
         ensure_reference_data()
         for name, role, authority in ((CLERK, "clerk", f"{DIVISION}:market_regulation"),
                                       (APPROVER, "approver", f"{DIVISION}:market_regulation"),
                                       (APPLICANT, "applicant", None)):
-            accounts.create_user(name, PASSWORD, role, authority, display_name=name)
+            create_user(name, role, authority)
         db.session.commit()
+
+
+def create_user(name: str, role: str, authority: str | None):
+    """accounts.create_user with a one-round password hash: nobody logs in during a benchmark (as tests/conftest.py)."""
+    from functools import partial
+    from unittest import mock
+    from werkzeug.security import generate_password_hash
+    from workflows import accounts
+    with mock.patch("models.user.generate_password_hash", partial(generate_password_hash, method="pbkdf2:sha256:1")):
+        return accounts.create_user(name, PASSWORD, role, authority, display_name=name)
 
 
 def user_ids(app) -> dict[str, int]:

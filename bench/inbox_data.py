@@ -56,10 +56,9 @@ def _fields_variants() -> list[str]:
 
 def load(url: str, rows: int, seed: int = 8) -> dict:
     """Schema from the models, reference data, rows/5 applicants, two clerks, `rows` applications."""
-    from bench.common import make_app
+    from bench.common import create_user, make_app
     from commands import ensure_reference_data
     from models import Authority, db
-    from workflows import accounts
     rng = random.Random(seed)
     app = make_app(url, storage=_nowhere())
     with app.app_context():
@@ -68,7 +67,7 @@ def load(url: str, rows: int, seed: int = 8) -> dict:
         authority = {(d, k): i for i, d, k in db.session.execute(
             select(Authority.id, Authority.division_code, Authority.kind)).all()}
         for name, (division, kind) in (("clerk_big", BIG), ("clerk_typical", TYPICAL)):
-            accounts.create_user(name, "bench-password-1", "clerk", f"{division}:{kind}")
+            create_user(name, "clerk", f"{division}:{kind}")
         db.session.commit()
         raw = db.engine.raw_connection()
         try:

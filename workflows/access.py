@@ -32,7 +32,7 @@ def application(user, app_id) -> Application:
         app_id = int(app_id)
     except (TypeError, ValueError):
         raise NotFound() from None
-    if not 0 < app_id < 2**63:
+    if not 0 < app_id < 2**31:      # the id column is a 32-bit INTEGER (PostgreSQL: out of range)
         raise NotFound()
     found = db.session.execute(visible(user).where(Application.id == app_id)).scalar()
     if found is None:

@@ -128,7 +128,7 @@ def test_period_end_only_ever_raises_value_error(decided, years):
 @given(decided=st.dates(), years=st.one_of(st.integers(-3, 130), st.text(max_size=4)))
 def test_the_public_period_calculator_agrees_or_says_422(client, decided, years):
     r = client.get(f"/api/v1/calendar/period-end?from={decided.isoformat()}&years={years}")
-    assert r.status_code in (200, 422), r.get_data(as_text=True)[:200]
+    assert r.status_code in (200, 400, 422), r.get_data(as_text=True)[:200]     # 400: a NUL in the query
     if r.status_code == 200:
         first, last = calendar.period_end(decided, int(years))
         assert r.get_json() == {"first_day": first.isoformat(), "last_day": last.isoformat()}

@@ -20,7 +20,7 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:     # '²'.isdigit() is True
         raise Invalid(f"参数 {name} 应为 {low}–{high} 的整数", f"{name} must be an integer {low}–{high}",
                       [Reason("range", f"{name}：应为 {low}–{high} 的整数", f"{name}: integer {low}–{high}", name)])
     return int(raw)

@@ -15,7 +15,8 @@ from workflows.transaction import commit
 
 
 def _draw(draw_id) -> Draw:
-    found = db.session.get(Draw, int(draw_id)) if str(draw_id).isdigit() and len(str(draw_id)) < 12 else None
+    ok = str(draw_id).isascii() and str(draw_id).isdigit() and len(str(draw_id)) < 12 and int(draw_id) < 2**31   # a 32-bit INTEGER column
+    found = db.session.get(Draw, int(draw_id)) if ok else None
     if found is None:
         raise NotFound("没有这次抽查", "no such draw")
     return found

@@ -62,7 +62,7 @@ def _date_arg(name: str) -> date:
 
 def _count_arg(name: str, high: int, low: int = 0) -> int:
     raw = request.args.get(name, "")
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:     # '²'.isdigit() is True
         raise Invalid(f"{name} 应为 {low}–{high} 的整数", f"{name} must be an integer {low}–{high}",
                       [Reason("range", f"{name}：{low}–{high}", f"{name}: {low}–{high}", name)])
     return int(raw)
