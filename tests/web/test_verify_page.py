@@ -1,0 +1,19 @@
+"""The public verification page: by token, by pasted URL, and by uploading the PDF itself."""
+import io
+
+
+def test_verify_by_token_url_and_upload(api, client):
+    submitted = api.submitted()
+    doc = api.fire(submitted["id"], "register", "clerk_daoli").get_json()["documents"][0]
+    pdf = api.get(doc["url"], "alice").data
+    token = doc["verify_url"].rsplit("/", 1)[1]
+    page = client.get(f"/verify/{token}").get_data(as_text=True)
+    assert "有效" in page and doc["number"] in page and "91330100716105852F" in page
+    r = client.post("/verify", data={"token": doc["verify_url"]})
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/verify/{token}")
+    same = client.post("/verify", data={"file": (io.BytesIO(pdf), "notice.pdf")}, content_type="multipart/form-data")
+    assert "完全一致" in same.get_data(as_text=True) and doc["number"] in same.get_data(as_text=True)
+    forged = client.post("/verify", data={"file": (io.BytesIO(pdf + b"%x"), "notice.pdf")},
+                         content_type="multipart/form-data")
+    assert "都不一致" in forged.get_data(as_text=True)
+    assert client.get("/verify/not-a-real-token").status_code == 404
