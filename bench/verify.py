@@ -79,8 +79,10 @@ class Server:
         if conf.exists():
             args += ["-c", str(conf)]
         self.log = open(log, "wb")
+        metrics = log.with_suffix(".metrics")      # gunicorn.conf.py would leave a new temporary folder per start
+        metrics.mkdir(exist_ok=True)
         self.proc = subprocess.Popen(args + list(extra) + [target], cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
-                                     env={**os.environ, **env, "BIANMIN_WORKERS": "2",
+                                     env={**os.environ, **env, "BIANMIN_WORKERS": "2", "PROMETHEUS_MULTIPROC_DIR": str(metrics),
                                           "BIANMIN_BIND": f"127.0.0.1:{self.port}"}, start_new_session=True)
 
     def wait(self, path: str, timeout: float = 60) -> None:
