@@ -117,13 +117,9 @@ def test_available_events_offer_exactly_what_the_matrix_allows(bare_world, proce
             continue
         offered = set(world.app_json(app["id"], actor.username)["available_events"])
         allowed = {e.name for e in proc.events if state in e.sources and may_fire(actor, procedure, e)}
-        if not offered <= allowed or (allowed - offered) - BLOCKED_BY_DATA.get((procedure, state), set()):
+        if offered != allowed:
             wrong.append((actor.label, sorted(offered), sorted(allowed)))
     assert not wrong, wrong
-
-
-# offered only once the data allows it, not a question of who asks
-BLOCKED_BY_DATA: dict = {}
 
 
 def test_the_states_cover_every_source_state():
@@ -154,7 +150,7 @@ def test_nobody_decides_on_what_they_submitted(bare_world, app, procedure, event
         row.applicant_id = db.session.execute(select(User.id).where(User.username == decider.username)).scalar_one()
         db.session.commit()
     r = world.fire(body["id"], event_name, decider.username, VALID_DATA[event_name], version=body["version"])
-    assert r.status_code in (403, 422), (decider.label, r.get_json())
+    assert r.status_code == 403, (decider.label, r.get_json())
     assert "own_application" in {d.get("rule") for d in r.get_json()["error"]["details"]}
     after = world.app_json(body["id"], decider.username)
     assert (after["state"], after["version"]) == (source, body["version"])
@@ -184,8 +180,8 @@ def test_objects_of_others_are_404_without_revealing_existence(bare_world, app, 
             select(Document.number, Authority.kind).join(Authority, Authority.id == Document.authority_id)
             .where(Document.application_id == app_id))]
     assert docs, "the decided application carries a document"
-    reads = [f"/api/v1/applications/{{}}", f"/api/v1/applications/{{}}/events", f"/api/v1/applications/{{}}/attachments",
-             f"/api/v1/applications/{{}}/attachments/{att_id}", f"/api/v1/applications/{{}}/diagram.svg"]
+    reads = ["/api/v1/applications/{}", "/api/v1/applications/{}/events", "/api/v1/applications/{}/attachments",
+             "/api/v1/applications/{}/attachments/" + str(att_id), "/api/v1/applications/{}/diagram.svg"]
     wrong = []
     for actor in actors(procedure):
         visible = sees(actor, procedure, DECIDED[procedure])
@@ -196,10 +192,8 @@ def test_objects_of_others_are_404_without_revealing_existence(bare_world, app, 
             elif not visible and r.get_json() != absent.get_json():
                 wrong.append((actor.label, url, "404 differs from a missing id's", r.get_json(), absent.get_json()))
         listed = world.get(f"/api/v1/applications?procedure={procedure}&per_page=100", actor.username)
-        if actor.role in ("applicant", "admin", "auditor", *STAFF_ROLES):
-            ids = {a["id"] for a in listed.get_json()["items"]}
-            if (app_id in ids) != visible:
-                wrong.append((actor.label, "list", app_id in ids))
+        if (app_id in {a["id"] for a in listed.get_json()["items"]}) != visible:
+            wrong.append((actor.label, "list", not visible))
         for number, issuer in docs:
             r = world.get(f"/api/v1/documents/{number}.pdf", actor.username)
             want = 200 if may_download(actor, issuer, procedure) else 404

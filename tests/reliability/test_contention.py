@@ -13,7 +13,6 @@ import threading
 import time
 from collections import Counter
 
-import pytest
 from sqlalchemy import func, select
 
 from models import Application, AuditEntry, Authority, Document, DocumentCounter, Draw, Opinion, User, db

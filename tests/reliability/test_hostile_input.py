@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from models import Application, Attachment, AuditEntry, db
 from tests.conftest import PDF_BYTES
-from tests.reliability.world import CLERK, OWNER, staff
+from tests.reliability.world import CLERK, OWNER
 
 UPLOAD_LIMIT = 10 * 1024 * 1024
 
