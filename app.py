@@ -7,6 +7,7 @@ import os
 from flask import Flask
 
 import config
+import i18n
 import mailer
 import observability
 import tasks
@@ -29,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
+    i18n.init_app(app)               # Flask-Babel, the language switch and the zh/en template helpers
 
     from views import register_blueprints
     from views.errors import register_error_handlers

@@ -1,4 +1,4 @@
-"""The command line of API.md: init-db, seed-demo, users create, holidays load, jobs run, audit verify."""
+"""The command line of API.md: init-db, seed-demo, users create, holidays load, jobs run, audit verify (+ backup, storage)."""
 from __future__ import annotations
 
 import sys
@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from models import Authority, AuditEntry, Division, db
 from models.audit import GENESIS
-from workflows import accounts, engine, holidays, jobs
+from workflows import accounts, engine, holidays, jobs, security
 from workflows.jobs import SYSTEM
 from workflows.errors import DomainError
 from workflows.places import AUTHORITY_KINDS, CITY, DIVISIONS, authority_name
@@ -37,8 +37,10 @@ def ensure_reference_data() -> int:
 
 
 def register_commands(app: Flask) -> None:
+    import backup
     import storage_cli
     storage_cli.register(app)     # flask storage check
+    backup.register(app)          # flask backup create / restore
 
     @app.cli.command("init-db")
     def init_db():
@@ -63,16 +65,18 @@ def register_commands(app: Flask) -> None:
     @click.option("--role", required=True)
     @click.option("--authority", default=None, help="<division code>:<kind>, e.g. 230102:market_regulation")
     @click.option("--name", "display_name", default="")
-    def users_create(username, password, role, authority, display_name):
+    @click.option("--email", default=None, help="notifications are also mailed here (when SMTP is configured)")
+    def users_create(username, password, role, authority, display_name, email):
         """Create a user; fails with exit code 1 if the username exists or a value is wrong."""
         try:
-            user = accounts.create_user(username, password, role, authority, display_name)
+            user = accounts.create_user(username, password, role, authority, display_name, email=email)
             db.session.commit()
         except DomainError as exc:
             db.session.rollback()
             click.echo(exc.message("zh") + "\n" + exc.message("en"), err=True)
             sys.exit(1)
-        click.echo(f"created {user.username} ({user.role})")
+        click.echo(f"已创建用户 {user.username}（{user.role}）" + (f"，邮箱 {user.email}" if user.email else "") +
+                   f"\ncreated {user.username} ({user.role})" + (f", e-mail {user.email}" if user.email else ""))
 
     hol = AppGroup("holidays", help="The holiday table for years the calendar package does not know.")
     app.cli.add_command(hol)
@@ -81,8 +85,15 @@ def register_commands(app: Flask) -> None:
     @click.argument("file", type=click.File("r", encoding="utf-8"))
     def holidays_load(file):
         """Load FILE: lines 'YYYY-MM-DD,holiday|workday,name' and 'year,YYYY' (see docs/)."""
+        text_ = file.read()
         try:
-            count, years = holidays.load(file.read())
+            unchanged = holidays_already_loaded(text_)
+            if unchanged is not None:   # the same file again: keep the table and its load time (a cache key)
+                count, years = unchanged
+                click.echo(f"节假日表已有此文件的全部内容，未作改动\nloaded {count} days for "
+                           f"{', '.join(map(str, years))}: the table already holds exactly these, nothing changed")
+                return
+            count, years = holidays.load(text_)
             recounted = engine.recompute_provisional_deadlines(SYSTEM)
             db.session.commit()
         except ValueError as exc:
@@ -119,6 +130,23 @@ def register_commands(app: Flask) -> None:
         click.echo("audit trail intact")
 
 
+def holidays_already_loaded(text_: str) -> tuple[int, list[int]] | None:
+    """(entries, years) when every year of the file is loaded with exactly its entries, else None.
+
+    Raises ValueError for a bad file, as holidays.load() does."""
+    from models import Holiday
+    from workflows.calendar import parse_holiday_file
+    entries, declared = parse_holiday_file(text_)
+    years = sorted(set(declared) | {d.year for d, _w, _n in entries})
+    if not years or not set(years) <= set(holidays.known_years()):
+        return None
+    rows = set()
+    for year in years:
+        rows |= {tuple(r) for r in db.session.execute(select(Holiday.day, Holiday.is_working_day, Holiday.name).where(
+            Holiday.day.between(date(year, 1, 1), date(year, 12, 31))))}
+    return (len(entries), years) if rows == set(entries) and len(rows) == len(entries) else None
+
+
 def verify_chains() -> list[str]:
     problems, prev = [], {}
     rows = db.session.execute(select(AuditEntry).order_by(AuditEntry.application_id, AuditEntry.seq)).scalars()
@@ -131,4 +159,4 @@ def verify_chains() -> list[str]:
         if entry.compute_hash() != entry.hash:
             problems.append(f"application {entry.application_id}: entry {entry.seq} was altered (hash mismatch)")
         prev[entry.application_id] = (entry.hash, entry.seq)
-    return problems
+    return problems + security.verify_chain()      # and the admins' own log (三权分立: the auditor checks it)

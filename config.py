@@ -14,6 +14,7 @@ DEFAULTS = {
     "TOKEN_HOURS": 8,
     "LOCKOUT_FAILURES": 5,                        # [cfg] failures in a row before a lock
     "LOCKOUT_MINUTES": 15,
+    "LOCKOUT_ADDRESS_FAILURES": 20,               # [cfg] failures from one address (any accounts) within LOCKOUT_MINUTES
     "CROSS_COUNTY_PREMISE": False,                # [cfg] cross-county 一照多址, off
     "BASE_URL": "",                               # for QR codes; empty: the request's own host
     "WTF_CSRF_TIME_LIMIT": None,
@@ -31,7 +32,7 @@ DEFAULTS = {
     "METRICS_TOKEN": "",                          # if set, /metrics wants "Authorization: Bearer <token>"
 }
 
-INTS = {"UPLOAD_MAX_BYTES", "MAX_JSON_BYTES", "TOKEN_HOURS", "LOCKOUT_FAILURES", "LOCKOUT_MINUTES",
+INTS = {"UPLOAD_MAX_BYTES", "MAX_JSON_BYTES", "TOKEN_HOURS", "LOCKOUT_FAILURES", "LOCKOUT_MINUTES", "LOCKOUT_ADDRESS_FAILURES",
         "MAX_CONTENT_LENGTH", "PER_PAGE_MAX", "SMTP_PORT"}
 BOOLS = {"CROSS_COUNTY_PREMISE", "SMTP_STARTTLS", "LOG_JSON"}
 

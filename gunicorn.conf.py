@@ -6,6 +6,7 @@ Overridable by environment: BIANMIN_BIND (default 127.0.0.1:8000, behind nginx),
 import glob
 import multiprocessing
 import os
+import shutil
 import tempfile
 
 bind = os.environ.get("BIANMIN_BIND", "127.0.0.1:8000")
@@ -26,14 +27,23 @@ loglevel = os.environ.get("BIANMIN_LOG_LEVEL", "info")
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" rid=%({x-request-id}o)s'
 
 # Prometheus counters live per process; in multiprocess mode every worker writes them to files here
-# and /metrics adds them up. Set in the master before any worker imports prometheus_client.
-os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="bianmin-metrics-"))
+# and /metrics adds them up. Set in the master before any worker imports prometheus_client. A directory
+# made here (none is made when PROMETHEUS_MULTIPROC_DIR is set) is removed again when the master exits.
+_made_metrics_dir = None
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    _made_metrics_dir = tempfile.mkdtemp(prefix="bianmin-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _made_metrics_dir
 
 
 def on_starting(server):
     """Counts from a previous run of the master would be added to this one's: start from zero."""
     for path in glob.glob(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], "*.db")):
         os.remove(path)
+
+
+def on_exit(server):
+    if _made_metrics_dir:
+        shutil.rmtree(_made_metrics_dir, ignore_errors=True)
 
 
 def child_exit(server, worker):

@@ -146,8 +146,8 @@ def authority_id(app, kind: str = "market_regulation", division: str = DIVISION)
 def seed_applications(app, n: int, state: str, *, with_attachment: bool = False) -> list[int]:
     """`n` premise_addition applications already in `state`, each with the audit trail that led there.
 
-    Written with Core in one transaction: the rows are what the engine would have left
-    (deadline set for open states, the chain of audit hashes intact), but seeding costs seconds, not minutes.
+    Written with Core in one transaction: the rows are what the engine would have left (deadline set for
+    open states, the chain of audit hashes intact and its head on the row), but seeding costs seconds, not minutes.
     """
     from models import Application, Attachment, AuditEntry, db
     from models.audit import GENESIS
@@ -170,7 +170,8 @@ def seed_applications(app, n: int, state: str, *, with_attachment: bool = False)
                              if path else None, outcome={}, correction_items=[], applicant_id=ids[APPLICANT],
                              authority_id=authority, deadline_due=due, deadline_provisional=False,
                              deadline_basis=basis, extensions=0, submitted_on=FIXED_TODAY if path else None,
-                             is_late=False, created_at=now, updated_at=now))
+                             is_late=False, created_at=now, updated_at=now,
+                             credit_code=PREMISE_FIELDS["credit_code"]))
             prev = GENESIS
             for seq, (event, frm, to) in enumerate([("create", None, "draft")] + [
                     (e, states[i], states[i + 1]) for i, e in enumerate(path)], start=1):
@@ -180,6 +181,7 @@ def seed_applications(app, n: int, state: str, *, with_attachment: bool = False)
                                    else "clerk", authority=None if actor == APPLICANT else f"{DIVISION}:market_regulation",
                                    at=now.replace(microsecond=0), comment="", data={}, prev_hash=prev, hash="")
                 entry.hash = prev = entry.compute_hash()
+                rows[-1].update(audit_seq=seq, audit_head=prev)
                 audits.append({c: getattr(entry, c) for c in ("application_id", "seq", "event", "from_state", "to_state",
                                                                 "actor_id", "actor", "role", "authority", "at",
                                                                 "comment", "data", "prev_hash", "hash")})

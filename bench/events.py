@@ -114,8 +114,8 @@ def _other_events(app, per_kind: int) -> dict:
 
 
 def naive_machine_contrast(n: int = 2000) -> dict:
-    """µs per transition: the shared machine the engine uses (add_model/trigger/remove_model) versus the
-    naive pattern, a new transitions.Machine built for every object."""
+    """µs per transition: the shared machine as the engine uses it (the event triggered on a throwaway carrier)
+    versus the naive pattern, a new transitions.Machine built for every object."""
     from transitions import Machine
     from workflows.registry import MACHINES, PROCEDURES, _transitions
     proc = PROCEDURES["premise_addition"]
@@ -126,11 +126,8 @@ def naive_machine_contrast(n: int = 2000) -> dict:
 
     def shared_way():
         c = Carrier()
-        shared.add_model(c, initial="under_review")
-        try:
-            c.trigger("extend", ctx=None)
-        finally:
-            shared.remove_model(c)
+        c.state = "under_review"
+        shared.events["extend"].trigger(c, ctx=None)
 
     def naive_way():
         c = Carrier()

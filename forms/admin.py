@@ -5,19 +5,21 @@ from flask_wtf import FlaskForm
 from wtforms import FileField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
+from i18n import lazy_bt as _b, lazy_pair_text
 from models.user import ROLES
 from workflows.fire_filing import MODES
 from workflows.places import division_name
 
 HOLIDAY_FILE_MAX_BYTES = 1024 * 1024      # a year's schedule is a few hundred bytes
-ROLE_TITLES = {"applicant": "申请人 applicant", "clerk": "经办人 clerk", "approver": "负责人 approver",
-               "reviewer": "审查人 reviewer", "inspector": "检查人员 inspector", "admin": "管理员 admin",
-               "auditor": "审计员 auditor"}
+ROLE_TITLES = {"applicant": lazy_pair_text("申请人", "applicant"), "clerk": lazy_pair_text("经办人", "clerk"),
+               "approver": lazy_pair_text("负责人", "approver"), "reviewer": lazy_pair_text("审查人", "reviewer"),
+               "inspector": lazy_pair_text("检查人员", "inspector"), "admin": lazy_pair_text("管理员", "admin"),
+               "auditor": lazy_pair_text("审计员", "auditor")}
 
 
 def authority_choices(authorities) -> dict:
     """Every authority as "<division>:<kind>", grouped by division (an <optgroup> each)."""
-    groups: dict[str, list] = {"": [SelectChoice("", "无（申请人、管理员、审计员）none")]}
+    groups: dict[str, list] = {"": [SelectChoice("", _b("无（申请人、管理员、审计员）"))]}
     for a in authorities:
         group = f"{division_name(a.division_code)} {a.division_code}"
         groups.setdefault(group, []).append(SelectChoice(a.key, a.name))
@@ -25,12 +27,12 @@ def authority_choices(authorities) -> dict:
 
 
 class UserForm(FlaskForm):
-    username = StringField("用户名", render_kw={"maxlength": 64, "autocomplete": "off", "spellcheck": "false"})
-    display_name = StringField("姓名", render_kw={"maxlength": 128})
-    password = PasswordField("初始密码", render_kw={"minlength": 8, "autocomplete": "new-password"})
-    role = SelectField("角色", choices=[SelectChoice(r, ROLE_TITLES.get(r, r)) for r in ROLES], validate_choice=False)
-    authority = SelectField("所属机关", choices=[], validate_choice=False,
-                            description="经办人、负责人、审查人、检查人员须属于一个机关")
+    username = StringField(_b("用户名"), render_kw={"maxlength": 64, "autocomplete": "off", "spellcheck": "false"})
+    display_name = StringField(_b("姓名"), render_kw={"maxlength": 128})
+    password = PasswordField(_b("初始密码"), render_kw={"minlength": 8, "autocomplete": "new-password"})
+    role = SelectField(_b("角色"), choices=[SelectChoice(r, ROLE_TITLES.get(r, r)) for r in ROLES], validate_choice=False)
+    authority = SelectField(_b("所属机关"), choices=[], validate_choice=False,
+                            description=_b("经办人、负责人、审查人、检查人员须属于一个机关"))
 
     def __init__(self, *args, authorities=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -38,9 +40,9 @@ class UserForm(FlaskForm):
 
 
 class FireModeForm(FlaskForm):
-    fire_mode = SelectField("简易程序办理方式", choices=[SelectChoice(k, f"{zh} {en}") for k, (zh, en) in MODES.items()],
+    fire_mode = SelectField(_b("简易程序办理方式"), choices=[SelectChoice(k, lazy_pair_text(zh, en)) for k, (zh, en) in MODES.items()],
                             validate_choice=False)
 
 
 class HolidayFileForm(FlaskForm):
-    file = FileField("节假日文件", render_kw={"accept": ".csv,.txt,text/csv,text/plain"})
+    file = FileField(_b("节假日文件"), render_kw={"accept": ".csv,.txt,text/csv,text/plain"})

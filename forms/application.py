@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
+from i18n import lazy_bt as _b, lazy_pair_text
 from workflows import engine
 from workflows.definition import Event, Field, Procedure, Reason
 from workflows.errors import Invalid
@@ -14,8 +15,8 @@ from workflows.places import DIVISIONS, STREETS
 from workflows.registry import PROCEDURES
 from workflows.values import clean_fields
 
-PLEASE_CHOOSE = SelectChoice("", "请选择 Select")
-YES_NO = [PLEASE_CHOOSE, SelectChoice("yes", "是 Yes"), SelectChoice("no", "否 No")]
+PLEASE_CHOOSE = SelectChoice("", _b("请选择"))
+YES_NO = [PLEASE_CHOOSE, SelectChoice("yes", _b("是")), SelectChoice("no", _b("否"))]
 STREET_LIST_ID = "streets-230102"
 STREET_NAMES = tuple(name for division, name in STREETS.values() if division == "230102")
 
@@ -28,7 +29,7 @@ def _wtf_field(f: Field):
     if f.type == "bool":
         return SelectField(f.zh, choices=YES_NO, validate_choice=False, **kw)
     if f.type == "choice":
-        return SelectField(f.zh, choices=[PLEASE_CHOOSE, *(SelectChoice(v, f"{zh} {en}") for v, zh, en in f.choices or ())],
+        return SelectField(f.zh, choices=[PLEASE_CHOOSE, *(SelectChoice(v, lazy_pair_text(zh, en)) for v, zh, en in f.choices or ())],
                            validate_choice=False, **kw)
     if f.type == "division":
         return SelectField(f.zh, choices=[PLEASE_CHOOSE, *(SelectChoice(c, name) for c, (name, _s) in DIVISIONS.items())],

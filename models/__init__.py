@@ -10,7 +10,8 @@ from models.notification import Notification
 from models.opinion import ApplicationParty, Opinion
 from models.draw import Draw
 from models.evaluation import Evaluation
+from models.security import AddressLock, SecurityEvent
 
 __all__ = ["db", "Authority", "Division", "ApiToken", "User", "Application", "Attachment",
            "AuditEntry", "Document", "DocumentCounter", "Holiday", "HolidayYear", "Notification",
-           "Opinion", "ApplicationParty", "Draw", "Evaluation"]
+           "Opinion", "ApplicationParty", "Draw", "Evaluation", "AddressLock", "SecurityEvent"]

@@ -1,8 +1,38 @@
 """Blueprints by audience: auth, the JSON API, public pages, the applicant portal, the clerk console."""
-from flask import Flask
+from flask import Flask, request
+from werkzeug.routing import IntegerConverter
+
+from workflows.errors import Malformed
+
+ID_MAX = 2**31 - 1      # the largest id an INTEGER column holds (PostgreSQL int4; SQLite refuses > 2**63 - 1)
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in every route: 1 to 10 ASCII digits and at most ID_MAX, else the route does not match (404).
+    Werkzeug's own accepts any length, which the database then refuses with an overflow (a 500), and any
+    Unicode digit, so that /applications/１ (full-width) would be another address of /applications/1."""
+
+    regex = r"[0-9]{1,10}"
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", ID_MAX)
+        super().__init__(map, *args, **kwargs)
+
+
+def no_nul_characters():
+    """No database stores NUL in text and PostgreSQL cannot even compare it: a URL or a form field holding
+    one is malformed: refused with a message (a 400 page, a flashed error for a form, the API's error
+    shape), never a 500."""
+    values = [request.path, *(f"{k}{v}" for k, v in request.args.items(multi=True))]
+    if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        values += [f"{k}{v}" for k, v in request.form.items(multi=True)]     # a name werkzeug cannot read is None
+    if any("\x00" in value for value in values):
+        raise Malformed("请求含有非法字符（NUL）", "the request contains a NUL character", code="malformed_request")
 
 
 def register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = IdConverter
+    app.before_request(no_nul_characters)
     from views import admin, api, auth, console, health, portal, public, stats
     from extensions import csrf
     csrf.exempt(api.bp)          # the API authenticates with bearer tokens, not cookies

@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 from extensions import login_manager
 from forms.admin import HOLIDAY_FILE_MAX_BYTES, FireModeForm, HolidayFileForm, UserForm
 from forms.application import show_problems
+from i18n import bi, bt, lang, pick
 from models import Application, Authority, User, db
 from models.user import ROLES
-from workflows import accounts, calendar, engine, holidays, jobs
+from workflows import accounts, calendar, engine, holidays, jobs, security
 from workflows.errors import Invalid
 from workflows.fire_filing import MODES
 from workflows.transaction import commit
@@ -22,13 +23,15 @@ log = logging.getLogger(__name__)
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 DEFAULT_MODE = "promise"
 USERS_PER_PAGE = 100
+AUDITOR_READS = {"admin.security_log"}
 
 
 @bp.before_request
 def admins_only():
+    """Admins; the auditor reads the security log too (三权分立: the auditor checks what admins did)."""
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    if current_user.role != "admin":
+    if current_user.role != "admin" and not (current_user.role == "auditor" and request.endpoint in AUDITOR_READS):
         abort(403)
 
 
@@ -84,13 +87,14 @@ def set_fire_mode(authority_id):
         abort(404)
     mode = request.form.get("fire_mode") or request.form.get(f"a{authority_id}-fire_mode")
     if mode not in MODES:
-        message = f"办理方式须为：{'、'.join(MODES)} / fire_mode must be one of {', '.join(MODES)}"
+        message = bt("办理方式须为：%(modes)s", modes=("、" if lang() == "zh" else ", ").join(MODES))
         return _authorities_page({authority.id: message}, 422)
     authority.settings = {**(authority.settings or {}), "fire_mode": mode}
+    security.record("fire_mode_set", current_user, authority.key, {"fire_mode": mode})
     commit()
     log.info("fire_mode of %s set to %s by %s", authority.key, mode, current_user.username)
-    flash(f"{authority.name}：简易程序办理方式改为“{MODES[mode][0]}”，自下一件提交的申请起适用 / "
-          f"mode set to {MODES[mode][1]} for the next submissions", "info")
+    flash(bi("%(authority)s：简易程序办理方式改为“%(mode)s”，自下一件提交的申请起适用",
+             authority=authority.name, mode=pick(*MODES[mode])), "info")
     return redirect(url_for(".authorities", _anchor=f"authority-{authority.id}"), 303)
 
 
@@ -107,24 +111,26 @@ def load_holidays():
     upload = request.files.get("file")
     try:
         if upload is None or not upload.filename:
-            raise ValueError("请选择节假日文件 / choose a holiday file")
+            raise ValueError(bt("请选择节假日文件"))
         data = upload.read(HOLIDAY_FILE_MAX_BYTES + 1)
         if len(data) > HOLIDAY_FILE_MAX_BYTES:
-            raise ValueError("文件超过1 MiB，不像节假日文件 / the file is over 1 MiB: not a holiday file")
+            raise ValueError(bt("文件超过1 MiB，不像节假日文件"))
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise ValueError("文件须为UTF-8编码的文本 / the file must be UTF-8 text") from None
+            raise ValueError(bt("文件须为UTF-8编码的文本")) from None
         count, years = holidays.load(text)
         recounted = engine.recompute_provisional_deadlines(jobs.SYSTEM)
+        security.record("holidays_loaded", current_user, ",".join(map(str, years)),
+                        {"days": count, "recounted": recounted})
         commit()
     except ValueError as exc:
         db.session.rollback()
         return render_template("admin/holidays.html", status=holiday_status(), form=HolidayFileForm(),
                                error=str(exc)), 422
     log.info("holiday file loaded by %s: %d days for %s", current_user.username, count, years)
-    flash(f"已载入 {'、'.join(map(str, years))} 年节假日 {count} 天，重新计算暂定期限 {recounted} 件 / "
-          f"loaded {count} days for {', '.join(map(str, years))}; {recounted} provisional deadlines recounted", "info")
+    flash(bi("已载入 %(years)s 年节假日 %(count)s 天，重新计算暂定期限 %(recounted)s 件",
+             years="、".join(map(str, years)), count=count, recounted=recounted), "info")
     return redirect(url_for(".holiday_table"), 303)
 
 
@@ -156,11 +162,55 @@ def create_user():
     form = _user_form()
     try:
         user = accounts.create_user((form.username.data or "").strip(), form.password.data or "", form.role.data or "",
-                                    form.authority.data or None, display_name=(form.display_name.data or "").strip())
+                                    form.authority.data or None, display_name=(form.display_name.data or "").strip(),
+                                    email=request.form.get("email", ""))
     except Invalid as exc:
         db.session.rollback()
         return _users_page(form, show_problems(form, exc.details), 422)
+    security.record("user_created", current_user, user.username, {"role": user.role})
     commit()
     log.info("user %s (%s) created by %s", user.username, user.role, current_user.username)
-    flash(f"已创建用户 {user.username}（{user.role}） / user created", "info")
+    flash(bi("已创建用户 %(name)s（%(role)s）", name=user.username, role=user.role), "info")
     return redirect(url_for(".users"), 303)
+
+
+# --- account security: lockouts, tokens, the security log ----------------------------------------
+
+def _user_or_404(user_id: int) -> User:
+    return db.session.get(User, user_id) or abort(404)
+
+
+@bp.get("/security")
+def security_log():
+    now = security.now()
+    locked = db.session.execute(select(User).where(User.locked_until > now).order_by(User.username)).scalars().all()
+    return render_template("admin/security.html", entries=security.entries(), problems=security.verify_chain(),
+                           locked_users=locked, locked_addresses=security.locked_addresses(),
+                           can_act=current_user.role == "admin")
+
+
+@bp.post("/users/<int:user_id>/unlock")
+def unlock_user(user_id):
+    user = _user_or_404(user_id)
+    security.unlock_user(current_user, user)
+    commit()
+    flash(bi("已解锁账户 %(name)s", name=user.username), "info")
+    return redirect(url_for(".security_log"), 303)
+
+
+@bp.post("/users/<int:user_id>/revoke-tokens")
+def revoke_tokens(user_id):
+    user = _user_or_404(user_id)
+    gone = security.revoke_tokens(current_user, user)
+    commit()
+    flash(bi("已吊销 %(name)s 的 %(count)s 个接口令牌", name=user.username, count=gone), "info")
+    return redirect(url_for(".security_log"), 303)
+
+
+@bp.post("/addresses/unlock")
+def unlock_address():
+    address = (request.form.get("address") or "").strip()
+    security.unlock_address(current_user, address)
+    commit()
+    flash(bi("已解锁网络地址 %(address)s", address=address), "info")
+    return redirect(url_for(".security_log"), 303)

@@ -4,6 +4,7 @@ from flask_login import login_required, login_user, logout_user
 
 from extensions import login_manager
 from forms.auth import LoginForm, RegisterForm
+from i18n import bi, pair
 from models import User, db
 from workflows import accounts
 from workflows.errors import DomainError
@@ -31,7 +32,7 @@ def login():
         try:
             user = accounts.authenticate(form.username.data, form.password.data)
         except DomainError as exc:
-            flash(f"{exc.message('zh')} / {exc.message('en')}", "error")
+            flash(pair(exc.message("zh"), exc.message("en")), "error")
             return render_template("auth/login.html", form=form), exc.status
         commit()
         login_user(user)
@@ -44,7 +45,7 @@ def login():
 @login_required
 def logout():
     logout_user()
-    flash("已退出 / Logged out", "info")
+    flash(bi("已退出"), "info")
     return redirect(url_for("public.index"))
 
 
@@ -56,6 +57,6 @@ def register():
                                     display_name=form.display_name.data)
         commit()
         login_user(user)
-        flash("注册成功 / Registered", "info")
+        flash(bi("注册成功"), "info")
         return redirect(url_for("portal.home"))
     return render_template("auth/register.html", form=form), 400 if form.errors else 200

@@ -3,19 +3,24 @@ page, events one by one or in bulk, claims, and the fire filing spot-check draw.
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 
 import pdf
 import storage
 from extensions import login_manager
 from forms.application import correction_targets, event_choices, fire_from_form
+from i18n import bi, lang, pick
 from models import Application, Document, Opinion, User, db
 from pdf.samples import sample_snapshot
+from views import ID_MAX
 from views.portal import application_facts, file_response
 from workflows import access, calendar, draws, engine, holidays
+from workflows import inbox as inbox_query
 from workflows.errors import Conflict, DomainError, Invalid
 from workflows.registry import PROCEDURES
 from workflows.transaction import commit
@@ -43,9 +48,10 @@ def tab_of(user, args) -> str:
     return args.get("tab") if args.get("tab") in tabs else tabs[0]
 
 
-def queue(user, tab: str):
+def queue(user, tab: str, open_only: bool = True):
     """The rows of one tab, (query, order, due column): department opinions to give or already given
-    (application, opinion), the inspections assigned to this inspector, or everything the user sees."""
+    (application, opinion), the inspections assigned to this inspector, or what the user sees (workflows/inbox.py:
+    the open applications, or all of them when `open_only` is False)."""
     if tab in ("opinions", "given"):
         kind = user.authority.kind if user.authority else None
         query = (select(Application, Opinion).join(Opinion, Opinion.application_id == Application.id)
@@ -54,10 +60,10 @@ def queue(user, tab: str):
             return query.where(Opinion.given_at.is_not(None)), (Opinion.given_at.desc(), Application.id.desc()), None
         query = query.where(Opinion.given_at.is_(None), Application.state == "department_review")
         return query, (Opinion.due.is_(None), Opinion.due, Application.id), Opinion.due
-    query = access.visible(user)
+    query = inbox_query.query(user, open_only)
     if tab == "assigned":
         query = query.where(Application.inspector_id == user.id, Application.state.in_(INSPECTING))
-    return query, (Application.deadline_due.is_(None), Application.deadline_due, Application.id), Application.deadline_due
+    return query, inbox_query.ORDER, Application.deadline_due
 
 
 def narrowed(query, due_column, user, args):
@@ -107,29 +113,32 @@ def can_draw(user) -> bool:
 @bp.get("/")
 def inbox():
     tab = tab_of(current_user, request.args)
-    query, order, due = queue(current_user, tab)
+    query, order, due = queue(current_user, tab, open_only=not request.args.get("state"))   # closed: by ?state=
     query = narrowed(query, due, current_user, request.args)
-    counted = query.with_only_columns(Application.id).order_by(None).subquery()
-    total = db.session.execute(select(func.count()).select_from(counted)).scalar_one()
+    counted = inbox_query.capped_count(query)
+    total = inbox_query.shown_total(counted)
     page = min(max(1, request.args.get("page", 1, type=int)), 10**6)
     found = db.session.execute(query.order_by(*order).limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
     rows = [(r[0], r[1] if len(r) > 1 else None) for r in found]
     states = {s: t for p in PROCEDURES.values() for s, t in p.states.items()}
     return render_template("console/inbox.html", rows=rows, total=total, page=page, tab=tab,
-                           tabs=TABS.get(current_user.role, ("all",)), pages=max(1, -(-total // PER_PAGE)),
+                           tabs=TABS.get(current_user.role, ("all",)), pages=max(1, -(-counted // PER_PAGE)),
                            args=request.args, states=states, kinds=pdf.KINDS, bulk=bulk_events(current_user),
                            claimers=names_of(a.claimed_by_id for a, _o in rows), can_draw=can_draw(current_user))
 
 
 # --- bulk actions, claims, draws ----------------------------------------------------------------
 
+PICKED = re.compile(r"([0-9]{1,10}):([0-9]{1,10})")     # ASCII digits only: "²".isdigit() is true
+
+
 def picked(values) -> list[tuple[int, int]]:
     """The ticked rows: "<id>:<version>" each, as the inbox shows them."""
     out = []
     for value in values:
-        app_id, _, version = value.partition(":")
-        if app_id.isdigit() and version.isdigit() and len(app_id) < 19:
-            out.append((int(app_id), int(version)))
+        found = PICKED.fullmatch(value)
+        if found and int(found[1]) <= ID_MAX:
+            out.append((int(found[1]), int(found[2])))
     return out
 
 
@@ -150,7 +159,7 @@ def fire_each(user, name: str, rows: list[tuple[int, int]]) -> tuple[list[str], 
             done.append(label)
         except DomainError as exc:
             db.session.rollback()
-            failed.append((label, exc.message("zh")))
+            failed.append((label, exc.message(lang())))
     return done, failed
 
 
@@ -163,10 +172,10 @@ def bulk():
         raise Invalid("请选择批量操作和至少一件申请", "choose a bulk action and at least one application")
     done, failed = fire_each(current_user, name, rows)
     log.info("bulk %s by %s: %d done, %d not", name, current_user.username, len(done), len(failed))
-    message = f"{event.zh}：已办理 {len(done)} 件"
+    message = _("%(event)s：已办理 %(done)s 件", event=pick(event), done=len(done))
     if failed:
-        message += f"，{len(failed)} 件未能办理：" + "；".join(f"{n}: {why}" for n, why in failed)
-    flash(f"{message} / {event.en}: {len(done)} done, {len(failed)} not done", "warning" if failed else "info")
+        message += _("，%(n)s 件未能办理：", n=len(failed)) + "；".join(f"{n}: {why}" for n, why in failed)
+    flash(message, "warning" if failed else "info")
     return redirect(request.referrer or url_for(".inbox"), 303)
 
 
@@ -189,7 +198,7 @@ def claim(app_id):
         holder = names_of([app.claimed_by_id]).get(app.claimed_by_id, "他人")
         raise Conflict(f"该申请已由{holder}办理，不能认领", f"already claimed by {holder}")
     commit()
-    flash(f"已认领：{app.number}，由您办理 / Claimed", "info")
+    flash(bi("已认领：%(number)s，由您办理", number=app.number), "info")
     return redirect(request.referrer or url_for(".application", app_id=app_id), 303)
 
 
@@ -204,7 +213,7 @@ def unclaim(app_id):
         raise Conflict(f"该申请由{holder}办理，只有本人可以释放" if holder else "该申请尚未被认领",
                        f"claimed by {holder}: only they may release it" if holder else "the application is not claimed")
     commit()
-    flash(f"已释放：{app.number} / Released", "info")
+    flash(bi("已释放：%(number)s", number=app.number), "info")
     return redirect(request.referrer or url_for(".application", app_id=app_id), 303)
 
 
@@ -213,8 +222,8 @@ def run_draw():
     """双随机、一公开: draw over the authority's filed fire filings, then show the public result."""
     draw = draws.run(current_user)       # refuses anyone but a housing authority's clerk
     commit()
-    flash(f"抽查完成：抽中 {len(draw.selected)} 件，未抽中 {len(draw.closed)} 件，结果已公开 / "
-          f"Draw done: {len(draw.selected)} selected, {len(draw.closed)} closed, published", "info")
+    flash(bi("抽查完成：抽中 %(selected)s 件，未抽中 %(closed)s 件，结果已公开",
+             selected=len(draw.selected), closed=len(draw.closed)), "info")
     return redirect(url_for("public.draw", draw_id=draw.id), 303)
 
 
@@ -234,7 +243,7 @@ def fire(app_id):
     app = access.application(current_user, app_id)
     event = fire_from_form(app, current_user, request.form)
     commit()
-    flash(f"已办理：{event.zh} / Done: {event.en}", "info")
+    flash(bi("已办理：%(event)s", event=pick(event)), "info")
     return redirect(url_for(".application", app_id=app.id), 303)
 
 

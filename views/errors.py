@@ -7,6 +7,7 @@ from flask import Flask, flash, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from i18n import bi, pair
 from models import db
 from storage import StoredFileProblem
 from workflows.errors import DomainError
@@ -38,7 +39,7 @@ def register_error_handlers(app: Flask) -> None:
         if _is_api():
             return _json(exc.status, exc.code, exc.message(_lang()), exc.details)
         if request.method == "POST" and exc.status in (409, 422, 400, 413, 415, 403):
-            flash(exc.message("zh") + " / " + exc.message("en"), "error")
+            flash(pair(exc.message("zh"), exc.message("en")), "error")
             return redirect(request.referrer or request.path)
         return render_template("error.html", status=exc.status, zh=exc.message("zh"), en=exc.message("en")), exc.status
 
@@ -64,7 +65,7 @@ def register_error_handlers(app: Flask) -> None:
             return _json(exc.code, exc.name.lower().replace(" ", "_"), zh if _lang() == "zh" else en)
         if exc.code == 413 and request.method == "POST" and request.referrer:
             limit = app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024)
-            flash(f"文件过大：单个文件不得超过{limit} MiB / The file is too large: at most {limit} MiB", "error")
+            flash(bi("文件过大：单个文件不得超过%(limit)s MiB", limit=limit), "error")
             return redirect(request.referrer, 303)
         return render_template("error.html", status=exc.code, zh=zh, en=en), exc.code
 

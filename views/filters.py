@@ -1,9 +1,12 @@
-"""Template filters and globals: Chinese dates, state titles, division names, deadline flags."""
+"""Template filters and globals: dates, money and areas in the page's language, state titles, deadline flags."""
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+from babel.dates import format_date
 from flask import Flask
+
+from i18n import lang
 
 from workflows import calendar, engine, holidays
 from workflows.documents import chinese_date
@@ -11,14 +14,20 @@ from workflows.places import AUTHORITY_KINDS, DIVISIONS, authority_name, divisio
 from workflows.registry import PROCEDURES
 
 
-def cn_date(value) -> str:
+def local_date(value) -> str:
+    """A date (or a stored time, in Shanghai) as 2026年11月29日, or 29 Nov 2026 in English."""
     if not value:
         return ""
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])
     if isinstance(value, datetime):
         value = _aware(value).astimezone(calendar.SHANGHAI).date()
+    if lang() == "en":
+        return format_date(value, "d MMM y", locale="en")
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+cn_date = local_date        # the templates' historical name
 
 
 def _aware(value: datetime) -> datetime:
@@ -30,22 +39,26 @@ def iso_time(value) -> str:
     return _aware(value).astimezone(calendar.SHANGHAI).isoformat() if value else ""
 
 
-def cn_datetime(value) -> str:
-    """A stored time (or an ISO string, as public views give it) in Shanghai time, Chinese form."""
+def local_datetime(value) -> str:
+    """A stored time (or an ISO string, as public views give it) in Shanghai time: 2026年11月29日 14:05."""
     if not value:
         return ""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     local = _aware(value).astimezone(calendar.SHANGHAI)
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+    return f"{local_date(local.date())}{', ' if lang() == 'en' else ' '}{local:%H:%M}"
 
 
-def state_title(app_or_proc, state: str | None = None, lang: str = "zh") -> str:
+cn_datetime = local_datetime
+
+
+def state_title(app_or_proc, state: str | None = None, lang: str | None = None) -> str:
+    """A state's title in `lang` ('zh' or 'en'), by default the page's."""
     if state is None:
         proc, state = PROCEDURES[app_or_proc.procedure], app_or_proc.state
     else:
         proc = PROCEDURES[app_or_proc]
-    return proc.states[state][0 if lang == "zh" else 1]
+    return proc.states[state][0 if (lang or _page_lang()) == "zh" else 1]
 
 
 def due_flag(due: date | None) -> str | None:
@@ -76,8 +89,11 @@ def authority_label(key: str | None) -> str:
     return authority_name(division, kind) if kind in AUTHORITY_KINDS else (key or "")
 
 
-def role_title(role: str | None, lang: str = "zh") -> str:
-    return ROLE_TITLES.get(role or "", (role or "", role or ""))[0 if lang == "zh" else 1]
+def role_title(role: str | None, lang: str | None = None) -> str:
+    return ROLE_TITLES.get(role or "", (role or "", role or ""))[0 if (lang or _page_lang()) == "zh" else 1]
+
+
+_page_lang = lang      # the parameters named `lang` above shadow it
 
 
 _MAIN_PATHS: dict[str, tuple[str, ...]] = {}
@@ -114,20 +130,28 @@ def progress(app, visited=()) -> tuple[list[dict], tuple[str, str] | None]:
 
 
 def money(value) -> str:
-    """¥300,000 as 30万元 when round, else ¥ with thousands separators."""
+    """Yuan: in Chinese a large round amount in 万元 (300000 → 30万元), else ¥300,000.00 in either language."""
     if value in (None, ""):
         return ""
     amount = float(value)
-    if amount >= 10000 and amount % 100 == 0:
+    if lang() == "zh" and amount >= 10000 and amount % 100 == 0:
         return f"{amount / 10000:g}万元"
     return f"¥{amount:,.2f}"
 
 
+def area(value) -> str:
+    """Square metres: 300平方米 in Chinese, 300 m² in English."""
+    if value in (None, ""):
+        return ""
+    number = f"{float(value):,.2f}".rstrip("0").rstrip(".")
+    return f"{number}{'平方米' if lang() == 'zh' else ' m²'}"
+
+
 def register_filters(app: Flask) -> None:
-    app.jinja_env.filters.update(cn_date=cn_date, cn_datetime=cn_datetime, chinese_date=chinese_date,
+    app.jinja_env.filters.update(cn_date=local_date, cn_datetime=local_datetime, local_date=local_date,
+                                 local_datetime=local_datetime, chinese_date=chinese_date,
                                  division_name=division_name, street_name=street_name, money=money,
-                                 authority_label=authority_label, iso_time=iso_time,
-                                 area=lambda v: f"{float(v):g} m²" if v not in (None, "") else "")
+                                 authority_label=authority_label, iso_time=iso_time, area=area)
     app.jinja_env.globals.update(state_title=state_title, deadline_flag=deadline_flag, PROCEDURES=PROCEDURES,
                                  today=engine.today, progress=progress, due_flag=due_flag, role_title=role_title,
                                  DIVISIONS=DIVISIONS)

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template,
+                   render_template_string, request, url_for)
 from flask_login import current_user
 from sqlalchemy import select, update
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -13,15 +15,17 @@ import storage
 from extensions import login_manager
 from forms.application import (application_form, event_choices, fields_from, fire_from_form, precheck,
                                show_problems, version_from)
+from i18n import bi, pick
 from models import Application, AuditEntry, Document, Notification, Opinion, db
 from workflows import access, attachments, engine
 from workflows.documents import owner_view
-from workflows.errors import Invalid, TooLarge
+from workflows.errors import DomainError, Invalid, TooLarge
 from workflows.registry import PROCEDURES
 from workflows.transaction import commit
 
 bp = Blueprint("portal", __name__, url_prefix="/my")
 EDITABLE = ("draft", "correction_required")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @bp.before_request
@@ -101,7 +105,7 @@ def new(procedure):
         return render_template("portal/new.html", proc=proc, form=form, eligibility=None,
                                problems=show_problems(form, exc.details)), 422
     commit()
-    flash(f"草稿已保存：{app.number} / Draft saved", "info")
+    flash(bi("草稿已保存：%(number)s", number=app.number), "info")
     return redirect(url_for(".application", app_id=app.id), 303)
 
 
@@ -129,8 +133,69 @@ def save_fields(app_id):
     except Invalid as exc:
         return _application_page(app, form, show_problems(form, exc.details), 422)
     commit()
-    flash("已保存 / Saved", "info")
+    flash(bi("已保存"), "info")
     return redirect(url_for(".application", app_id=app.id), 303)
+
+
+def _json_problem(exc: DomainError, **extra):
+    return jsonify({"ok": False, "code": exc.code, "message": f"{exc.message('zh')} / {exc.message('en')}",
+                    "problems": exc.details or [], **extra}), exc.status
+
+
+@bp.post("/applications/<int:app_id>/autosave")
+def autosave(app_id):
+    """The draft form saved in the background (static/app.js, CSRF token in X-CSRFToken): the same form
+    parsing and engine.update_fields as "保存修改". Fields with malformed values are left as stored and
+    reported, so that the valid edits beside them are kept; the page keeps what was typed."""
+    try:
+        app = access.application(current_user, app_id)
+        proc = PROCEDURES[app.procedure]
+        form = application_form(proc)
+        fields, version = fields_from(form, proc, keep_empty=True), version_from(request.form)
+        problems = []
+        try:
+            engine.update_fields(app, current_user, fields, version)
+        except Invalid as exc:
+            problems = exc.details or []
+            named = {d.get("field") for d in problems}
+            kept = {k: v for k, v in fields.items() if k not in named}
+            if not kept or len(kept) == len(fields):
+                raise
+            engine.update_fields(app, current_user, kept, version)
+    except DomainError as exc:
+        db.session.rollback()
+        return _json_problem(exc)
+    commit()
+    return jsonify({"ok": not problems, "version": app.version, "problems": problems,
+                    "saved_at": datetime.now(SHANGHAI).strftime("%H:%M")}), 200 if not problems else 422
+
+
+ATTACHMENTS_FRAGMENT = """{% from "_macros/attachments.html" import attachment_kinds %}{{ attachment_kinds(app, proc, corrections, "portal.attachment", editable=True) }}"""
+
+
+@bp.post("/applications/<int:app_id>/attachments.json")
+def upload_json(app_id):
+    """The drop zone's upload (static/app.js, with a progress bar): the same checks as the plain form,
+    answered in JSON with the refreshed attachment list, or the problem to show beside the zone."""
+    try:
+        app = access.application(current_user, app_id)
+        try:
+            file = request.files.get("file")
+        except RequestEntityTooLarge:
+            raise TooLarge("文件超过10 MiB上限", "file larger than 10 MiB") from None
+        if file is None or not file.filename:
+            raise Invalid("请选择要上传的文件", "choose a file to upload")
+        att = attachments.add(app, current_user, request.form.get("kind"), file.filename,
+                              file.read(current_app.config["UPLOAD_MAX_BYTES"] + 1))
+    except DomainError as exc:
+        db.session.rollback()
+        return _json_problem(exc)
+    commit()
+    facts = application_facts(app)
+    html = render_template_string(ATTACHMENTS_FRAGMENT, app=app, proc=facts["proc"], corrections=facts["corrections"])
+    return jsonify({"ok": True, "message": f"已上传：{att.filename} / Uploaded",
+                    "attachment": {"id": att.id, "kind": att.kind, "filename": att.filename, "size": att.size},
+                    "html": html}), 201
 
 
 @bp.post("/applications/<int:app_id>/attachments")
@@ -145,7 +210,7 @@ def upload(app_id):
     att = attachments.add(app, current_user, request.form.get("kind"), file.filename,
                           file.read(current_app.config["UPLOAD_MAX_BYTES"] + 1))
     commit()
-    flash(f"已上传：{att.filename} / Uploaded", "info")
+    flash(bi("已上传：%(name)s", name=att.filename), "info")
     return redirect(url_for(".application", app_id=app.id, _anchor="attachments"), 303)
 
 
@@ -161,7 +226,7 @@ def delete_attachment(app_id, att_id):
     app = access.application(current_user, app_id)
     attachments.remove(app, current_user, att_id)
     commit()
-    flash("已删除材料 / Attachment removed", "info")
+    flash(bi("已删除材料"), "info")
     return redirect(url_for(".application", app_id=app.id, _anchor="attachments"), 303)
 
 
@@ -170,7 +235,7 @@ def fire(app_id):
     app = access.application(current_user, app_id)
     event = fire_from_form(app, current_user, request.form)
     commit()
-    flash(f"已办理：{event.zh} / Done: {event.en}", "info")
+    flash(bi("已办理：%(event)s", event=pick(event)), "info")
     return redirect(url_for(".application", app_id=app.id), 303)
 
 

@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from extensions import login_manager
+from i18n import bi
 from models import Authority, db
 from workflows import access, evaluations, stats
 from workflows.registry import PROCEDURES
@@ -131,7 +132,7 @@ def evaluate(app_id):
     evaluations.rate(app, current_user, {"score": score,
                                          "comment": request.form.get("comment", "")})
     commit()
-    flash("感谢您的评价 / Thank you for your rating", "info")
+    flash(bi("感谢您的评价"), "info")
     return redirect(url_for("portal.application", app_id=app.id, _anchor="evaluation"), 303)
 
 

@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from models import ApiToken, Authority, User, db
 from models.user import ROLES
+from workflows import security
 from workflows.errors import Invalid, Locked, Unauthenticated
 
 
@@ -32,6 +34,7 @@ def authenticate(username, password) -> User:
                         "message_en": "username and password are required"}])
     if "\x00" in username:           # no user has one, and PostgreSQL cannot compare it
         raise Unauthenticated("用户名或密码错误", "wrong username or password", code="invalid_credentials")
+    security.check_address()
     user = db.session.execute(select(User).where(User.username == username)).scalar()
     if user is not None and _aware(user.locked_until) and _aware(user.locked_until) > _now():
         minutes = int((_aware(user.locked_until) - _now()).total_seconds() // 60) + 1
@@ -43,7 +46,10 @@ def authenticate(username, password) -> User:
             if user.failed_logins >= current_app.config["LOCKOUT_FAILURES"]:
                 user.locked_until = _now() + timedelta(minutes=current_app.config["LOCKOUT_MINUTES"])
                 user.failed_logins = 0
-            db.session.commit()
+                security.record("account_locked", None, user.username,
+                                {"minutes": current_app.config["LOCKOUT_MINUTES"]})
+        security.address_failed()
+        db.session.commit()
         raise Unauthenticated("用户名或密码错误", "wrong username or password", code="invalid_credentials")
     if user.failed_logins or user.locked_until:
         user.failed_logins, user.locked_until = 0, None
@@ -55,6 +61,11 @@ def issue_token(user: User) -> tuple[str, datetime]:
     expires = _now() + timedelta(hours=current_app.config["TOKEN_HOURS"])
     db.session.add(ApiToken(token_hash=hashlib.sha256(token.encode()).hexdigest(), user_id=user.id, expires_at=expires))
     return token, expires
+
+
+def revoke_token(token: str) -> None:
+    """This bearer token stops working now (the API's log-out)."""
+    db.session.execute(delete(ApiToken).where(ApiToken.token_hash == hashlib.sha256(token.encode()).hexdigest()))
 
 
 def user_for_token(token: str) -> User | None:
@@ -74,9 +85,28 @@ def authority_for(spec: str | None) -> Authority | None:
         Authority.division_code == division, Authority.kind == kind)).scalar()
 
 
+EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
+EMAIL_PROBLEM = {"field": "email", "rule": "format", "message": "电子邮箱格式不正确（例：name@example.gov.cn）",
+                 "message_en": "e-mail: not a valid address (e.g. name@example.gov.cn)"}
+
+
+def clean_email(email: str | None) -> str | None:
+    """An e-mail address stripped, or None when empty; raises Invalid for one that cannot be an address."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    if len(email) > 255 or not EMAIL.fullmatch(email):
+        raise Invalid("用户信息有误", "invalid user", [EMAIL_PROBLEM])
+    return email
+
+
 def create_user(username: str, password: str, role: str, authority: str | None = None,
-                display_name: str = "") -> User:
+                display_name: str = "", email: str | None = None) -> User:
     problems = []
+    try:
+        email = clean_email(email)
+    except Invalid:
+        problems.append(EMAIL_PROBLEM)
     if not username or len(username) > 64 or not username.replace("_", "").replace("-", "").replace(".", "").isalnum():
         problems.append({"field": "username", "rule": "format", "message": "用户名须为1–64位字母、数字、_-.",
                          "message_en": "username: 1–64 letters, digits, _ - ."})
@@ -99,7 +129,7 @@ def create_user(username: str, password: str, role: str, authority: str | None =
                          "message_en": "applicants, admins and auditors have no authority"})
     if problems:
         raise Invalid("用户信息有误", "invalid user", problems)
-    user = User(username=username, role=role, display_name=display_name,
+    user = User(username=username, role=role, display_name=display_name, email=email,
                 authority_id=found.id if needs_authority else None)
     user.set_password(password)
     db.session.add(user)

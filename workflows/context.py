@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from functools import cached_property
 
 from flask import current_app
 from sqlalchemy import select
@@ -10,6 +11,7 @@ from models import Application, ApplicationParty, Authority, Notification, Opini
 from workflows import calendar, documents, holidays
 from workflows.definition import Event, Procedure
 from workflows.places import AUTHORITY_KINDS
+from workflows.transaction import flush_or_conflict
 
 
 def today() -> date:
@@ -24,11 +26,12 @@ class World:
         self.exclude_id = exclude_id
 
     def active_premises(self, credit_code: str) -> set[str]:
+        """The normalised addresses of this enterprise's registered premises (by the indexed credit_code column)."""
         from workflows.values import normalise_address
         rows = db.session.execute(select(Application.fields).where(
-            Application.procedure == "premise_addition", Application.state == "registered",
-            Application.id != (self.exclude_id or 0))).scalars()
-        return {normalise_address(f.get("premise_address")) for f in rows if f.get("credit_code") == credit_code}
+            Application.credit_code == credit_code, Application.procedure == "premise_addition",
+            Application.state == "registered", Application.id != (self.exclude_id or 0))).scalars()
+        return {normalise_address(f.get("premise_address")) for f in rows}
 
     def setting(self, name: str, default=None):
         return current_app.config.get(name.upper(), default)
@@ -56,10 +59,14 @@ class EventContext:
         self.app, self.proc, self.event, self.actor = app, proc, event, actor
         self.data, self.comment, self.today = data, comment, today()
         self.fields = dict(app.fields or {})
-        self.attachment_kinds = {a.kind for a in app.attachments}
         self.changes: dict = {}
         self.issued: list = []
         self._notes: list = []
+
+    @cached_property
+    def attachment_kinds(self) -> set[str]:
+        """Loaded only when a guard asks (submit, resubmit): most events never look at the files."""
+        return {a.kind for a in self.app.attachments}
 
     def eligibility(self):
         return eligibility_of(self.proc, self.fields, self.app.id)
@@ -118,7 +125,11 @@ class EventContext:
         return [("申请编号", self.app.number)]
 
     def issue(self, kind: str, facts: list[tuple[str, str]], by: str | None = None, **extra) -> None:
-        """Issue document `kind`, by the handling authority or by the authority of kind `by` of its division."""
+        """Issue document `kind`, by the handling authority or by the authority of kind `by` of its division.
+
+        First the row's UPDATE is flushed, which checks its version: of two concurrent events, the loser
+        fails here (409), before it takes a number or prints anything."""
+        flush_or_conflict()
         issuer = self.app.authority
         if by:
             issuer = db.session.get(Authority, authority_id(self.app.authority.division_code, by))

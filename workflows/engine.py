@@ -8,12 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from models import Application, AuditEntry, db
-from models.audit import GENESIS
 from workflows.context import EventContext, authority_id, eligibility_of, today  # noqa: F401  (re-exported)
 from workflows.definition import Event, Procedure, Reason
 from workflows.errors import Conflict, Forbidden, Invalid
 from workflows.places import division_name
 from workflows.registry import MACHINES, PROCEDURES
+from workflows.transaction import flush_or_conflict, stale_is_conflict
 from workflows.values import clean_data, clean_fields
 
 log = logging.getLogger(__name__)
@@ -120,49 +120,44 @@ def fire(app: Application, event_name: str, actor, data=None, version=None, comm
         raise Invalid(f"不能执行“{event.zh}”", f"cannot {event.en.lower()}", reasons, code="guard_failed")
     from_state = app.state
     carrier = _Carrier()
-    machine = MACHINES[proc.name]
-    machine.add_model(carrier, initial=app.state)
-    try:
-        carrier.trigger(event.name, ctx=ctx)
-    finally:
-        machine.remove_model(carrier)
+    carrier.state = app.state
+    # the shared machine's event, triggered on the carrier without add_model: nothing is bound to the
+    # machine, so concurrent calls share nothing but the (read-only) transition table
+    MACHINES[proc.name].events[event.name].trigger(carrier, ctx=ctx)
     app.state = carrier.state
     app.is_open = proc.holders.get(app.state) is not None
     app.version += 1
     app.updated_at = datetime.now(timezone.utc)
-    # Claim the version first: a concurrent loser fails here, before it numbers or prints anything
-    # (an effect's query would otherwise autoflush this UPDATE outside the StaleDataError check).
-    _flush_or_conflict()
-    for effect in event.effects:
-        effect(ctx)
-    _audit(app, event.name, from_state, actor, ctx)
-    db.session.add_all(ctx._notes)
-    _flush_or_conflict()
+    # One flush at the end writes the row (its UPDATE checks the version) with the audit entry. An event
+    # that issues a document claims the version before, in EventContext.issue, so that a concurrent loser
+    # fails before it numbers or prints anything; an effect's query may also autoflush the UPDATE early,
+    # hence the whole block turns a lost race into 409.
+    with stale_is_conflict():
+        for effect in event.effects:
+            effect(ctx)
+        _audit(app, event.name, from_state, actor, ctx)
+        db.session.add_all(ctx._notes)
+        _flush_or_conflict()
     log.info("event %s on %s: %s -> %s by %s", event.name, app.number, from_state, app.state, actor.username)
     return app
 
 
 def _flush_or_conflict() -> None:
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict("申请已被他人同时修改，请刷新后重试", "the application was changed at the same time; reload and retry",
-                       code="stale_version") from None
+    flush_or_conflict()
 
 
 def _audit(app: Application, event: str, from_state: str | None, actor, ctx: EventContext | None) -> AuditEntry:
-    last = db.session.execute(select(AuditEntry.seq, AuditEntry.hash).where(AuditEntry.application_id == app.id)
-                              .order_by(AuditEntry.seq.desc()).limit(1)).first()
+    """Append the next entry of `app`'s hash chain, chained to the head kept on the row, and move the head."""
     authority = actor.authority.key if getattr(actor, "authority", None) else None
-    entry = AuditEntry(application_id=app.id, seq=(last.seq + 1) if last else 1, event=event,
+    entry = AuditEntry(application_id=app.id, seq=app.audit_seq + 1, event=event,
                        from_state=from_state, to_state=app.state, actor_id=actor.id, actor=actor.username,
                        role=actor.role, authority=authority,
                        at=datetime.now(timezone.utc).replace(microsecond=0),
                        comment=ctx.comment if ctx else "",
                        data={**(ctx.data if ctx else {}), **(ctx.changes if ctx else {})},
-                       prev_hash=last.hash if last else GENESIS, hash="")
+                       prev_hash=app.audit_head, hash="")
     entry.hash = entry.compute_hash()
+    app.audit_seq, app.audit_head = entry.seq, entry.hash
     db.session.add(entry)
     return entry
 

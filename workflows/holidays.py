@@ -9,15 +9,23 @@ from models import Holiday, HolidayYear, db
 from workflows.calendar import HolidayTable, parse_holiday_file
 
 _cache: dict = {"key": None, "table": None}
+CHECKED = "holiday_table"      # in db.session.info: the table this request (session) has checked against its key
+KEY = select(func.count(HolidayYear.year), func.max(HolidayYear.loaded_at))   # changes whenever load() runs
 
 
 def table() -> HolidayTable:
-    key = db.session.execute(select(func.count(HolidayYear.year), func.max(HolidayYear.loaded_at))).one()
-    key = tuple(key)
+    """The table, its key (years loaded, last load) compared with the database once per request: a table
+    loaded by another process is seen from the next request on, one loaded in this one at once (load())."""
+    if CHECKED in db.session.info:
+        return db.session.info[CHECKED]
+    # on the session's connection, so without an autoflush: the key does not depend on the caller's pending
+    # changes (load() flushes its own), and an event asking mid-way would otherwise write its row twice
+    key = tuple(db.session.connection().execute(KEY).one())
     if _cache["key"] != key:
         rows = db.session.execute(select(Holiday.day, Holiday.is_working_day, Holiday.name)).all()
         years = db.session.execute(select(HolidayYear.year)).scalars().all()
         _cache.update(key=key, table=HolidayTable([tuple(r) for r in rows], years))
+    db.session.info[CHECKED] = _cache["table"]
     return _cache["table"]
 
 
@@ -31,6 +39,7 @@ def load(text: str) -> tuple[int, list[int]]:
         db.session.add(HolidayYear(year=year))
     db.session.add_all(Holiday(day=d, is_working_day=w, name=n) for d, w, n in entries)
     db.session.flush()
+    db.session.info.pop(CHECKED, None)
     return len(entries), years
 
 

@@ -1,7 +1,7 @@
 """Every procedure by name, and its `transitions` machine built once from the same definition."""
 from __future__ import annotations
 
-from transitions.extensions import LockedMachine
+from transitions import Machine
 
 from workflows.definition import Procedure
 from workflows.fire_filing import PROCEDURE as FIRE_FILING
@@ -23,13 +23,15 @@ def _transitions(proc: Procedure) -> list[dict]:
     return out
 
 
-def _build(proc: Procedure) -> LockedMachine:
-    return LockedMachine(model=None, states=list(proc.states), transitions=_transitions(proc),
+def _build(proc: Procedure) -> Machine:
+    """A plain Machine with no model: the engine triggers its events on a throwaway carrier per call
+    (`machine.events[name].trigger(carrier)`), so the machine holds no per-call state and needs no lock."""
+    return Machine(model=None, states=list(proc.states), transitions=_transitions(proc),
                          initial=proc.initial, auto_transitions=False, send_event=True,
                          ignore_invalid_triggers=False)
 
 
-MACHINES: dict[str, LockedMachine] = {name: _build(p) for name, p in PROCEDURES.items()}
+MACHINES: dict[str, Machine] = {name: _build(p) for name, p in PROCEDURES.items()}
 
 
 def procedure(name: str) -> Procedure | None:

@@ -73,3 +73,62 @@ def make_overdue(app, app_id: int, due: date = date(2026, 11, 2)) -> None:
     with app.app_context():
         db.session.execute(update(Application).where(Application.id == app_id).values(deadline_due=due))
         db.session.commit()
+
+
+# --- a whole installation, the way an operator makes one, and a digest of everything it holds ----
+
+def fresh_database(tmp_path, name: str = "db"):
+    """(url, drop) of a new empty database: a throwaway PostgreSQL one when BIANMIN_TEST_DATABASE_URL is set."""
+    from tests.conftest import PG_URL, _throwaway_postgres
+    if PG_URL:
+        return _throwaway_postgres()
+    return f"sqlite:///{tmp_path / f'{name}.sqlite'}", None
+
+
+def make_app(url: str, storage_dir):
+    from app import create_app
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "STORAGE_DIR": str(storage_dir), "SECRET_KEY": "ops-test"})
+
+
+def close(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def table_rows(app, table: str) -> list[dict]:
+    """Every row of `table`, ordered by primary key, as dicts (values as the driver returns them)."""
+    from sqlalchemy import select
+    with app.app_context():
+        t = db.metadata.tables[table] if table in db.metadata.tables else None
+        if t is None:
+            from sqlalchemy import MetaData, Table
+            t = Table(table, MetaData(), autoload_with=db.engine)
+        order = list(t.primary_key.columns) or list(t.columns)
+        return [dict(r._mapping) for r in db.session.execute(select(t).order_by(*order))]
+
+
+def database_digest(app) -> dict[str, str]:
+    """sha256 of every table's rows (alembic_version included), by table name."""
+    import hashlib
+    import json
+
+    from sqlalchemy import inspect
+    with app.app_context():
+        names = sorted(inspect(db.engine).get_table_names())
+    digest = {}
+    for name in names:
+        blob = json.dumps(table_rows(app, name), sort_keys=True, default=str, ensure_ascii=False)
+        digest[name] = hashlib.sha256(blob.encode()).hexdigest()
+    return digest
+
+
+def storage_listing(root) -> dict[str, str]:
+    """Relative path -> sha256 of every file under `root` (temporary files included)."""
+    import hashlib
+    from pathlib import Path
+    root = Path(root)
+    if not root.exists():
+        return {}
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}

@@ -109,3 +109,50 @@ def test_worker_count_follows_the_cores(tmp_path):
                          cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout.split()
     workers, timeout, accesslog, cores = int(out[0]), int(out[1]), out[2], int(out[3])
     assert workers == min(2 * cores + 1, 12) and timeout > 30 and accesslog == "-"
+
+
+def _start_and_stop(env: dict, tmp_path: Path) -> str:
+    """gunicorn with `env` until /healthz answers, then SIGTERM; returns its log."""
+    _init_db(env)
+    port = free_port()
+    env = {**env, "BIANMIN_BIND": f"127.0.0.1:{port}", "BIANMIN_WORKERS": "1"}
+    log_path = tmp_path / "gunicorn-tmp.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen([BIN / "gunicorn", "-c", "gunicorn.conf.py", "app:create_app()"], cwd=ROOT, env=env,
+                                stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                assert proc.poll() is None, log_path.read_text()
+                try:
+                    if _get(f"http://127.0.0.1:{port}/healthz")[0] == 200:
+                        break
+                except OSError:
+                    pass
+                assert time.monotonic() < deadline, log_path.read_text()
+                time.sleep(0.1)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+    return log_path.read_text()
+
+
+def test_a_start_without_a_metrics_dir_leaves_no_temporary_directory(tmp_path):
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    for _ in range(2):
+        _start_and_stop(_env(tmp_path, TMPDIR=str(tmpdir)), tmp_path)
+    assert list(tmpdir.glob("bianmin-metrics-*")) == []
+
+
+def test_a_given_metrics_dir_is_used_and_kept(tmp_path):
+    tmpdir, metrics = tmp_path / "tmp", tmp_path / "metrics"
+    tmpdir.mkdir()
+    metrics.mkdir()
+    _start_and_stop(_env(tmp_path, TMPDIR=str(tmpdir), PROMETHEUS_MULTIPROC_DIR=str(metrics)), tmp_path)
+    assert list(tmpdir.glob("bianmin-metrics-*")) == []
+    assert metrics.is_dir()

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from flask import Response, current_app, request
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 import storage
 from models.base import local_iso
 from models import Application, AuditEntry, db
 from views.api import api_user, bp, json_body, lang
 from views.api.presenters import application as present, summary
-from workflows import access, attachments, engine
+from workflows import access, attachments, engine, inbox
 from workflows.definition import Reason
 from workflows.errors import Forbidden, Invalid, NotFound
 from workflows.registry import PROCEDURES
@@ -29,7 +29,7 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
 @bp.get("/applications")
 def list_applications():
     user = api_user()
-    query = access.visible(user)
+    query = inbox.query(user, open_only=False)       # API.md: everything the caller may see, closed ones too
     procedure, state = request.args.get("procedure"), request.args.get("state")
     if procedure:
         query = query.where(Application.procedure == procedure)
@@ -39,11 +39,11 @@ def list_applications():
         query = query.where(Application.is_open.is_(True), Application.deadline_due < engine.today())
     page = _int_arg("page", 1, 1, 10**6)
     per_page = _int_arg("per_page", 20, 1, current_app.config["PER_PAGE_MAX"])
-    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    order = ((Application.deadline_due.is_(None), Application.deadline_due, Application.id) if user.is_staff
-             else (Application.id.desc(),))
+    counted = inbox.capped_count(query)      # "total" stays a number: the cap, with total_capped, above it
+    order = inbox.ORDER if user.is_staff else (Application.id.desc(),)
     rows = db.session.execute(query.order_by(*order).limit(per_page).offset((page - 1) * per_page)).scalars()
-    return {"items": [summary(a) for a in rows], "total": total, "page": page, "per_page": per_page}
+    return {"items": [summary(a) for a in rows], "total": min(counted, inbox.CAP), "total_capped": counted > inbox.CAP,
+            "page": page, "per_page": per_page}
 
 
 @bp.post("/applications")

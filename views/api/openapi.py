@@ -44,7 +44,16 @@ def _json(schema: dict) -> dict:
     return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
-ID = [{"name": "app_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+ID_MAX = 2**31 - 1      # ids are INTEGER columns; a larger one is simply not found
+ID = [{"name": "app_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1, "maximum": ID_MAX}}]
+ATT_ID = [*ID, {"name": "att_id", "in": "path", "required": True,
+                "schema": {"type": "integer", "minimum": 1, "maximum": ID_MAX}}]
+DRAW_ID = [{"name": "draw_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1, "maximum": ID_MAX}}]
+PROCEDURE = [{"name": "name", "in": "path", "required": True, "schema": {"type": "string", "enum": list(PROCEDURES)}}]
+AUTHORITY = [{"name": "key", "in": "path", "required": True, "description": "division code:kind, e.g. 230102:housing",
+              "schema": {"type": "string"}}]
+USERNAME = {"name": "username", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 64}}
+SVG = {"200": {"description": "the state diagram", "content": {"image/svg+xml": {}}}}
 APP = {"$ref": "#/components/schemas/Application"}
 SECURE = [{"bearer": []}]
 
@@ -61,10 +70,44 @@ def document() -> dict:
                                                           "properties": {"username": {"type": "string"},
                                                                          "password": {"type": "string"}}}),
                                     "responses": {**_ok({"type": "object"}, 201), **_errors(400, 401, 422, 423)}}},
+        "/api/v1/tokens/current": {"delete": {
+            "summary": "revoke the bearer token of this request (log out of the API)",
+            "responses": {"204": {"description": "revoked"}, **_errors(401)}}},
+        "/api/v1/users/{username}/unlock": {"post": {
+            "summary": "admin: unlock an account locked after failed logins (logged in the security log)",
+            "parameters": [USERNAME], "responses": {**_ok({"type": "object"}), **_errors(401, 403, 404)}}},
+        "/api/v1/users/{username}/tokens": {"delete": {
+            "summary": "admin: revoke every API token of a user (logged in the security log)",
+            "parameters": [USERNAME], "responses": {**_ok({"type": "object", "required": ["revoked"]}), **_errors(401, 403, 404)}}},
+        "/api/v1/addresses/unlock": {"post": {
+            "summary": "admin: unlock a network address locked after failed logins",
+            "requestBody": _json({"type": "object", "required": ["address"], "properties": {"address": {"type": "string"}}}),
+            "responses": {**_ok({"type": "object"}), **_errors(400, 401, 403, 404, 422)}}},
+        "/api/v1/security-log": {"get": {
+            "summary": "admins and auditors: the hash-chained log of admin and account actions",
+            "responses": {**_ok({"type": "object", "required": ["items", "intact"]}), **_errors(401, 403)}}},
         "/api/v1/procedures": {"get": {"security": [], "responses": _ok({"type": "array"})}},
+        "/api/v1/procedures/{name}": {"get": {"security": [], "parameters": PROCEDURE,
+                                              "responses": {**_ok({"type": "object"}), **_errors(404)}}},
+        "/api/v1/procedures/{name}/diagram.svg": {"get": {"security": [], "parameters": PROCEDURE,
+                                                          "responses": {**SVG, **_errors(404)}}},
+        "/api/v1/calendar/years": {"get": {"security": [], "responses": _ok({"type": "object"})}},
+        "/api/v1/openapi.json": {"get": {"security": [], "responses": _ok({"type": "object"})}},
+        "/api/v1/authorities/{key}/settings": {
+            "get": {"parameters": AUTHORITY, "responses": {**_ok({"type": "object", "required": ["authority", "settings"]}),
+                                                           **_errors(401, 404)}},
+            "put": {"parameters": AUTHORITY, "requestBody": _json({"type": "object", "required": ["fire_mode"], "properties": {
+                "fire_mode": {"type": "string"}}}),
+                "responses": {**_ok({"type": "object", "required": ["authority", "settings"]}),
+                              **_errors(400, 401, 403, 404, 422)}}},
+        "/api/v1/applications/{app_id}/attachments/{att_id}": {
+            "get": {"parameters": ATT_ID, "responses": {"200": {"description": "the file, as a download"},
+                                                        **_errors(401, 404)}},
+            "delete": {"parameters": ATT_ID, "responses": {"204": {"description": "removed"},
+                                                           **_errors(401, 403, 404, 409)}}},
+        "/api/v1/applications/{app_id}/diagram.svg": {"get": {"parameters": ID, "responses": {**SVG, **_errors(401, 404)}}},
         "/api/v1/eligibility/{procedure}": {"post": {
-            "security": [], "parameters": [{"name": "procedure", "in": "path", "required": True,
-                                            "schema": {"type": "string", "enum": list(PROCEDURES)}}],
+            "security": [], "parameters": [{**PROCEDURE[0], "name": "procedure"}],
             "requestBody": _json({"type": "object", "properties": {"fields": any_fields}}),
             "responses": {**_ok({"type": "object", "properties": {"eligible": {"type": "boolean"},
                                                                     "route": {"type": ["string", "null"]},
@@ -113,11 +156,9 @@ def document() -> dict:
                 "responses": {**_ok({"type": "object", "required": ["id", "seed", "ratios", "selected", "closed", "inspectors"]}, 201),
                               **_errors(400, 401, 403, 422)}},
             "get": {"security": [], "responses": _ok({"type": "object"})}},
-        "/api/v1/draws/{draw_id}": {"get": {"security": [], "parameters": [
-            {"name": "draw_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        "/api/v1/draws/{draw_id}": {"get": {"security": [], "parameters": DRAW_ID,
             "responses": {**_ok({"type": "object"}), **_errors(404)}}},
-        "/api/v1/draws/{draw_id}/verify": {"get": {"security": [], "parameters": [
-            {"name": "draw_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        "/api/v1/draws/{draw_id}/verify": {"get": {"security": [], "parameters": DRAW_ID,
             "responses": {**_ok({"type": "object", "required": ["reproduced"]}), **_errors(404)}}},
         "/api/v1/applications/{app_id}/evaluation": {
             "post": {"parameters": ID, "requestBody": _json({"type": "object", "required": ["score"], "properties": {

@@ -40,9 +40,9 @@ def procedure(name):
     return PROCEDURES[name].as_dict()
 
 
-@bp.post("/eligibility/<name>")
-def eligibility(name):
-    proc = PROCEDURES.get(name)
+@bp.post("/eligibility/<procedure>")
+def eligibility(procedure):
+    proc = PROCEDURES.get(procedure)
     if proc is None:
         raise NotFound("没有这个办理事项", "no such procedure")
     body = json_body()

@@ -1,0 +1,244 @@
+"""Chinese first, English second: the locale choice, the switch, the catalogue and the formats."""
+from __future__ import annotations
+
+import io
+import os
+import re
+from datetime import date, datetime, timezone
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po
+
+import i18n
+from tests.conftest import PASSWORD
+from tests.web.test_csrf import csrf_app, token_from  # noqa: F401 (a fixture)
+from tests.web.pages import html, new_draft
+from views import filters
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CATALOG = os.path.join(ROOT, "translations", "en", "LC_MESSAGES")
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
+            "bi": None, "bt": None, "_b": None, "lazy_bt": None}
+
+
+def lang_of(page: str) -> str:
+    return re.search(r'<html lang="([^"]+)"', page).group(1)
+
+
+def switch(client, lang: str, next_path: str = "/"):
+    return client.post("/lang", data={"lang": lang, "next": next_path})
+
+
+# --- the locale selector: cookie > Accept-Language > Chinese ---------------------------------------------
+
+@pytest.mark.parametrize("cookie, accept, expected", [
+    (None, None, "zh-CN"),                                  # nothing said: Chinese
+    (None, "zh-CN,zh;q=0.9,en;q=0.8", "zh-CN"),
+    (None, "en-US,en;q=0.9", "en"),
+    (None, "fr-FR,fr;q=0.9", "zh-CN"),                      # neither offered: Chinese
+    (None, "fr;q=1,en;q=0.5,zh;q=0.4", "en"),               # the best of the two
+    ("en", "zh-CN,zh;q=0.9", "en"),                         # an explicit choice wins
+    ("zh", "en-US,en;q=0.9", "zh-CN"),
+    ("xx", "en-US", "en"),                                  # a bad cookie is ignored
+])
+def test_the_locale_is_the_cookie_else_accept_language_else_chinese(client, cookie, accept, expected):
+    if cookie:
+        client.set_cookie(i18n.COOKIE, cookie)
+    page = html(client.get("/", headers={"Accept-Language": accept} if accept else {}))
+    assert lang_of(page) == expected
+
+
+def test_the_switch_sets_a_lasting_cookie_and_goes_back(client):
+    r = switch(client, "en", "/guides/premise_addition?x=1")
+    assert r.status_code == 303 and r.headers["Location"].endswith("/guides/premise_addition?x=1")
+    cookie = r.headers["Set-Cookie"]
+    assert f"{i18n.COOKIE}=en" in cookie and "Max-Age=31536000" in cookie
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    for path in ("/", "/verify", "/login", "/guides/premise_addition"):       # persists across pages
+        page = html(client.get(path, headers={"Accept-Language": "zh-CN"}))
+        assert lang_of(page) == "en", path
+    switch(client, "zh")
+    assert lang_of(html(client.get("/", headers={"Accept-Language": "en"}))) == "zh-CN"
+
+
+def test_the_cookie_is_secure_over_https(client):
+    r = client.post("/lang", data={"lang": "en", "next": "/"}, base_url="https://localhost")
+    assert "Secure" in r.headers["Set-Cookie"]
+
+
+def test_an_unknown_language_changes_nothing(client):
+    r = switch(client, "fr")
+    assert r.status_code == 303 and "Set-Cookie" not in r.headers
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "\\\\evil.example",
+                                    "javascript:alert(1)", "http:/evil.example", " //evil.example", "", None,
+                                    "/x\r\nSet-Cookie: a=1", "evil.example"])
+def test_the_switch_never_redirects_off_site(client, target):
+    """Only a local path is followed; anything else goes to the home page."""
+    data = {"lang": "en"} if target is None else {"lang": "en", "next": target}
+    r = client.post("/lang", data=data)
+    assert r.status_code == 303 and r.headers["Location"] in ("/", "http://localhost/")
+
+
+def test_the_switch_is_on_every_page_and_comes_back_to_it(client):
+    page = html(client.get("/guides/premise_addition"))
+    form = re.search(r'<form method="post" action="/lang".*?</form>', page, re.S).group(0)
+    assert 'name="csrf_token"' in form and 'value="/guides/premise_addition"' in form
+    assert ">中文</button>" in form and ">English</button>" in form
+
+
+def test_the_choice_survives_login_and_logout(app, users):
+    client = app.test_client()
+    switch(client, "en")
+    r = client.post("/login", data={"username": "alice", "password": PASSWORD})
+    assert r.status_code == 302
+    page = html(client.get("/my/applications"))
+    assert lang_of(page) == "en" and "My applications" in page and "我的申请" not in page
+    page = html(client.post("/logout", follow_redirects=True))
+    assert lang_of(page) == "en" and "Logged out" in page and "已退出" not in page
+
+
+def test_the_switch_needs_the_csrf_token_when_protection_is_on(csrf_app):
+    client = csrf_app.test_client()
+    assert client.post("/lang", data={"lang": "en", "next": "/"}).status_code == 400
+    token = token_from(html(client.get("/")))
+    r = client.post("/lang", data={"lang": "en", "next": "/", "csrf_token": token})
+    assert r.status_code == 303 and lang_of(html(client.get("/"))) == "en"
+
+
+# --- a page in each language ---------------------------------------------------------------------------
+
+def test_pages_in_chinese_keep_english_hints_and_in_english_are_english(login):
+    alice = login("alice")
+    app_id = new_draft(alice)
+    zh = html(alice.get(f"/my/applications/{app_id}"))
+    assert lang_of(zh) == "zh-CN"
+    assert '申请材料 <small lang="en">Attachments</small>' in zh and "草稿" in zh
+    switch(alice, "en")
+    en = html(alice.get(f"/my/applications/{app_id}"))
+    assert lang_of(en) == "en"
+    assert "<h2>Attachments</h2>" in en and "申请材料" not in en and "Draft" in en
+    assert "Log out" in en and "退出" not in en
+
+
+def test_guard_reasons_follow_the_page(login):
+    """A blocked event's reasons (a workflows Reason, zh and en) are shown in the page's language."""
+    alice = login("alice")
+    app_id = new_draft(alice, enterprise_name="")
+    zh = html(alice.get(f"/my/applications/{app_id}"))
+    reasons_zh = re.search(r'<ul class="reasons"[^>]*>(.*?)</ul>', zh, re.S).group(1)
+    assert re.search(r"[\u4e00-\u9fff]", reasons_zh) and '<small lang="en">' in reasons_zh
+    switch(alice, "en")
+    en = html(alice.get(f"/my/applications/{app_id}"))
+    reasons_en = re.search(r'<ul class="reasons"[^>]*>(.*?)</ul>', en, re.S).group(1)
+    assert reasons_en.strip() and not re.search(r"[\u4e00-\u9fff]", reasons_en)
+
+
+def test_error_pages_follow_the_page(client):
+    assert "未找到" in html(client.get("/no/such/page"))
+    switch(client, "en")
+    page = html(client.get("/no/such/page"))
+    assert "404 · not found" in page and "未找到" not in page
+
+
+def test_the_api_keeps_following_accept_language(client):
+    """The JSON API contract (API.md) is untouched by the page cookie."""
+    switch(client, "en")
+    body = client.get("/api/v1/applications/1").get_json()
+    assert body["error"]["message"] == "需要登录"
+
+
+# --- the catalogue ------------------------------------------------------------------------------------------
+
+def _extracted() -> dict[str, set[str]]:
+    """Every msgid babel.cfg's extraction finds in the pages and web views, by file."""
+    found: dict[str, set[str]] = {}
+    method_map = [("templates/mail/**", "ignore"), ("i18n.py", "python"), ("views/*.py", "python"),
+                  ("forms/**.py", "python"), ("templates/**.html", "jinja2")]
+
+    def only_ours(path: str) -> bool:
+        rel = os.path.relpath(path, ROOT)
+        return rel.split(os.sep)[0] in ("templates", "views", "forms") or rel == "."
+    for filename, _line, message, _comments, _context in extract_from_dir(
+            ROOT, method_map, keywords=KEYWORDS, comment_tags=(), directory_filter=only_ours):
+        for msgid in (message if isinstance(message, tuple) else (message,)):
+            if msgid:
+                found.setdefault(msgid, set()).add(filename)
+    return found
+
+
+def test_every_page_string_has_an_english_translation():
+    with open(os.path.join(CATALOG, "messages.po"), "rb") as f:
+        catalog = read_po(f)
+    english = {m.id: m.string for m in catalog if m.id}
+    found = _extracted()
+    assert len(found) > 200 and any(f.startswith("templates/_macros") for fs in found.values() for f in fs)
+    missing = {msgid: sorted(files) for msgid, files in found.items() if not english.get(msgid)}
+    assert not missing, f"untranslated (add them to messages.po, then pybabel compile -d translations): {missing}"
+
+
+def test_the_committed_mo_is_the_compiled_po():
+    with open(os.path.join(CATALOG, "messages.po"), "rb") as f:
+        catalog = read_po(f)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    with open(os.path.join(CATALOG, "messages.mo"), "rb") as f:
+        committed = read_mo(f)
+    fresh = read_mo(compiled)
+    assert {m.id: m.string for m in fresh if m.id} == {m.id: m.string for m in committed if m.id}
+    assert not catalog.fuzzy
+
+
+def test_english_keeps_the_placeholders_of_the_chinese():
+    with open(os.path.join(CATALOG, "messages.po"), "rb") as f:
+        catalog = read_po(f)
+    for m in catalog:
+        if m.id:
+            assert sorted(re.findall(r"%\(\w+\)s", m.id)) == sorted(re.findall(r"%\(\w+\)s", m.string)), m.id
+
+
+# --- formats ------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def in_lang(app):
+    """Run a function under a request in the given language."""
+    def run(lang, fn, *args):
+        with app.test_request_context("/", headers={"Cookie": f"{i18n.COOKIE}={lang}"}):
+            return fn(*args)
+    return run
+
+
+def test_dates(in_lang):
+    assert in_lang("zh", filters.local_date, date(2026, 11, 29)) == "2026年11月29日"
+    assert in_lang("en", filters.local_date, date(2026, 11, 29)) == "29 Nov 2026"
+    assert in_lang("zh", filters.local_date, "2026-01-05") == "2026年1月5日"
+    late = datetime(2026, 11, 29, 17, 5, tzinfo=timezone.utc)                  # 01:05 the next day in Harbin
+    assert in_lang("zh", filters.local_datetime, late) == "2026年11月30日 01:05"
+    assert in_lang("en", filters.local_datetime, late) == "30 Nov 2026, 01:05"
+    assert in_lang("en", filters.local_date, None) == ""
+
+
+def test_money(in_lang):
+    assert in_lang("zh", filters.money, 300000) == "30万元"
+    assert in_lang("zh", filters.money, "1250000") == "125万元"
+    assert in_lang("zh", filters.money, 300000.5) == "¥300,000.50"
+    assert in_lang("zh", filters.money, 9800) == "¥9,800.00"
+    assert in_lang("en", filters.money, 300000) == "¥300,000.00"
+    assert in_lang("en", filters.money, "") == ""
+
+
+def test_areas(in_lang):
+    assert in_lang("zh", filters.area, 300) == "300平方米"
+    assert in_lang("zh", filters.area, "280.5") == "280.5平方米"
+    assert in_lang("en", filters.area, 300) == "300 m²"
+    assert in_lang("en", filters.area, 12345.25) == "12,345.25 m²"
+
+
+def test_state_and_role_titles_follow_the_page(in_lang):
+    assert in_lang("zh", filters.role_title, "clerk") == "经办人"
+    assert in_lang("en", filters.role_title, "clerk") == "clerk"
+    assert in_lang("en", filters.state_title, "premise_addition", "draft") == filters.PROCEDURES["premise_addition"].states["draft"][1]
