@@ -11,7 +11,7 @@ import i18n
 import mailer
 import observability
 import tasks
-from extensions import csrf, login_manager, migrate
+from extensions import SessionCookies, csrf, login_manager, migrate
 from models import db
 
 log = logging.getLogger(__name__)
@@ -30,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
+    app.session_interface = SessionCookies()
     i18n.init_app(app)               # Flask-Babel, the language switch and the zh/en template helpers
 
     from views import register_blueprints

@@ -58,7 +58,9 @@ def from_environment(instance_path: str) -> dict:
 
 
 def engine_options(uri: str) -> dict:
-    """SQLite: WAL, durable commits, waits for the write lock; PostgreSQL: a healthy pool."""
+    """SQLite: WAL, durable commits, waits for the write lock; PostgreSQL: a pool of connections renewed every
+    half hour. No pre-ping: it costs a round trip before every request's first query, and a connection the
+    database dropped (a restart) invalidates the pool on its first error, so one request per worker fails then."""
     if uri.startswith("sqlite"):
         return {"connect_args": {"timeout": 30, "check_same_thread": False}}
-    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
+    return {"pool_recycle": 1800, "pool_size": 10, "max_overflow": 20}

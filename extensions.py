@@ -1,4 +1,6 @@
 """Flask extensions, created unbound and initialised in create_app()."""
+from flask import has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
@@ -10,6 +12,15 @@ login_manager.login_view = "auth.login"
 login_manager.login_message = "请先登录 / Please log in"
 csrf = CSRFProtect()
 migrate = Migrate()
+
+
+class SessionCookies(SecureCookieSessionInterface):
+    """Signed-cookie sessions (HttpOnly, SameSite=Lax from config) that are also `Secure` whenever the
+    request came over HTTPS — directly or through nginx's X-Forwarded-Proto, which gunicorn trusts from
+    BIANMIN_FORWARDED_ALLOW_IPS — so the cookie never travels in clear once the site is served over TLS."""
+
+    def get_cookie_secure(self, app) -> bool:
+        return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
 
 
 @event.listens_for(Engine, "connect")

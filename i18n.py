@@ -18,7 +18,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from babel.support import NullTranslations, Translations
-from flask import Blueprint, Flask, current_app, redirect, request, url_for
+from flask import Blueprint, Flask, has_request_context, redirect, request, url_for
 from flask_babel import Babel, get_locale, lazy_gettext
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
@@ -44,14 +44,15 @@ def choose_language() -> str:
 
 
 def _select_locale() -> str:
-    return LOCALES[choose_language()]
+    """Flask-Babel's selector; outside a request (commands, jobs, mail) Chinese."""
+    return LOCALES[choose_language() if has_request_context() else "zh"]
 
 
 def lang() -> str:
     """The current page's language, 'zh' or 'en' (outside a request: Chinese)."""
     try:
         return "en" if get_locale().language == "en" else "zh"
-    except (RuntimeError, AttributeError):
+    except AttributeError:              # no context at all
         return "zh"
 
 
@@ -144,10 +145,8 @@ def switch():
 
 
 def _here() -> str:
-    """The current page as a local path, for the switch to come back to (GET pages only)."""
-    if request.method != "GET":
-        return request.referrer and safe_next(urlsplit(request.referrer)._replace(scheme="", netloc="").geturl()) \
-            or url_for("public.index")
+    """The current page as a local path, for the switch to come back to (a form page shown after a POST
+    comes back as a GET of the same path: every such page has one)."""
     path = request.full_path
     return path[:-1] if path.endswith("?") else path
 
@@ -156,4 +155,4 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=_select_locale, default_translation_directories=TRANSLATIONS_DIR)
     app.register_blueprint(bp)
     app.jinja_env.globals.update(bi=bi, bt=bt, pick=pick, pair=pair, lang=lang, html_lang=lambda: HTML_LANG[lang()],
-                                 lang_switch_next=_here)
+                                 colon=lambda: ": " if lang() == "en" else "：", lang_switch_next=_here)

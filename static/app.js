@@ -59,6 +59,18 @@
       .catch(function () { /* the list itself is already up to date */ });
   };
 
+  // "中文 / English" shown as the pages show text: Chinese, then the English in a <small>.
+  var bilingual = function (el, text) {
+    var at = (text || "").indexOf(" / ");
+    el.textContent = at < 0 ? (text || "") : text.slice(0, at) + " ";
+    if (at >= 0) {
+      var en = document.createElement("small");
+      en.setAttribute("lang", "en");
+      en.textContent = text.slice(at + 3);
+      el.appendChild(en);
+    }
+  };
+
   var size = function (bytes) {
     return bytes >= 1048576 ? (bytes / 1048576).toFixed(1) + " MiB" : Math.ceil(bytes / 1024) + " KiB";
   };
@@ -82,7 +94,7 @@
     }
     var complain = function (text) {
       note.hidden = !text;
-      note.textContent = text || "";
+      bilingual(note, text);
       if (text) { input.setAttribute("aria-invalid", "true"); } else { input.removeAttribute("aria-invalid"); }
     };
     var tooBig = function (file) {
@@ -106,7 +118,7 @@
     var bar = zone ? zone.querySelector("progress") : null;
     var status = zone ? zone.querySelector(".upload-status") : null;
     var busy = false;
-    var say = function (text) { if (status) { status.textContent = text; } };
+    var say = function (text) { if (status) { bilingual(status, text); } };
 
     var send = function (file) {
       if (busy || !file) { return; }
@@ -201,7 +213,7 @@
     var timer = null, dirty = false, inflight = false, again = false;
     var show = function (text, state) {
       if (!status) { return; }
-      status.textContent = text;
+      bilingual(status, text);
       status.dataset.state = state;
     };
     show("修改会自动保存 / Changes are saved automatically", "idle");
@@ -225,7 +237,7 @@
     };
     var save = function (leaving) {
       if (!dirty) { return; }
-      if (inflight) { again = true; return; }
+      if (inflight && !leaving) { again = true; return; }   // leaving: send now, the page will not wait
       dirty = false;
       inflight = true;
       show("正在保存… / Saving…", "saving");

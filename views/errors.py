@@ -38,7 +38,9 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         if _is_api():
             return _json(exc.status, exc.code, exc.message(_lang()), exc.details)
-        if request.method == "POST" and exc.status in (409, 422, 400, 413, 415, 403):
+        # a form that cannot be done as filled in goes back to its page with the message beside it; an act the
+        # user may not do at all (403) is refused with its own page and status, never a redirect that looks done
+        if request.method == "POST" and exc.status in (409, 422, 400, 413, 415):
             flash(pair(exc.message("zh"), exc.message("en")), "error")
             return redirect(request.referrer or request.path)
         return render_template("error.html", status=exc.status, zh=exc.message("zh"), en=exc.message("en")), exc.status

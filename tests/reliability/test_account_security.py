@@ -144,3 +144,14 @@ def test_the_openapi_document_describes_every_api_route(app):
             if (path, method.lower()) not in described:
                 missing.append((method, path))
     assert not missing, missing
+
+
+def test_session_cookie_is_httponly_lax_and_secure_only_over_https(app, users):
+    plain = app.test_client().post("/login", data={"username": "alice", "password": PASSWORD})
+    tls = app.test_client().post("/login", data={"username": "alice", "password": PASSWORD},
+                                 base_url="https://bianmin.test")
+    cookie = {"plain": plain.headers["Set-Cookie"], "tls": tls.headers["Set-Cookie"]}
+    for value in cookie.values():
+        assert "HttpOnly" in value and "SameSite=Lax" in value, value
+    assert "Secure" not in cookie["plain"], "a plain-HTTP development server could not send it back"
+    assert "Secure" in cookie["tls"], "over HTTPS (nginx's X-Forwarded-Proto reaches the app through gunicorn)"

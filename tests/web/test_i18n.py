@@ -116,11 +116,11 @@ def test_pages_in_chinese_keep_english_hints_and_in_english_are_english(login):
     app_id = new_draft(alice)
     zh = html(alice.get(f"/my/applications/{app_id}"))
     assert lang_of(zh) == "zh-CN"
-    assert '申请材料 <small lang="en">Attachments</small>' in zh and "草稿" in zh
+    assert '申请材料 <small lang="en">Materials</small>' in zh and "草稿" in zh
     switch(alice, "en")
     en = html(alice.get(f"/my/applications/{app_id}"))
     assert lang_of(en) == "en"
-    assert "<h2>Attachments</h2>" in en and "申请材料" not in en and "Draft" in en
+    assert "<h2>Materials</h2>" in en and "申请材料" not in en and "Draft" in en
     assert "Log out" in en and "退出" not in en
 
 
@@ -147,8 +147,9 @@ def test_error_pages_follow_the_page(client):
 def test_the_api_keeps_following_accept_language(client):
     """The JSON API contract (API.md) is untouched by the page cookie."""
     switch(client, "en")
-    body = client.get("/api/v1/applications/1").get_json()
-    assert body["error"]["message"] == "需要登录"
+    assert client.get("/api/v1/applications/1").get_json()["error"]["message"].startswith("需要登录")
+    english = client.get("/api/v1/applications/1", headers={"Accept-Language": "en"}).get_json()
+    assert not re.search(r"[\u4e00-\u9fff]", english["error"]["message"])
 
 
 # --- the catalogue ------------------------------------------------------------------------------------------
