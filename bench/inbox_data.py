@@ -25,13 +25,14 @@ SHAPE = {"big_authority": "230102:market_regulation (10 % of rows)",
          "states": "1 % draft, 3 % open, 96 % closed (deadline cleared)",
          "applicants": "one per 5 applications (at least 2,000): the users table grows with the data",
          "parties": "own authority for every submitted application (as context.submitted() writes), "
-                    "+ civil_affairs and government for land_transition"}
+                    "+ civil_affairs and government for land_transition",
+         "credit_code": "one enterprise per applicant (the column eligibility looks premises up by)"}
 BIG, TYPICAL = ("230102", "market_regulation"), ("230103", "market_regulation")
 PROCEDURES = (("premise_addition", "market_regulation", "PA", 0.60), ("fire_filing", "housing", "FF", 0.25),
               ("land_transition", "natural_resources", "LT", 0.15))
 COLUMNS = ("id", "number", "procedure", "state", "version", "is_open", "fields", "route", "outcome",
            "correction_items", "applicant_id", "authority_id", "deadline_due", "deadline_provisional",
-           "extensions", "submitted_on", "decided_on", "is_late", "created_at", "updated_at")
+           "extensions", "submitted_on", "decided_on", "is_late", "created_at", "updated_at", "credit_code")
 
 
 def _states():
@@ -153,7 +154,7 @@ def _copy_applications(cur, rows: int, rng: random.Random, authority: dict, appl
             apps.write(f"{i}\t{number}\t{proc}\t{state}\t{3 if submitted else 1}\t{is_open}\t{rng.choice(fields)}\t"
                        f"\\N\t{{}}\t[]\t{applicant}\t{auth}\t{deadline or chr(92) + 'N'}\tf\t0\t"
                        f"{submitted or chr(92) + 'N'}\t{decided or chr(92) + 'N'}\tf\t{created.isoformat()}\t"
-                       f"{created.isoformat()}\n")
+                       f"{created.isoformat()}\t9123010{applicant:011d}\n")
             if submitted:
                 parties.write(f"{i}\t{auth}\n")
                 if proc == "land_transition":

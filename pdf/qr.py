@@ -8,18 +8,25 @@ from markupsafe import Markup, escape
 WIDTH_MM = 24
 
 
+def qr_code(url: str) -> qrcode.QRCode:
+    """The QR code of `url`, medium error correction, no border (the CSS draws the quiet zone).
+
+    A fixed mask: left to itself, qrcode scores all eight in pure Python (4–13 ms a document); any mask
+    scans, the choice only evens out dark and light areas, which matters little at 24 mm from a printer.
+    """
+    code = qrcode.QRCode(border=0, error_correction=qrcode.constants.ERROR_CORRECT_M, mask_pattern=4)
+    code.add_data(url)
+    code.make(fit=True)
+    return code
+
+
 def qr_path(url: str) -> tuple[int, str]:
     """(modules per side, SVG path data): one stroked segment per horizontal run of dark modules.
 
     Not qrcode's SvgPathImage: it writes a closed square per module (~4,000 commands), and
     WeasyPrint's SVG path parser took ~90 ms on that; runs cut the path to a fifth.
     """
-    # A fixed mask: left to itself, qrcode scores all eight in pure Python (10–13 ms a document); any mask
-    # scans, the choice only evens out dark and light areas, which matters little at 24 mm from a printer.
-    code = qrcode.QRCode(border=0, error_correction=qrcode.constants.ERROR_CORRECT_M, mask_pattern=4)
-    code.add_data(url)
-    code.make(fit=True)
-    matrix = code.get_matrix()
+    matrix = qr_code(url).get_matrix()
     segments = []
     for y, row in enumerate(matrix):
         x = 0

@@ -3,11 +3,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required, login_user, logout_user
 
 from extensions import login_manager
+from forms.application import show_problems
 from forms.auth import LoginForm, RegisterForm
 from i18n import bi, pair
 from models import User, db
 from workflows import accounts
-from workflows.errors import DomainError
+from workflows.errors import DomainError, Invalid
 from workflows.transaction import commit
 
 bp = Blueprint("auth", __name__)
@@ -53,8 +54,13 @@ def logout():
 def register():
     form = RegisterForm()
     if form.validate_on_submit():
-        user = accounts.create_user(form.username.data, form.password.data, "applicant",
-                                    display_name=form.display_name.data)
+        try:
+            user = accounts.create_user(form.username.data, form.password.data, "applicant",
+                                        display_name=form.display_name.data)
+        except Invalid as exc:     # the password policy, a taken name: beside the field, the form kept
+            db.session.rollback()
+            show_problems(form, exc.details)
+            return render_template("auth/register.html", form=form), 422
         commit()
         login_user(user)
         flash(bi("注册成功"), "info")

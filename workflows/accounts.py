@@ -100,6 +100,24 @@ def clean_email(email: str | None) -> str | None:
     return email
 
 
+PASSWORD_MAX = 128     # scrypt hashes whatever it is given: a megabyte password is a way to burn CPU
+
+
+def password_problems(username: str, password: str) -> list[dict]:
+    """The password policy: 8–128 characters, letters and digits both, not the user name."""
+    def problem(rule, zh, en):
+        return [{"field": "password", "rule": rule, "message": zh, "message_en": en}]
+    if not isinstance(password, str) or len(password) < 8:
+        return problem("min_length", "密码至少8位", "password: at least 8 characters")
+    if len(password) > PASSWORD_MAX:
+        return problem("max_length", f"密码至多{PASSWORD_MAX}位", f"password: at most {PASSWORD_MAX} characters")
+    if not (any(c.isalpha() for c in password) and any(c.isdigit() for c in password)):
+        return problem("letters_and_digits", "密码须同时包含字母和数字", "password: must contain both letters and digits")
+    if isinstance(username, str) and password.casefold() == username.casefold():
+        return problem("not_username", "密码不能与用户名相同", "password: must not be the user name")
+    return []
+
+
 def create_user(username: str, password: str, role: str, authority: str | None = None,
                 display_name: str = "", email: str | None = None) -> User:
     problems = []
@@ -113,9 +131,7 @@ def create_user(username: str, password: str, role: str, authority: str | None =
     elif db.session.execute(select(User.id).where(User.username == username)).scalar():
         problems.append({"field": "username", "rule": "unique", "message": "用户名已存在",
                          "message_en": "username already exists"})
-    if not password or len(password) < 8:
-        problems.append({"field": "password", "rule": "min_length", "message": "密码至少8位",
-                         "message_en": "password: at least 8 characters"})
+    problems += password_problems(username, password)
     if role not in ROLES:
         problems.append({"field": "role", "rule": "choice", "message": f"角色须为：{', '.join(ROLES)}",
                          "message_en": f"role must be one of {', '.join(ROLES)}"})

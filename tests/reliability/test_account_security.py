@@ -155,3 +155,23 @@ def test_session_cookie_is_httponly_lax_and_secure_only_over_https(app, users):
         assert "HttpOnly" in value and "SameSite=Lax" in value, value
     assert "Secure" not in cookie["plain"], "a plain-HTTP development server could not send it back"
     assert "Secure" in cookie["tls"], "over HTTPS (nginx's X-Forwarded-Proto reaches the app through gunicorn)"
+
+
+@pytest.mark.parametrize("password, rule", [("short1", "min_length"), ("onlyletters", "letters_and_digits"),
+                                            ("1234567890", "letters_and_digits"), ("newuser12", "not_username"),
+                                            ("a1" * 65, "max_length")])
+def test_the_password_policy_names_the_rule(app, password, rule):
+    from workflows import accounts
+    from workflows.errors import Invalid
+    with app.app_context():
+        with pytest.raises(Invalid) as caught:
+            accounts.create_user("newuser12", password, "applicant")
+        assert [d["rule"] for d in caught.value.details if d["field"] == "password"] == [rule]
+        assert accounts.create_user("newuser12", "long-enough-1", "applicant").check_password("long-enough-1")
+
+
+def test_registration_page_shows_the_password_rule(client):
+    r = client.post("/register", data={"username": "newuser12", "password": "onlyletters", "confirm": "onlyletters",
+                                       "display_name": "新用户"})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422 and "密码须同时包含字母和数字" in page and 'value="newuser12"' in page

@@ -1,0 +1,82 @@
+"""rss_growth_mb_100k_events: how much one process's resident memory grows over 100,000 events after warm-up.
+
+The parent seeds the applications (one `extend` each, as bench/events.py); a fresh child process (so that
+seeding's memory is not in it) loads the app, fires WARMUP events, then N more, each as a request does
+(load the row, fire, commit, end the session), reading its RSS from /proc/self/statm along the way.
+SQLite with synchronous=OFF: memory is the subject here, and fsync would only make 100k events take longer.
+"""
+from __future__ import annotations
+
+import gc
+import json
+import os
+import subprocess
+import sys
+import time
+
+from bench.common import ROOT, build_schema, make_app, r3, scratch_dir, seed_applications
+
+WARMUP = 2_000
+SAMPLES = 10
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def child(path: str, events: int) -> dict:
+    """Runs in the fresh process: warm-up, then `events` events, RSS sampled SAMPLES times."""
+    from sqlalchemy import event as sa_event, select
+    from bench.events import EngineEvent
+    from models import Application, db
+    from pathlib import Path
+    app = make_app(f"sqlite:///{path}", Path(path).parent / "storage")
+    with app.app_context():
+        sa_event.listen(db.engine, "connect", lambda conn, _r: conn.execute("PRAGMA synchronous=OFF"))
+        ids = list(db.session.execute(select(Application.id).where(Application.state == "under_review")
+                                      .order_by(Application.id.desc())).scalars())
+        synchronous = db.session.connection().exec_driver_sql("PRAGMA synchronous").scalar()
+        db.session.remove()
+        assert synchronous == 0, synchronous           # OFF
+        assert len(ids) >= WARMUP + events, (len(ids), WARMUP + events)
+        call = EngineEvent(app, ids[:WARMUP + events])
+        for _ in range(WARMUP):
+            call()
+        gc.collect()
+        start, samples, t0 = rss_mb(), [], time.perf_counter()
+        for k in range(1, events + 1):
+            call()
+            if k % (events // SAMPLES) == 0:
+                samples.append(round(rss_mb() - start, 2))
+        seconds = time.perf_counter() - t0
+        gc.collect()
+        end = rss_mb()
+    return {"rss_start_mb": round(start, 1), "rss_end_mb": round(end, 1), "growth_mb": round(end - start, 2),
+            "growth_every_tenth_mb": samples, "events_per_s": round(events / seconds, 1)}
+
+
+def run(quick: bool, events: int = 100_000) -> dict:
+    with scratch_dir("bench-memory-") as tmp:
+        app = make_app(f"sqlite:///{tmp / 'memory.sqlite'}", tmp / "storage")
+        build_schema(app)
+        t0 = time.perf_counter()
+        for _ in range((WARMUP + events) // 10_000 + 1):       # in slices: the seed keeps all its rows in memory
+            seed_applications(app, 10_000, "under_review")
+        seeded = round(time.perf_counter() - t0, 1)
+        with app.app_context():
+            from models import db
+            db.engine.dispose()
+        out = subprocess.run([sys.executable, "-m", "bench.memory", str(tmp / "memory.sqlite"), str(events)],
+                             cwd=ROOT, capture_output=True, text=True, check=True)
+    measured = json.loads(out.stdout.strip().splitlines()[-1])
+    detail = {"events": events, "warmup_events": WARMUP, "event": "premise_addition extend, as bench/events.py",
+              "process": "a fresh python process: the app, WARMUP events, then the measured ones",
+              "database": "SQLite file, WAL, synchronous=OFF (memory is measured, not durability)",
+              "rss_from": "/proc/self/statm (resident pages), after gc.collect()", "seed_seconds": seeded,
+              "quick_runs_the_same": quick, **measured}
+    return {"value": r3(measured["growth_mb"]), "detail": detail}
+
+
+if __name__ == "__main__":
+    print(json.dumps(child(sys.argv[1], int(sys.argv[2]))))
