@@ -175,6 +175,9 @@ def create(output: Path) -> tuple[Path, dict]:
     url = current_app.config["SQLALCHEMY_DATABASE_URI"]
     dialect = _dialect(url)
     storage_dir = Path(current_app.config["STORAGE_DIR"])
+    if output.resolve().is_relative_to(storage_dir.resolve()):
+        raise BackupError(f"备份目录不能在存储目录之内：{output}",
+                          f"the output directory must not be inside the storage directory: {output}")
     output.mkdir(parents=True, exist_ok=True)
     now = datetime.now(timezone.utc)
     with tempfile.TemporaryDirectory(prefix="bianmin-backup-") as work:

@@ -3,10 +3,13 @@
 Source strings (msgids) are the Chinese texts; translations/en/LC_MESSAGES/messages.po holds English.
 Refresh the catalogue after changing a page or a message:
 
-    .venv/bin/pybabel extract -F babel.cfg -k bi -k bt -k _l -o /tmp/messages.pot .
-    .venv/bin/pybabel update -i /tmp/messages.pot -d translations -N
+    .venv/bin/pybabel extract -F babel.cfg -k bi -k bt -k _b -k lazy_bt -k _l --no-location \
+        --ignore-dirs='.* __pycache__' -o /tmp/messages.pot .          # (the default skips templates/_macros)
+    .venv/bin/pybabel update -i /tmp/messages.pot -d translations -N -w 120
     (translate the new entries in messages.po)
     .venv/bin/pybabel compile -d translations
+
+tests/web/test_i18n.py fails while a page string has no English or the .mo is not the compiled .po.
 
 Presentation: in Chinese a page is Chinese with the English as a small secondary hint
 (`中文 <small lang="en">English</small>`, as `bi()` renders it); in English a page is English only.
@@ -22,6 +25,8 @@ from flask import Blueprint, Flask, has_request_context, redirect, request, url_
 from flask_babel import Babel, get_locale, lazy_gettext
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
+
+from extensions import login_manager
 
 COOKIE = "bianmin_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -123,6 +128,11 @@ def lazy_pair_text(zh: str, en: str) -> LazyString:
     return LazyString(pair_text, zh, en)
 
 
+def paren(text: str) -> str:
+    """An aside in brackets, full-width in Chinese: （暂定） or " (provisional)"."""
+    return f" ({text})" if lang() == "en" else f"（{text}）"
+
+
 def safe_next(target: str | None) -> str:
     """A local path to go back to, never another site (no scheme, no host, no //, no backslash)."""
     target = (target or "").strip()
@@ -151,8 +161,23 @@ def _here() -> str:
     return path[:-1] if path.endswith("?") else path
 
 
+def _vary(response):
+    """A page's language depends on Accept-Language (and the cookie): caches must not mix them."""
+    if response.mimetype == "text/html":
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
+    return response
+
+
+def _login_message(_configured: str) -> Markup:
+    """Flask-Login's flash on the way to the login page, in the page's language."""
+    return bi("请先登录")
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=_select_locale, default_translation_directories=TRANSLATIONS_DIR)
     app.register_blueprint(bp)
+    login_manager.localize_callback = _login_message
+    app.after_request(_vary)
     app.jinja_env.globals.update(bi=bi, bt=bt, pick=pick, pair=pair, lang=lang, html_lang=lambda: HTML_LANG[lang()],
-                                 colon=lambda: ": " if lang() == "en" else "：", lang_switch_next=_here)
+                                 colon=lambda: ": " if lang() == "en" else "：", paren=paren, lang_switch_next=_here)

@@ -26,7 +26,7 @@ class EngineEvent:
     not part of an event (and the raw Core side reads no user either). Needs an app context.
     """
 
-    load_options: tuple = ()        # bench/whatif.py tries loader options here
+    load_options: tuple = ()        # loader options for db.session.get, to try one out
 
     def __init__(self, app, ids: list[int], event: str = EVENT, actor: str = APPROVER, data=None):
         from models import User, db
@@ -166,7 +166,4 @@ def run(quick: bool) -> dict:
                 from models import db
                 db.engine.dispose()
     detail["naive_machine"] = naive_machine_contrast(500 if quick else 5000)
-    if not quick:   # what each recommended fix gains, cumulatively (bench/whatif.py; ~2 minutes)
-        from bench import whatif
-        detail["recommended_fixes_cumulative"] = whatif.run(rounds=9, per_round=60)
     return {"value": sqlite["ratio"], "detail": detail}

@@ -190,8 +190,7 @@ def _measure(url, dbname, tmp, rounds, seconds, connections, load) -> dict:
     env = {"BIANMIN_DATABASE_URL": url, "BIANMIN_STORAGE_DIR": str(tmp / "storage"), "BENCH_VERIFY_JSON": str(answer_file),
            "BIANMIN_LOG_LEVEL": "warning"}
     servers = {"app": Server("app:create_app()", env, tmp / "gunicorn-app.log"),
-               "bare": Server("bench.bare_app:app", env, tmp / "gunicorn-bare.log"),
-               "lean": Server("bench.verify_lean:create_app()", env, tmp / "gunicorn-lean.log")}
+               "bare": Server("bench.bare_app:app", env, tmp / "gunicorn-bare.log")}
     runs: dict[str, list[dict]] = {name: [] for name in servers}
     try:
         for s in servers.values():
@@ -213,11 +212,8 @@ def _measure(url, dbname, tmp, rounds, seconds, connections, load) -> dict:
               "app_p50_ms": median([x["p50"] for x in runs["app"]]), "app_p99_ms": median([x["p99"] for x in runs["app"]]),
               "bare_p50_ms": median([x["p50"] for x in runs["bare"]]),
               "bare_p99_ms": median([x["p99"] for x in runs["bare"]]),
-              "recommended_lean_verify": {
-                  "what": "bench/verify_lean.py: no pool_pre_ping, one Core SELECT outside a transaction",
-                  "ratio": r3(median([a["rps"] / b["rps"] for a, b in zip(runs["lean"], runs["bare"])])),
-                  "rps": round(median([x["rps"] for x in runs["lean"]]), 1),
-                  "p50_ms": median([x["p50"] for x in runs["lean"]]), "p99_ms": median([x["p99"] for x in runs["lean"]])},
+              "verify_path": "views/api/public.py: one Core SELECT of the shown columns on an autocommit connection; "
+                             "config.py: no pool_pre_ping (pool_recycle=1800)",
               "non_2xx": sum(x["non_2xx"] for v in runs.values() for x in v),
               "socket_errors": sorted({x["socket_errors"] for v in runs.values() for x in v if x["socket_errors"]})}
     return {"value": r3(ratio), "detail": detail}

@@ -59,9 +59,12 @@
       .catch(function () { /* the list itself is already up to date */ });
   };
 
-  // "中文 / English" shown as the pages show text: Chinese, then the English in a <small>.
+  // "中文 / English" shown as the pages show text: Chinese, then the English in a <small>; on a page
+  // switched to English (<html lang="en">), the English alone.
+  var english = /^en/i.test(document.documentElement.lang || "");
   var bilingual = function (el, text) {
     var at = (text || "").indexOf(" / ");
+    if (english && at >= 0) { el.textContent = text.slice(at + 3); return; }
     el.textContent = at < 0 ? (text || "") : text.slice(0, at) + " ";
     if (at >= 0) {
       var en = document.createElement("small");

@@ -24,8 +24,10 @@ def no_nul_characters():
     one is malformed: refused with a message (a 400 page, a flashed error for a form, the API's error
     shape), never a 500."""
     values = [request.path, *(f"{k}{v}" for k, v in request.args.items(multi=True))]
-    if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        values += [f"{k}{v}" for k, v in request.form.items(multi=True)]     # a name werkzeug cannot read is None
+    # text forms only: parsing a multipart upload here would refuse an oversized file with the generic
+    # 413 before the upload view can say which file and what limit (the upload views check their fields)
+    if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+        values += [f"{k}{v}" for k, v in request.form.items(multi=True)]
     if any("\x00" in value for value in values):
         raise Malformed("请求含有非法字符（NUL）", "the request contains a NUL character", code="malformed_request")
 

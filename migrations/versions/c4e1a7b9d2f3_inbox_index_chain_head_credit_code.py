@@ -41,9 +41,10 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('applications', schema=None) as batch_op:
-        batch_op.drop_index('ix_applications_inbox', postgresql_where=INBOX_WHERE, sqlite_where=INBOX_WHERE)
-        batch_op.drop_index(batch_op.f('ix_applications_credit_code'))
-        batch_op.drop_column('audit_head')
-        batch_op.drop_column('audit_seq')
-        batch_op.drop_column('credit_code')
+    # not batch mode: on SQLite it would copy, drop and rename the table, and dropping a table that other rows
+    # reference fails with foreign keys on; SQLite (3.35+) drops an unindexed column in place
+    op.drop_index('ix_applications_inbox', table_name='applications',
+                  postgresql_where=INBOX_WHERE, sqlite_where=INBOX_WHERE)
+    op.drop_index(op.f('ix_applications_credit_code'), table_name='applications')
+    for column in ('audit_head', 'audit_seq', 'credit_code'):
+        op.drop_column('applications', column)

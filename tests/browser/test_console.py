@@ -48,8 +48,11 @@ def test_inbox_filters_and_bulk_register(people, server, api, app):
     expect(clerk.locator(".flash").first).to_contain_text("已办理 3 件")
     expect(clerk.locator("[data-total]")).to_have_attribute("data-total", "0")   # the filter is kept
     shot(clerk, "inbox-02-bulk-done")
-    clerk.click("form.filters a[href]")                                    # 清除
+    clerk.select_option("#f-state", "registered")
+    clerk.click("form.filters button[type=submit]")
+    expect(clerk.locator("[data-total]")).to_have_attribute("data-total", "3")
     expect(clerk.locator("table.inbox .badge.state-registered")).to_have_count(3)
+    shot(clerk, "inbox-03-registered")
 
     with app.app_context():
         rows = db.session.execute(db.select(AuditEntry.application_id, AuditEntry.actor)
@@ -85,7 +88,7 @@ def test_diagram_on_the_guide_and_the_application(people, server, api):
     img = alice.locator("details#diagram img")
     expect(img).to_be_visible()
     alice.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=img.element_handle())
-    assert "submitted" in img.get_attribute("alt")
+    assert "已提交" in img.get_attribute("alt")                         # 当前环节：已提交
     response = alice.request.get(server + img.get_attribute("src"))
     assert response.headers["content-type"].startswith("image/svg+xml")
     svg = response.text()

@@ -188,6 +188,9 @@ def test_applicant_home_at_phone_width(people, server, api):
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
         assert box["height"] >= 32                                        # big enough to tap
     expect(alice.locator("header.site nav")).to_be_visible()
+    for badge in alice.locator("table.applications .badge.state").all():   # no sideways scrolling to see it
+        box = badge.bounding_box()
+        assert box and box["x"] + box["width"] <= 390, box
     shot(alice, "mobile-01-home")
     alice.click("table.applications tbody tr:first-child a.button")
     assert alice.evaluate("document.documentElement.scrollWidth") <= 390

@@ -16,8 +16,16 @@ pytestmark = pytest.mark.browser
 
 
 def test_premise_addition_file_register_download(people, server, real_pdf):
-    """alice files a premise addition; clerk_daoli registers it from the inbox; alice downloads the notice."""
-    alice = people.login("alice", accept_downloads=True)
+    """A new applicant registers and files a premise addition; clerk_daoli registers it from the inbox;
+    the applicant downloads the notice."""
+    alice = people.page(accept_downloads=True)
+    alice.goto(f"{server}/register")
+    alice.fill("#username", "carol")
+    alice.fill("#display_name", "哈尔滨市便民家政服务有限公司")
+    alice.fill("#password", "carol-password-1")
+    alice.fill("#confirm", "carol-password-1")
+    alice.click("form button[type=submit].primary")
+    alice.wait_for_url(re.compile(r".*/my/$"))
     url = new_application(alice, server, "premise_addition", PREMISE_FIELDS)
     assert alice.locator("form[data-event=submit] button[type=submit]").is_disabled()   # no premise document yet
     shot(alice, "premise-01-draft")

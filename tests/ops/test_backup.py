@@ -1,7 +1,8 @@
 """`flask backup create` / `flask backup restore`: everything comes back identical, and a bad archive is refused.
 
-The installation is built the way an operator builds one (init-db, seed-demo: 12 applications, their
-audit trail, 11 issued PDFs), on SQLite, or on PostgreSQL when BIANMIN_TEST_DATABASE_URL is set.
+The installation is built the way an operator builds one (init-db, seed-demo: a dozen applications in
+several states of all three procedures, their audit trail, a dozen issued PDFs), on SQLite, or on
+PostgreSQL when BIANMIN_TEST_DATABASE_URL is set.
 """
 from __future__ import annotations
 
@@ -65,7 +66,8 @@ def test_the_manifest_names_every_file_with_its_sha256(source):
     with tarfile.open(archive) as tar:
         manifest = json.load(tar.extractfile("manifest.json"))
         members = {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile() and m.name != "manifest.json"}
-    assert manifest["counts"]["applications"] == 12 and manifest["counts"]["documents"] == 11
+    assert manifest["counts"]["applications"] == len(table_rows(app, "applications")) >= 10
+    assert manifest["counts"]["documents"] == len(table_rows(app, "documents")) >= 5      # issued PDFs among them
     assert manifest["counts"]["audit_entries"] == len(table_rows(app, "audit_entries")) > 12
     assert manifest["schema_revision"] == table_rows(app, "alembic_version")[0]["version_num"]
     assert set(members) == set(manifest["files"])
@@ -203,3 +205,83 @@ def test_restore_of_a_missing_archive_says_so(target, tmp_path):
     result = invoke(dst_app, "backup", "restore", str(tmp_path / "nope.tar.gz"))
     assert result.exit_code == 1
     assert "备份文件不存在" in result.output and "archive not found" in result.output
+
+
+def _with_manifest(archive: Path, out: Path, edit) -> Path:
+    """A copy of `archive` whose manifest went through edit(manifest) -> {old member name: new name}."""
+    with tarfile.open(archive) as src:
+        manifest = json.load(src.extractfile("manifest.json"))
+        renames = edit(manifest) or {}
+        with tarfile.open(out, "w:gz") as dst:
+            blob = json.dumps(manifest).encode()
+            info = tarfile.TarInfo("manifest.json")
+            info.size = len(blob)
+            dst.addfile(info, io.BytesIO(blob))
+            for m in src.getmembers():
+                if m.name == "manifest.json":
+                    continue
+                data = src.extractfile(m) if m.isfile() else None
+                m.name = renames.get(m.name, m.name)
+                dst.addfile(m, data)
+    return out
+
+
+def test_an_archive_of_the_other_database_kind_is_refused(source, target, tmp_path):
+    _app, _storage, archive = source
+    dst_app, dst_storage = target
+
+    def other_kind(manifest):
+        old = manifest["database"]
+        manifest["dialect"] = "postgresql" if manifest["dialect"] == "sqlite" else "sqlite"
+        manifest["database"] = "database.pgdump" if old == "database.sqlite" else "database.sqlite"
+        manifest["files"][manifest["database"]] = manifest["files"].pop(old)
+        return {old: manifest["database"]}
+    result = invoke(dst_app, "backup", "restore", str(_with_manifest(archive, tmp_path / "other.tar.gz", other_kind)))
+    assert result.exit_code == 1
+    assert "只能恢复到同类数据库" in result.output and "restore into the same kind of database" in result.output
+    assert tables(dst_app) == [] and storage_listing(dst_storage) == {}
+
+
+def test_an_archive_from_a_newer_schema_is_refused(source, target, tmp_path):
+    _app, _storage, archive = source
+    dst_app, dst_storage = target
+    newer = _with_manifest(archive, tmp_path / "newer.tar.gz", lambda m: m.update(schema_revision="ffffffffffff"))
+    result = invoke(dst_app, "backup", "restore", str(newer))
+    assert result.exit_code == 1
+    assert "不在本程序的迁移中" in result.output and "unknown to this code" in result.output
+    assert tables(dst_app) == [] and storage_listing(dst_storage) == {}
+
+
+def test_backup_create_refuses_an_output_inside_the_storage_directory(source):
+    app, storage_dir, _archive = source
+    before = storage_listing(storage_dir)
+    result = invoke(app, "backup", "create", "--output", str(storage_dir / "backups"))
+    assert result.exit_code == 1
+    assert "备份目录不能在存储目录之内" in result.output and "inside the storage directory" in result.output
+    assert storage_listing(storage_dir) == before and not (storage_dir / "backups").exists()
+
+
+@pytest.mark.parametrize("version, ok", [("pg_dump (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)", True),
+                                         ("pg_dump (PostgreSQL) 17.2", True),
+                                         ("pg_dump (PostgreSQL) 14.11 (Ubuntu 14.11-0ubuntu0.22.04.1)", False)])
+def test_pg_dump_older_than_the_server_is_refused_by_name(tmp_path, monkeypatch, version, ok):
+    import backup
+    fake = tmp_path / "bin" / "pg_dump"
+    fake.parent.mkdir()
+    fake.write_text(f"#!/bin/sh\necho '{version}'\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(fake.parent))
+    if ok:
+        assert backup._pg_tool("pg_dump", 15) == str(fake)
+    else:
+        with pytest.raises(backup.BackupError) as exc:
+            backup._pg_tool("pg_dump", 15)
+        assert "低于数据库服务器主版本 15" in exc.value.zh and "older than the server's major version 15" in exc.value.en
+
+
+def test_a_missing_pg_dump_names_the_package(tmp_path, monkeypatch):
+    import backup
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(backup.BackupError) as exc:
+        backup._pg_tool("pg_dump", 15)
+    assert "postgresql-client" in exc.value.zh and "postgresql-client" in exc.value.en

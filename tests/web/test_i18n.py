@@ -50,6 +50,11 @@ def test_the_locale_is_the_cookie_else_accept_language_else_chinese(client, cook
     assert lang_of(page) == expected
 
 
+def test_pages_vary_by_language(client):
+    vary = client.get("/").headers["Vary"]
+    assert "Accept-Language" in vary and "Cookie" in vary
+
+
 def test_the_switch_sets_a_lasting_cookie_and_goes_back(client):
     r = switch(client, "en", "/guides/premise_addition?x=1")
     assert r.status_code == 303 and r.headers["Location"].endswith("/guides/premise_addition?x=1")
