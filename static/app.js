@@ -86,7 +86,6 @@
   var uploadForm = function (form) {
     var input = form.querySelector("input[type=file]");
     var kind = form.querySelector("select[name=kind]");
-    var max = parseInt(form.dataset.maxBytes, 10);
     var note = form.querySelector(".upload-error");
     if (!note) {
       note = document.createElement("p");
@@ -101,6 +100,7 @@
       if (text) { input.setAttribute("aria-invalid", "true"); } else { input.removeAttribute("aria-invalid"); }
     };
     var tooBig = function (file) {
+      var max = parseInt(form.dataset.maxBytes, 10);
       var bad = !!file && file.size > max;
       complain(bad ? "文件“" + file.name + "”为 " + size(file.size) + "，超过 " + size(max) +
         " 上限，请压缩或拆分后再上传 / The file is " + size(file.size) + ", over the " + size(max) +

@@ -143,6 +143,7 @@ def fire(app: Application, event_name: str, actor, data=None, version=None, comm
 
 
 def _flush_or_conflict() -> None:
+    """The event's final flush (its own name so that tests/reliability/test_faults.py can strike right after it)."""
     flush_or_conflict()
 
 

@@ -15,7 +15,8 @@ SWITCH = "header.site :is(form.lang-switch, #lang-switch)"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def test_language_switch(people, server):
+def test_language_switch(people, server, api):
+    draft = api.draft("alice")
     page = people.page()
     page.goto(f"{server}/guides/premise_addition")
     expect(page.locator("html")).to_have_attribute("lang", re.compile(r"^zh"))
@@ -40,6 +41,11 @@ def test_language_switch(people, server):
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert not CJK.search(page.locator("main h1").inner_text())
     shot(page, "language-03-en-home")
+    page.goto(f"{server}/my/applications/{draft['id']}")                  # app.js speaks English too
+    page.locator("#business_scope").fill("家政服务、养老服务")
+    expect(page.locator("#autosave-status")).to_have_attribute("data-state", "saved")
+    assert not CJK.search(page.locator("#autosave-status").inner_text())
+    page.goto(f"{server}/my/")
 
     page.locator(SWITCH).locator("button[value=zh]").click()
     page.wait_for_url(re.compile(r".*/my/$"))

@@ -71,7 +71,7 @@ def test_autosave_of_the_draft(people, server, api, app):
     expect(alice.locator("#business_scope")).to_have_value("家政服务、养老服务")
 
 
-def test_drag_and_drop_upload_with_progress(people, server, api, real_pdf):
+def test_drag_and_drop_upload_with_progress(people, server, api, app, real_pdf):
     """A PDF dropped on the zone is sent with a progress bar and the list refreshes in place (and the
     submit button comes alive); a file of the wrong type is refused beside the zone; the zone also
     opens the file chooser from the keyboard."""
@@ -98,6 +98,21 @@ def test_drag_and_drop_upload_with_progress(people, server, api, real_pdf):
     expect(alice.locator("#a-premise_use_document ul.files li")).to_have_count(1)
     shot(alice, "upload-02-refused")
 
+    # too big: refused in the browser before sending (the limit the page was given), and by the server
+    # when the browser's limit is out of date (the server's message shown beside the zone just the same)
+    app.config["UPLOAD_MAX_BYTES"] = 1024
+    alice.reload()
+    alice.evaluate(DROP, [base64.b64encode(real_pdf).decode(), "大文件.pdf", "application/pdf"])
+    expect(alice.locator("form.upload .upload-error")).to_contain_text("超过 1 KiB 上限")
+    alice.evaluate("document.querySelector('form.upload').dataset.maxBytes = '99999999'")
+    alice.evaluate(DROP, [base64.b64encode(real_pdf).decode(), "大文件.pdf", "application/pdf"])
+    expect(alice.locator("form.upload .upload-error")).to_contain_text("文件超过")
+    expect(alice.locator("#a-premise_use_document ul.files li")).to_have_count(1)
+    shot(alice, "upload-03-too-big")
+    app.config["UPLOAD_MAX_BYTES"] = 10 * 1024 * 1024
+    alice.reload()
+
+    zone = alice.locator("#drop-zone")
     zone.focus()
     alice.keyboard.press("Enter")
     alice.wait_for_timeout(100)
