@@ -111,7 +111,7 @@ def _ensure(name: str, rows: int, keep: bool) -> str:
 def run(quick: bool, keep_db: bool = False) -> dict:
     small, large = 10_000, (100_000 if quick else 1_000_000)
     names = {"small": "bench_10k", "large": "bench_100k" if quick else "bench_1m"}
-    rounds, per_round = (7, 4) if quick else (9, 5)
+    rounds, per_round = (7, 10) if quick else (9, 20)
     import app as _project  # noqa: F401  (imported here, before two threads would import it at once)
     with ThreadPoolExecutor(2) as pool:    # the two loads are mostly PostgreSQL's work: let them overlap
         futures = {size: pool.submit(_ensure, names[size], n, keep_db) for size, n in (("small", small), ("large", large))}
