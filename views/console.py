@@ -11,14 +11,13 @@ from flask_login import current_user
 from sqlalchemy import or_, select, update
 
 import pdf
-import storage
 from extensions import login_manager
 from forms.application import correction_targets, event_choices, fire_from_form
 from i18n import bi, lang, pick
-from models import Application, Document, Opinion, User, db
+from models import Application, Opinion, User, db
 from pdf.samples import sample_snapshot
 from views import ID_MAX
-from views.portal import application_facts, file_response
+from views.shared import application_facts, attachment_response, document_response, file_response
 from workflows import access, calendar, draws, engine, holidays
 from workflows import inbox as inbox_query
 from workflows.errors import Conflict, DomainError, Invalid
@@ -263,17 +262,12 @@ def back_to_inbox():
 
 @bp.get("/applications/<int:app_id>/attachments/<int:att_id>")
 def attachment(app_id, att_id):
-    app = access.application(current_user, app_id)
-    att = next((a for a in app.attachments if a.id == att_id), None) or abort(404)
-    return file_response(storage.read_checked(att.storage_path, att.sha256), att.content_type, att.filename, "inline")
+    return attachment_response(current_user, app_id, att_id)
 
 
 @bp.get("/documents/<int:doc_id>.pdf")
 def document(doc_id):
-    found = db.session.get(Document, doc_id) or abort(404)
-    doc = access.document(current_user, found.number)
-    return file_response(storage.read_checked(doc.storage_path, doc.sha256), "application/pdf",
-                         f"{doc.number}.pdf", "attachment")
+    return document_response(current_user, doc_id)
 
 
 @bp.get("/preview/<kind>")

@@ -2,23 +2,21 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template,
+from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template,
                    render_template_string, request, url_for)
 from flask_login import current_user
 from sqlalchemy import select, update
 from werkzeug.exceptions import RequestEntityTooLarge
 
-import storage
 from extensions import login_manager
 from forms.application import (application_form, event_choices, fields_from, fire_from_form, precheck,
                                show_problems, version_from)
 from i18n import bi, pick
-from models import Application, AuditEntry, Document, Notification, Opinion, db
+from models import Application, Notification, db
+from views.shared import application_facts, attachment_response, document_response
 from workflows import access, attachments, engine
-from workflows.documents import owner_view
 from workflows.errors import DomainError, Invalid, TooLarge
 from workflows.registry import PROCEDURES
 from workflows.transaction import commit
@@ -34,35 +32,6 @@ def applicants_only():
         return login_manager.unauthorized()
     if current_user.role != "applicant":
         abort(403)
-
-
-# --- shared with the console ------------------------------------------------------------------
-
-def application_facts(app: Application) -> dict:
-    """What both the portal and the console show of one application besides its own row."""
-    trail = db.session.execute(select(AuditEntry).where(AuditEntry.application_id == app.id)
-                               .order_by(AuditEntry.seq)).scalars().all()
-    docs = db.session.execute(select(Document).where(Document.application_id == app.id)
-                              .order_by(Document.id)).scalars().all()
-    opinions = db.session.execute(select(Opinion).where(Opinion.application_id == app.id)
-                                  .order_by(Opinion.id)).scalars().all()
-    proc = PROCEDURES[app.procedure]
-    return {"app": app, "proc": proc, "trail": trail, "visited": {e.to_state for e in trail}, "opinions": opinions,
-            "documents": [{**owner_view(d), "id": d.id} for d in docs],
-            "eligibility": engine.eligibility_of(proc, app.fields or {}, app.id),
-            "corrections": {i["field"]: i["reason"] for i in app.correction_items or []}
-            if app.state == "correction_required" else {}}
-
-
-def file_response(data: bytes, mimetype: str, filename: str, disposition: str) -> Response:
-    """Stored bytes with a UTF-8 file name; inline files may be framed by our own pages only."""
-    response = Response(data, mimetype=mimetype, headers={
-        "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(filename, safe='')}",
-        "Cache-Control": "private, no-store"})
-    if disposition == "inline":
-        response.headers["X-Frame-Options"] = "SAMEORIGIN"
-        response.headers["Content-Security-Policy"] = "default-src 'self'; frame-ancestors 'self'"
-    return response
 
 
 def _procedure(name: str):
@@ -216,9 +185,7 @@ def upload(app_id):
 
 @bp.get("/applications/<int:app_id>/attachments/<int:att_id>")
 def attachment(app_id, att_id):
-    app = access.application(current_user, app_id)
-    att = next((a for a in app.attachments if a.id == att_id), None) or abort(404)
-    return file_response(storage.read_checked(att.storage_path, att.sha256), att.content_type, att.filename, "inline")
+    return attachment_response(current_user, app_id, att_id)
 
 
 @bp.post("/applications/<int:app_id>/attachments/<int:att_id>/delete")
@@ -248,7 +215,4 @@ def back_to_application(app_id):
 
 @bp.get("/documents/<int:doc_id>.pdf")
 def document(doc_id):
-    found = db.session.get(Document, doc_id) or abort(404)
-    doc = access.document(current_user, found.number)
-    return file_response(storage.read_checked(doc.storage_path, doc.sha256), "application/pdf",
-                         f"{doc.number}.pdf", "attachment")
+    return document_response(current_user, doc_id)

@@ -1,0 +1,56 @@
+"""What the applicant portal and the staff console both show and serve: an application's facts, its
+attachments and documents as files (each behind the same access rule as the application page)."""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Response, abort
+from sqlalchemy import select
+
+import storage
+from models import Application, AuditEntry, Document, Opinion, db
+from workflows import access, engine
+from workflows.documents import owner_view
+from workflows.registry import PROCEDURES
+
+
+def application_facts(app: Application) -> dict:
+    """What both the portal and the console show of one application besides its own row."""
+    trail = db.session.execute(select(AuditEntry).where(AuditEntry.application_id == app.id)
+                               .order_by(AuditEntry.seq)).scalars().all()
+    docs = db.session.execute(select(Document).where(Document.application_id == app.id)
+                              .order_by(Document.id)).scalars().all()
+    opinions = db.session.execute(select(Opinion).where(Opinion.application_id == app.id)
+                                  .order_by(Opinion.id)).scalars().all()
+    proc = PROCEDURES[app.procedure]
+    return {"app": app, "proc": proc, "trail": trail, "visited": {e.to_state for e in trail}, "opinions": opinions,
+            "documents": [{**owner_view(d), "id": d.id} for d in docs],
+            "eligibility": engine.eligibility_of(proc, app.fields or {}, app.id),
+            "corrections": {i["field"]: i["reason"] for i in app.correction_items or []}
+            if app.state == "correction_required" else {}}
+
+
+def file_response(data: bytes, mimetype: str, filename: str, disposition: str) -> Response:
+    """Stored bytes with a UTF-8 file name; inline files may be framed by our own pages only."""
+    response = Response(data, mimetype=mimetype, headers={
+        "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(filename, safe='')}",
+        "Cache-Control": "private, no-store"})
+    if disposition == "inline":
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+        response.headers["Content-Security-Policy"] = "default-src 'self'; frame-ancestors 'self'"
+    return response
+
+
+def attachment_response(user, app_id: int, att_id: int) -> Response:
+    """An attachment of an application the user may see, inline (the pages preview PDFs and images)."""
+    app = access.application(user, app_id)
+    att = next((a for a in app.attachments if a.id == att_id), None) or abort(404)
+    return file_response(storage.read_checked(att.storage_path, att.sha256), att.content_type, att.filename, "inline")
+
+
+def document_response(user, doc_id: int) -> Response:
+    """An issued PDF the user may download (its holder, the issuing and handling authorities' staff)."""
+    found = db.session.get(Document, doc_id) or abort(404)
+    doc = access.document(user, found.number)
+    return file_response(storage.read_checked(doc.storage_path, doc.sha256), "application/pdf",
+                         f"{doc.number}.pdf", "attachment")
