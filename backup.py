@@ -122,11 +122,8 @@ def _referenced_files(conn) -> set[str]:
 
 # --- create -------------------------------------------------------------------------------------
 
-def _dump_sqlite(url: str, target: Path) -> dict:
-    """Copy the live database with the online backup API; counts and paths are read from the copy."""
-    source = _sqlite_path(url)
-    if not source.is_file():
-        raise BackupError(f"数据库文件不存在：{source}", f"database file not found: {source}")
+def _sqlite_copy(source: Path, target: Path) -> None:
+    """SQLite's online backup API: a consistent copy even while other processes write (one transaction)."""
     src = sqlite3.connect(source, timeout=30)
     dst = sqlite3.connect(target)
     try:
@@ -134,6 +131,14 @@ def _dump_sqlite(url: str, target: Path) -> dict:
     finally:
         src.close()
         dst.close()
+
+
+def _dump_sqlite(url: str, target: Path) -> dict:
+    """Copy the live database with the online backup API; counts and paths are read from the copy."""
+    source = _sqlite_path(url)
+    if not source.is_file():
+        raise BackupError(f"数据库文件不存在：{source}", f"database file not found: {source}")
+    _sqlite_copy(source, target)
     engine = create_engine(f"sqlite:///{target}")
     try:
         with engine.connect() as conn:
@@ -365,13 +370,7 @@ def restore(archive: Path) -> list[str]:
 def _restore_sqlite(dump: Path, target: Path) -> None:
     """The backup API again, into the target file: one transaction, so a failure leaves it empty."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(dump)
-    dst = sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
+    _sqlite_copy(dump, target)
 
 
 def _restore_postgres(dump: Path, url: str) -> None:

@@ -36,11 +36,11 @@ class AuditEntry(db.Model):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
-    # Never read: it makes the unit of work write the application's UPDATE (which checks its version) before
-    # this INSERT in the event's one flush. Of two concurrent events, the loser then stops at the row's lock
-    # and fails its version check (409), instead of inserting the same seq first (a unique violation, or a
-    # deadlock against the winner that holds the row).
-    application: Mapped["Application"] = relationship(viewonly=False, lazy="noload")  # noqa: F821
+    # Never read (lazy="raise"): it makes the unit of work write the application's UPDATE, which checks the
+    # version, before this INSERT in the event's one flush. Of two concurrent events the loser then stops at
+    # the row's lock and fails its version check (409), instead of inserting the same seq first (a unique
+    # violation, or a deadlock against the winner that holds the row).
+    application: Mapped["Application"] = relationship(lazy="raise")  # noqa: F821
 
     def payload(self) -> dict:
         """The fields the hash covers, in a canonical form."""

@@ -139,6 +139,18 @@ def autosave(app_id):
                     "saved_at": datetime.now(SHANGHAI).strftime("%H:%M")}), 200 if not problems else 422
 
 
+def _add_posted_file(app):
+    """The posted `file` of the posted `kind` added to the application (flushed; the caller commits)."""
+    try:
+        file = request.files.get("file")
+    except RequestEntityTooLarge:
+        raise TooLarge("文件超过10 MiB上限", "file larger than 10 MiB") from None
+    if file is None or not file.filename:
+        raise Invalid("请选择要上传的文件", "choose a file to upload")
+    return attachments.add(app, current_user, request.form.get("kind"), file.filename,
+                           file.read(current_app.config["UPLOAD_MAX_BYTES"] + 1))
+
+
 ATTACHMENTS_FRAGMENT = """{% from "_macros/attachments.html" import attachment_kinds %}{{ attachment_kinds(app, proc, corrections, "portal.attachment", editable=True) }}"""
 
 
@@ -148,14 +160,7 @@ def upload_json(app_id):
     answered in JSON with the refreshed attachment list, or the problem to show beside the zone."""
     try:
         app = access.application(current_user, app_id)
-        try:
-            file = request.files.get("file")
-        except RequestEntityTooLarge:
-            raise TooLarge("文件超过10 MiB上限", "file larger than 10 MiB") from None
-        if file is None or not file.filename:
-            raise Invalid("请选择要上传的文件", "choose a file to upload")
-        att = attachments.add(app, current_user, request.form.get("kind"), file.filename,
-                              file.read(current_app.config["UPLOAD_MAX_BYTES"] + 1))
+        att = _add_posted_file(app)
     except DomainError as exc:
         db.session.rollback()
         return _json_problem(exc)
@@ -170,14 +175,7 @@ def upload_json(app_id):
 @bp.post("/applications/<int:app_id>/attachments")
 def upload(app_id):
     app = access.application(current_user, app_id)
-    try:
-        file = request.files.get("file")
-    except RequestEntityTooLarge:
-        raise TooLarge("文件超过10 MiB上限", "file larger than 10 MiB") from None
-    if file is None or not file.filename:
-        raise Invalid("请选择要上传的文件", "choose a file to upload")
-    att = attachments.add(app, current_user, request.form.get("kind"), file.filename,
-                          file.read(current_app.config["UPLOAD_MAX_BYTES"] + 1))
+    att = _add_posted_file(app)
     commit()
     flash(bi("已上传：%(name)s", name=att.filename), "info")
     return redirect(url_for(".application", app_id=app.id, _anchor="attachments"), 303)
