@@ -6,6 +6,13 @@ from typing import Any, Callable
 
 
 @dataclass(frozen=True)
+class Text:
+    """A text of a procedure's service guide, in Chinese and in English."""
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
 class Reason:
     """Why something is refused: a rule name, the sentence in Chinese and English, and what it names."""
     rule: str
@@ -114,7 +121,7 @@ class Procedure:
     time_limits: dict[str, Any]
     eligibility: Callable[[dict, Any], "Eligibility"]
     authority_division: Callable[[dict], str | None]   # which division's authority handles it
-    guide: dict[str, Any] = field(default_factory=dict)  # basis, conditions, contacts for the 办事指南
+    guide: dict[str, Any] = field(default_factory=dict)  # the 办事指南: basis, conditions (Text lists), where, fee (Text)
     number_prefix: str = "BM"
     # authority kinds of the same division that take part (give opinions, approve): they see the application
     parties: Callable[[dict], tuple[str, ...]] = lambda fields: ()

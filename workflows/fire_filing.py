@@ -5,7 +5,7 @@ from datetime import date
 
 from workflows import common
 from workflows.common import REASON_SCHEMA, decided, issuing, notifying, not_own_application, record_reason
-from workflows.definition import AttachmentSpec, Branch, DataField, Eligibility, Event, Field, Procedure, Reason
+from workflows.definition import AttachmentSpec, Branch, DataField, Eligibility, Event, Field, Procedure, Reason, Text
 from workflows.places import division_name
 from workflows.premise_addition import SERVICE_CATEGORIES
 
@@ -223,11 +223,23 @@ PROCEDURE = Procedure(
                  "recheck": {"days": 7, "unit": "working_days", "from": "request_recheck"}},
     eligibility=eligibility, authority_division=lambda fields: fields.get("site_division"),
     derived=derived, number_prefix="FF",
-    guide={"basis": ["《中华人民共和国消防法》第十三条、第五十八条",
-                     "《建设工程消防设计审查验收管理暂行规定》（住房和城乡建设部令第51号）",
-                     "《哈尔滨市关于推动生活性服务业补短板上水平提高人民生活品质行动方案（2022—2025年）》：对建筑面积300平方米以下或总投资30万元以下的社区服务设施，优化办理消防验收备案手续"],
-           "conditions": ["不属于特殊建设工程（特殊建设工程应申请消防验收）",
-                          "社区服务设施且建筑面积300平方米以下或总投资30万元以下的，适用简易程序",
-                          "竣工验收合格之日起5个工作日内备案；逾期备案的一律列为抽查对象"],
-           "where": "设施所在区县住房和城乡建设局，或本系统网上办理", "fee": "不收费"},
+    guide={"basis": [Text("《中华人民共和国消防法》第十三条、第五十八条",
+                          "Fire Protection Law of the People's Republic of China, Articles 13 and 58"),
+                     Text("《建设工程消防设计审查验收管理暂行规定》（住房和城乡建设部令第51号）",
+                          "Interim Provisions on the Fire Protection Design Review and Acceptance of Construction "
+                          "Projects (MOHURD Order No. 51)"),
+                     Text("《哈尔滨市关于推动生活性服务业补短板上水平提高人民生活品质行动方案（2022—2025年）》：对建筑面积300平方米以下"
+                          "或总投资30万元以下的社区服务设施，优化办理消防验收备案手续",
+                          "Harbin Action Plan (2022–2025): a simplified fire-safety acceptance filing for community "
+                          "service facilities of up to 300 m² or a total investment of up to ¥300,000")],
+           "conditions": [Text("不属于特殊建设工程（特殊建设工程应申请消防验收）",
+                               "not a special construction project (those apply for fire-safety acceptance instead)"),
+                          Text("社区服务设施且建筑面积300平方米以下或总投资30万元以下的，适用简易程序",
+                               "community service facilities of up to 300 m² or ¥300,000 follow the simplified procedure"),
+                          Text("竣工验收合格之日起5个工作日内备案；逾期备案的一律列为抽查对象",
+                               "file within 5 working days of passing completion acceptance; every late filing "
+                               "is selected for a spot check")],
+           "where": Text("设施所在区县住房和城乡建设局，或本系统网上办理",
+                         "the housing and urban-rural development bureau of the facility's county, or online here"),
+           "fee": Text("不收费", "free of charge")},
 )

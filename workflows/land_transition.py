@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from workflows import common
 from workflows.common import REASON_SCHEMA, decided, issuing, notifying, not_own_application, record_reason
-from workflows.definition import AttachmentSpec, Branch, DataField, Eligibility, Event, Field, Procedure, Reason
+from workflows.definition import AttachmentSpec, Branch, DataField, Eligibility, Event, Field, Procedure, Reason, Text
 from workflows.places import AUTHORITY_KINDS, division_name
 from workflows.premise_addition import SERVICE_CATEGORIES
 
@@ -198,9 +198,19 @@ PROCEDURE = Procedure(
                  "period": {"years": PERIOD_YEARS, "reminders_days_before": [180, 90, 30]}},
     eligibility=eligibility, authority_division=lambda fields: fields.get("building_division"),
     parties=parties, number_prefix="LT",
-    guide={"basis": ["《哈尔滨市关于推动生活性服务业补短板上水平提高人民生活品质行动方案（2022—2025年）》第（八）项",
-                     "《自然资源部 国家发展改革委 …关于支持新产业新业态发展促进大众创业万众创新用地的意见》（国土资规〔2015〕5号）"],
-           "conditions": ["利用存量建筑兴办国家支持的普惠性生活服务", "不改变用地主体和规划条件",
-                          "用地主体与经营者不一致的，须取得用地主体同意", "作出普惠价格承诺"],
-           "where": "建筑所在区县自然资源和规划局，或本系统网上办理", "fee": "不收费"},
+    guide={"basis": [Text("《哈尔滨市关于推动生活性服务业补短板上水平提高人民生活品质行动方案（2022—2025年）》第（八）项",
+                          "Harbin Action Plan for Improving Life-Service Industries and People's Quality of Life "
+                          "(2022–2025), item (8)"),
+                     Text("《自然资源部 国家发展改革委 …关于支持新产业新业态发展促进大众创业万众创新用地的意见》（国土资规〔2015〕5号）",
+                          "Opinions on land use supporting new industries and new business forms and mass "
+                          "entrepreneurship and innovation (国土资规〔2015〕5号)")],
+           "conditions": [Text("利用存量建筑兴办国家支持的普惠性生活服务",
+                               "an existing building is used for inclusive life services the State supports"),
+                          Text("不改变用地主体和规划条件", "the land-use holder and the planning conditions do not change"),
+                          Text("用地主体与经营者不一致的，须取得用地主体同意",
+                               "where the operator is not the land-use holder, the holder consents"),
+                          Text("作出普惠价格承诺", "an inclusive-price commitment is made")],
+           "where": Text("建筑所在区县自然资源和规划局，或本系统网上办理",
+                         "the natural resources and planning bureau of the building's county, or online here"),
+           "fee": Text("不收费", "free of charge")},
 )

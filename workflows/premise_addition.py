@@ -5,7 +5,7 @@ import re
 
 from workflows import common
 from workflows.common import REASON_SCHEMA, decided, issuing, notifying, not_own_application, record_reason
-from workflows.definition import AttachmentSpec, DataField, Eligibility, Event, Field, Procedure, Reason
+from workflows.definition import AttachmentSpec, DataField, Eligibility, Event, Field, Procedure, Reason, Text
 from workflows.places import authority_name, division_name, street_name
 from workflows.values import normalise_address
 
@@ -207,12 +207,21 @@ PROCEDURE = Procedure(
     authority_division=lambda fields: fields.get("domicile_division"),
     number_prefix="PA",
     guide={
-        "basis": ["《市场主体登记管理条例》第十一条、第十九条、第二十条",
-                  "《市场主体登记管理条例实施细则》第十八条、第二十一条、第二十三条",
-                  "《哈尔滨市关于推动生活性服务业补短板上水平提高人民生活品质行动方案（2022—2025年）》"],
-        "conditions": ["在住所以外开展经营活动", "经营场所与住所属于同一县级登记机关管辖",
-                       "该场所经营活动无需前置审批", "该场所经营范围在登记的经营范围之内"],
-        "where": "住所所在区县市场监督管理局政务服务窗口，或本系统网上办理",
-        "fee": "不收费",
+        "basis": [Text("《市场主体登记管理条例》第十一条、第十九条、第二十条",
+                       "Regulations on the Registration Administration of Market Entities, Articles 11, 19 and 20"),
+                  Text("《市场主体登记管理条例实施细则》第十八条、第二十一条、第二十三条",
+                       "Implementing Rules of the Regulations on the Registration Administration of Market Entities, "
+                       "Articles 18, 21 and 23"),
+                  Text("《哈尔滨市关于推动生活性服务业补短板上水平提高人民生活品质行动方案（2022—2025年）》",
+                       "Harbin Action Plan for Improving Life-Service Industries and People's Quality of Life (2022–2025)")],
+        "conditions": [Text("在住所以外开展经营活动", "business is carried on at a place other than the registered domicile"),
+                       Text("经营场所与住所属于同一县级登记机关管辖",
+                            "the premise and the domicile are under the same county-level registration authority"),
+                       Text("该场所经营活动无需前置审批", "the activities at the premise need no prior licence"),
+                       Text("该场所经营范围在登记的经营范围之内",
+                            "the business scope at the premise lies within the registered business scope")],
+        "where": Text("住所所在区县市场监督管理局政务服务窗口，或本系统网上办理",
+                      "the service window of the market regulation bureau of the domicile's county, or online here"),
+        "fee": Text("不收费", "free of charge"),
     },
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from html import unescape
 from datetime import date, datetime, timezone
 
 import pytest
@@ -248,3 +249,18 @@ def test_state_and_role_titles_follow_the_page(in_lang):
     assert in_lang("zh", filters.role_title, "clerk") == "经办人"
     assert in_lang("en", filters.role_title, "clerk") == "clerk"
     assert in_lang("en", filters.state_title, "premise_addition", "draft") == filters.PROCEDURES["premise_addition"].states["draft"][1]
+
+
+@pytest.mark.parametrize("name, english", [("premise_addition", "Registration Administration of Market Entities"),
+                                           ("land_transition", "the land-use holder and the planning conditions"),
+                                           ("fire_filing", "Fire Protection Law")])
+def test_the_service_guides_basis_conditions_fee_and_place_in_each_language(client, name, english):
+    from workflows.registry import PROCEDURES
+    guide = PROCEDURES[name].guide
+    zh = html(client.get(f"/guides/{name}"))
+    assert guide["basis"][0].zh in zh and guide["conditions"][0].zh in zh and "不收费" in zh
+    assert english in zh, "the English follows as a hint in Chinese"
+    switch(client, "en")
+    en = unescape(html(client.get(f"/guides/{name}")))
+    assert english in en and "free of charge" in en and guide["where"].en in en
+    assert guide["conditions"][0].zh not in en and "不收费" not in en
