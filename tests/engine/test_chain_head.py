@@ -58,3 +58,15 @@ def test_a_row_without_a_trail_starts_the_chain_at_genesis(app, users):
         first = entries(row.id)
         assert [(e.seq, e.prev_hash) for e in first] == [(1, GENESIS)]
         assert (row.audit_seq, row.audit_head) == (1, first[0].hash)
+
+
+def test_removing_the_last_entries_behind_the_apps_back_is_caught(app, api, runner):
+    body = api.submitted()
+    assert api.fire(body["id"], "accept", "clerk_daoli").status_code == 200
+    with app.app_context():
+        db.session.execute(AuditEntry.__table__.delete().where(AuditEntry.application_id == body["id"],
+                                                               AuditEntry.seq == 3))
+        db.session.commit()      # the rest of the chain is intact: only the head on the row can tell
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert f"application {body['id']}: the chain ends at entry 2, but the application records entry 3" in result.output

@@ -126,7 +126,11 @@ def document() -> dict:
             "get": {"parameters": [{"name": n, "in": "query", "required": False, "schema": s} for n, s in (
                 ("procedure", {"type": "string"}), ("state", {"type": "string"}), ("overdue", {"type": "string", "enum": ["true", "false"]}),
                 ("page", {"type": "integer", "minimum": 1}), ("per_page", {"type": "integer", "minimum": 1, "maximum": 100}))],
-                "responses": {**_ok({"type": "object", "required": ["items", "total"]}), **_errors(401, 422)}},
+                "responses": {**_ok({"type": "object", "required": ["items", "total"], "properties": {
+                    "items": {"type": "array"}, "total": {"type": "integer", "minimum": 0},
+                    "total_capped": {"type": "boolean", "description": "true when more than 1,000 match: "
+                                     "`total` is then 1000 and the pages show 1000+"}}}),
+                              **_errors(401, 422)}},
             "post": {"requestBody": _json({"type": "object", "required": ["procedure"], "properties": {
                 "procedure": {"type": "string", "enum": list(PROCEDURES)}, "fields": any_fields}}),
                 "responses": {**_ok(APP, 201), **_errors(400, 401, 403, 422)}}},
