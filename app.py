@@ -5,6 +5,7 @@ import logging
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
 import i18n
@@ -31,6 +32,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     app.session_interface = SessionCookies()
+    if app.config.get("PROXY_COUNT"):     # behind nginx: the client's address and scheme come from its headers
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"])
     i18n.init_app(app)               # Flask-Babel, the language switch and the zh/en template helpers
 
     from views import register_blueprints

@@ -14,7 +14,9 @@ DEFAULTS = {
     "TOKEN_HOURS": 8,
     "LOCKOUT_FAILURES": 5,                        # [cfg] failures in a row before a lock
     "LOCKOUT_MINUTES": 15,
-    "LOCKOUT_ADDRESS_FAILURES": 20,               # [cfg] failures from one address (any accounts) within LOCKOUT_MINUTES
+    "LOCKOUT_ADDRESS_FAILURES": 50,               # [cfg] failures from one address (any accounts) within LOCKOUT_MINUTES
+    "LOCKOUT_ADDRESS_EXEMPT": "127.0.0.1,::1",    # addresses never locked (the machine itself: cron, health checks)
+    "PROXY_COUNT": 0,                             # reverse proxies in front (nginx: 1): trust their X-Forwarded-For/-Proto
     "CROSS_COUNTY_PREMISE": False,                # [cfg] cross-county 一照多址, off
     "BASE_URL": "",                               # for QR codes; empty: the request's own host
     "WTF_CSRF_TIME_LIMIT": None,
@@ -33,7 +35,7 @@ DEFAULTS = {
 }
 
 INTS = {"UPLOAD_MAX_BYTES", "MAX_JSON_BYTES", "TOKEN_HOURS", "LOCKOUT_FAILURES", "LOCKOUT_MINUTES", "LOCKOUT_ADDRESS_FAILURES",
-        "MAX_CONTENT_LENGTH", "PER_PAGE_MAX", "SMTP_PORT"}
+        "MAX_CONTENT_LENGTH", "PER_PAGE_MAX", "SMTP_PORT", "PROXY_COUNT"}
 BOOLS = {"CROSS_COUNTY_PREMISE", "SMTP_STARTTLS", "LOG_JSON"}
 
 

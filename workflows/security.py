@@ -30,7 +30,7 @@ def _aware(at: datetime | None) -> datetime | None:
 
 
 def client_address() -> str:
-    """The caller's address as the server sees it (gunicorn applies X-Forwarded-For from trusted proxies)."""
+    """The caller's address: the peer's, or behind nginx (BIANMIN_PROXY_COUNT=1) the one nginx forwards."""
     return (request.remote_addr or "")[:64] if has_request_context() else ""
 
 
@@ -66,9 +66,16 @@ def verify_chain() -> list[str]:
 
 # ---- per-address lockout ------------------------------------------------------------------------
 
+def _lockable_address() -> str:
+    """The caller's address, or "" when it is never locked (unknown, or in LOCKOUT_ADDRESS_EXEMPT)."""
+    address = client_address()
+    exempt = {a.strip() for a in str(current_app.config["LOCKOUT_ADDRESS_EXEMPT"]).split(",")}
+    return "" if address in exempt else address
+
+
 def check_address() -> None:
     """Refuse a login attempt from a locked address (423), before the password is even looked at."""
-    address = client_address()
+    address = _lockable_address()
     if not address:
         return
     lock = db.session.get(AddressLock, address)
@@ -81,7 +88,7 @@ def check_address() -> None:
 
 def address_failed() -> None:
     """Count a failed login from this address; lock it past the limit within the window (the caller commits)."""
-    address = client_address()
+    address = _lockable_address()
     if not address:
         return
     minutes = current_app.config["LOCKOUT_MINUTES"]

@@ -175,3 +175,30 @@ def test_registration_page_shows_the_password_rule(client):
                                        "display_name": "新用户"})
     page = r.get_data(as_text=True)
     assert r.status_code == 422 and "密码须同时包含字母和数字" in page and 'value="newuser12"' in page
+
+
+def test_the_machine_itself_is_never_address_locked(app, client, users, small_limits):
+    """Cron jobs and health checks on 127.0.0.1 keep working whatever fails there (LOCKOUT_ADDRESS_EXEMPT)."""
+    for i in range(8):
+        assert api_login(client, f"nobody{i}", "wrong-password-1", address="127.0.0.1").status_code == 401
+    assert api_login(client, "alice", address="127.0.0.1").status_code == 201
+    assert [a for a in actions(app) if a[1] == "address_locked"] == []
+
+
+def test_behind_nginx_the_forwarded_address_is_the_one_locked(app, users, small_limits):
+    """With BIANMIN_PROXY_COUNT=1 the client's address comes from nginx's X-Forwarded-For (all requests reach
+    the app from 127.0.0.1), so one client is locked out and the others behind the same proxy are not."""
+    from app import create_app
+    proxied = create_app({**{k: app.config[k] for k in ("TESTING", "SQLALCHEMY_DATABASE_URI", "STORAGE_DIR",
+                                                         "WTF_CSRF_ENABLED", "TODAY", "BASE_URL")},
+                          "PROXY_COUNT": 1, "LOCKOUT_FAILURES": 3, "LOCKOUT_ADDRESS_FAILURES": 6})
+    client = proxied.test_client()
+
+    def login_via_nginx(username, password, client_ip):
+        return client.post("/api/v1/tokens", json={"username": username, "password": password},
+                           environ_base={"REMOTE_ADDR": "127.0.0.1"}, headers={"X-Forwarded-For": client_ip})
+    for i in range(6):
+        assert login_via_nginx(f"nobody{i}", "wrong-password-1", ATTACKER).status_code == 401
+    assert login_via_nginx("alice", PASSWORD, ATTACKER).status_code == 423
+    assert login_via_nginx("alice", PASSWORD, NEIGHBOUR).status_code == 201
+    assert ("system", "address_locked", ATTACKER) in actions(app)
