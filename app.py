@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import weakref
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -47,7 +48,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     tasks.init_app(app)
     mailer.init_app(app)
     _check_pdf_speed(app)
+    _fresh_pool_after_fork(app)
     return app
+
+
+_ENGINES: "weakref.WeakSet" = weakref.WeakSet()
+os.register_at_fork(after_in_child=lambda: [engine.dispose(close=False) for engine in list(_ENGINES)])
+
+
+def _fresh_pool_after_fork(app: Flask) -> None:
+    """gunicorn preloads the app and forks workers from it: a forked child must never use a connection the
+    parent opened (two processes on one socket), so each child starts with an empty pool."""
+    with app.app_context():
+        _ENGINES.update(db.engines.values())
 
 
 def _check_pdf_speed(app: Flask) -> None:
