@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 import os
-import weakref
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -13,7 +12,7 @@ import i18n
 import mailer
 import observability
 import tasks
-from extensions import SessionCookies, csrf, login_manager, migrate
+from extensions import ENGINES, SessionCookies, csrf, login_manager, migrate
 from models import db
 
 log = logging.getLogger(__name__)
@@ -52,15 +51,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
-_ENGINES: "weakref.WeakSet" = weakref.WeakSet()
-os.register_at_fork(after_in_child=lambda: [engine.dispose(close=False) for engine in list(_ENGINES)])
-
-
 def _fresh_pool_after_fork(app: Flask) -> None:
-    """gunicorn preloads the app and forks workers from it: a forked child must never use a connection the
-    parent opened (two processes on one socket), so each child starts with an empty pool."""
+    """gunicorn preloads the app and forks workers from it: each child starts with empty pools (extensions.ENGINES)."""
     with app.app_context():
-        _ENGINES.update(db.engines.values())
+        ENGINES.update(db.engines.values())
 
 
 def _check_pdf_speed(app: Flask) -> None:

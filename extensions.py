@@ -1,10 +1,13 @@
 """Flask extensions, created unbound and initialised in create_app()."""
-from flask import has_request_context, request
+import os
+import weakref
+
+from flask import current_app, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 
 login_manager = LoginManager()
@@ -32,3 +35,35 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+# --- engines and forks -----------------------------------------------------------------------------
+
+ENGINES: "weakref.WeakSet[Engine]" = weakref.WeakSet()
+# gunicorn preloads the app and forks its workers: a child must never use a connection its parent opened
+# (two processes on one socket), so each child starts with empty pools
+os.register_at_fork(after_in_child=lambda: [engine.dispose(close=False) for engine in list(ENGINES)])
+
+
+def lookup_engine() -> Engine:
+    """The app's engine for public single-statement reads (document verification): connections permanently
+    in autocommit, so a lookup costs one round trip — no BEGIN, no ROLLBACK, no isolation switch at each
+    checkout and return. Same database as the app's; created on first use, disposed with the app's."""
+    app = current_app._get_current_object()
+    engine = app.extensions.get("bianmin_lookup")
+    if engine is None:
+        import config
+        uri = app.config["SQLALCHEMY_DATABASE_URI"]
+        options = {**config.engine_options(uri), "pool_size": 2} if not uri.startswith("sqlite") \
+            else config.engine_options(uri)
+        engine = app.extensions.setdefault("bianmin_lookup", create_engine(
+            uri, isolation_level="AUTOCOMMIT", pool_reset_on_return=None, **options))
+        ENGINES.add(engine)
+    return engine
+
+
+def dispose_engines(app) -> None:
+    """Close every pooled connection of `app` (tests, shutdown)."""
+    lookup = app.extensions.get("bianmin_lookup")
+    if lookup is not None:
+        lookup.dispose()

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import create_engine, text, update
 
 from app import create_app
+from extensions import dispose_engines
 from commands import ensure_reference_data
 from models import Authority, db
 from workflows import accounts
@@ -62,6 +63,7 @@ def app(_schema, tmp_path):
     with app.app_context():
         _empty_business_tables()
     yield app
+    dispose_engines(app)
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -6,7 +6,9 @@ from datetime import date
 from flask import request
 from sqlalchemy import bindparam, select
 
-from models import Document, db
+from extensions import lookup_engine
+
+from models import Document
 from views.api import bp, json_body, lang
 from views.api.openapi import document as openapi_document
 from workflows import accounts, calendar, engine, holidays
@@ -107,8 +109,9 @@ BY_TOKEN = select(_doc.c.number, _doc.c.kind, _doc.c.snapshot, _doc.c.holder_nam
 def verify(token):
     row = None
     if len(token) < 100:
-        # a single read needs no transaction: autocommit spares a BEGIN before it and a ROLLBACK after it
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        # a single read needs no transaction: the lookup engine's autocommit connections spare a BEGIN
+        # before it and a ROLLBACK after it
+        with lookup_engine().connect() as conn:
             row = conn.execute(BY_TOKEN, {"token": token}).first()
     if row is None:
         raise NotFound("没有这个凭证", "no such document")
