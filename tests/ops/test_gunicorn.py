@@ -27,6 +27,16 @@ def _env(tmp_path: Path, **extra) -> dict:
     return env
 
 
+def stop(proc: subprocess.Popen, grace: float = 20) -> None:
+    """SIGTERM (gunicorn's graceful shutdown), then SIGKILL if it has not exited within `grace` seconds."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def _get(url: str) -> tuple[int, dict | str, dict]:
     try:
         with urllib.request.urlopen(url, timeout=10) as r:
@@ -73,12 +83,7 @@ def served(tmp_path):
             pytest.fail("gunicorn did not answer within 15 s:\n" + (tmp_path / "gunicorn.log").read_text())
         yield base, tmp_path / "gunicorn.log"
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
         log.close()
 
 
@@ -132,12 +137,7 @@ def _start_and_stop(env: dict, tmp_path: Path) -> str:
                 assert time.monotonic() < deadline, log_path.read_text()
                 time.sleep(0.1)
         finally:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc)
     return log_path.read_text()
 
 
