@@ -20,6 +20,7 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+ID_MAX = 2**31 - 1      # ids are INTEGER columns (PostgreSQL int4): a larger id is simply not found
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 

@@ -2,9 +2,8 @@
 from flask import Flask, request
 from werkzeug.routing import IntegerConverter
 
+from models.base import ID_MAX
 from workflows.errors import Malformed
-
-ID_MAX = 2**31 - 1      # the largest id an INTEGER column holds (PostgreSQL int4; SQLite refuses > 2**63 - 1)
 
 
 class IdConverter(IntegerConverter):

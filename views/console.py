@@ -15,8 +15,8 @@ from extensions import login_manager
 from forms.application import correction_targets, event_choices, fire_from_form
 from i18n import bi, lang, pick
 from models import Application, Opinion, User, db
+from models.base import ID_MAX
 from pdf.samples import sample_snapshot
-from views import ID_MAX
 from views.shared import application_facts, attachment_response, document_response, file_response
 from workflows import access, calendar, draws, engine, holidays
 from workflows import inbox as inbox_query

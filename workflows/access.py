@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import Select, select
 
 from models import Application, ApplicationParty, Document, db
+from models.base import ID_MAX
 from workflows.errors import NotFound
 
 
@@ -32,7 +33,7 @@ def application(user, app_id) -> Application:
         app_id = int(app_id)
     except (TypeError, ValueError):
         raise NotFound() from None
-    if not 0 < app_id < 2**31:      # the id column is a 32-bit INTEGER (PostgreSQL: out of range)
+    if not 0 < app_id <= ID_MAX:
         raise NotFound()
     found = db.session.execute(visible(user).where(Application.id == app_id)).scalar()
     if found is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from models import Authority, Draw, db
-from models.base import local_iso
+from models.base import ID_MAX, local_iso
 from views.api import api_user, bp, json_body
 from workflows import draws
 from workflows.accounts import authority_for
@@ -15,7 +15,7 @@ from workflows.transaction import commit
 
 
 def _draw(draw_id) -> Draw:
-    ok = str(draw_id).isascii() and str(draw_id).isdigit() and len(str(draw_id)) < 12 and int(draw_id) < 2**31   # a 32-bit INTEGER column
+    ok = str(draw_id).isascii() and str(draw_id).isdigit() and len(str(draw_id)) < 12 and int(draw_id) <= ID_MAX
     found = db.session.get(Draw, int(draw_id)) if ok else None
     if found is None:
         raise NotFound("没有这次抽查", "no such draw")

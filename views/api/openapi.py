@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from models.base import ID_MAX
 from workflows.places import DIVISIONS
 from workflows.registry import PROCEDURES
 
@@ -44,7 +45,6 @@ def _json(schema: dict) -> dict:
     return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
-ID_MAX = 2**31 - 1      # ids are INTEGER columns; a larger one is simply not found
 ID = [{"name": "app_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1, "maximum": ID_MAX}}]
 ATT_ID = [*ID, {"name": "att_id", "in": "path", "required": True,
                 "schema": {"type": "integer", "minimum": 1, "maximum": ID_MAX}}]
