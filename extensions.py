@@ -10,6 +10,9 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 
+import config
+from models.base import db
+
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "请先登录 / Please log in"
@@ -52,18 +55,19 @@ def lookup_engine() -> Engine:
     app = current_app._get_current_object()
     engine = app.extensions.get("bianmin_lookup")
     if engine is None:
-        import config
         uri = app.config["SQLALCHEMY_DATABASE_URI"]
-        options = {**config.engine_options(uri), "pool_size": 2} if not uri.startswith("sqlite") \
-            else config.engine_options(uri)
         engine = app.extensions.setdefault("bianmin_lookup", create_engine(
-            uri, isolation_level="AUTOCOMMIT", pool_reset_on_return=None, **options))
+            uri, isolation_level="AUTOCOMMIT", pool_reset_on_return=None, **config.engine_options(uri)))
         ENGINES.add(engine)
     return engine
 
 
 def dispose_engines(app) -> None:
-    """Close every pooled connection of `app` (tests, shutdown)."""
+    """Close every pooled connection of `app`: its database engines and the lookup engine (tests, shutdown)."""
     lookup = app.extensions.get("bianmin_lookup")
     if lookup is not None:
         lookup.dispose()
+    with app.app_context():
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()

@@ -22,8 +22,6 @@ def now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-_now = now
-
 
 def _aware(at: datetime | None) -> datetime | None:
     return at.replace(tzinfo=timezone.utc) if at is not None and at.tzinfo is None else at
@@ -38,7 +36,7 @@ def record(action: str, actor: User | None = None, target: str = "", data: dict 
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
     head = db.session.execute(select(SecurityEvent).order_by(SecurityEvent.seq.desc()).limit(1)).scalar()
-    entry = SecurityEvent(seq=(head.seq + 1) if head else 1, at=_now(),
+    entry = SecurityEvent(seq=(head.seq + 1) if head else 1, at=now(),
                           actor_id=actor.id if actor else None, actor=actor.username if actor else "system",
                           action=action, target=target[:128], address=client_address(), data=data or {},
                           prev_hash=head.hash if head else GENESIS)
@@ -80,8 +78,8 @@ def check_address() -> None:
         return
     lock = db.session.get(AddressLock, address)
     until = _aware(lock.locked_until) if lock else None
-    if until and until > _now():
-        minutes = int((until - _now()).total_seconds() // 60) + 1
+    if until and until > now():
+        minutes = int((until - now()).total_seconds() // 60) + 1
         raise Locked(f"该网络地址登录失败次数过多，已暂停登录，请{minutes}分钟后再试或联系管理员",
                      f"too many failed logins from this address: try again in {minutes} minutes or ask an admin")
 
@@ -93,20 +91,20 @@ def address_failed() -> None:
         return
     minutes = current_app.config["LOCKOUT_MINUTES"]
     lock = db.session.get(AddressLock, address)
-    now = _now()
+    at = now()
     if lock is None:
-        lock = AddressLock(address=address, failures=0, window_start=now)
+        lock = AddressLock(address=address, failures=0, window_start=at)
         db.session.add(lock)
-    if _aware(lock.window_start) + timedelta(minutes=minutes) < now:
-        lock.failures, lock.window_start = 0, now
+    if _aware(lock.window_start) + timedelta(minutes=minutes) < at:
+        lock.failures, lock.window_start = 0, at
     lock.failures += 1
     if lock.failures >= current_app.config["LOCKOUT_ADDRESS_FAILURES"]:
-        lock.locked_until, lock.failures, lock.window_start = now + timedelta(minutes=minutes), 0, now
+        lock.locked_until, lock.failures, lock.window_start = at + timedelta(minutes=minutes), 0, at
         record("address_locked", None, address, {"minutes": minutes})
 
 
 def locked_addresses() -> list[AddressLock]:
-    return list(db.session.execute(select(AddressLock).where(AddressLock.locked_until > _now())
+    return list(db.session.execute(select(AddressLock).where(AddressLock.locked_until > now())
                                    .order_by(AddressLock.locked_until.desc())).scalars())
 
 
@@ -126,7 +124,7 @@ def revoke_tokens(admin: User, user: User) -> int:
 
 def unlock_address(admin: User, address: str) -> None:
     lock = db.session.get(AddressLock, address[:64]) if address else None
-    if lock is None or not (_aware(lock.locked_until) and _aware(lock.locked_until) > _now()):
+    if lock is None or not (_aware(lock.locked_until) and _aware(lock.locked_until) > now()):
         raise NotFound("该地址未被锁定", "this address is not locked")
     lock.locked_until, lock.failures = None, 0
     record("address_unlocked", admin, address)
