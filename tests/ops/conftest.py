@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import update
 
 from models import Application, User, db
+from tests.conftest import SERVICES_REQUIRED
 from tests.engine.conftest import fast_pdf  # noqa: F401  (fixture)
 
 REDIS_URL = os.environ.get("BIANMIN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -46,13 +47,14 @@ def smtp(app):
 
 @pytest.fixture
 def rq_queue(app):
-    """BIANMIN_REDIS_URL set, on a queue no other test (or test run) shares; skipped without Redis, except on CI."""
+    """BIANMIN_REDIS_URL set, on a queue no other test (or test run) shares; skipped without Redis, except where
+    the services are required (CI)."""
     from redis import Redis
     from redis.exceptions import ConnectionError as RedisDown
     try:
         Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
     except RedisDown:
-        if os.environ.get("CI"):
+        if SERVICES_REQUIRED:
             raise
         pytest.skip(f"Redis not reachable at {REDIS_URL}")
     app.config.update(REDIS_URL=REDIS_URL, RQ_QUEUE=f"bianmin-test-{secrets.token_hex(4)}")

@@ -32,7 +32,7 @@ import requests
 from sqlalchemy import select
 
 from models import AuditEntry, Document, Notification, User, db
-from tests.conftest import PASSWORD, PDF_BYTES, PG_URL, _throwaway_postgres, premise_fields
+from tests.conftest import PASSWORD, PDF_BYTES, PG_URL, SERVICES_REQUIRED, _throwaway_postgres, premise_fields
 from tests.ops.conftest import REDIS_URL, Inbox, close, free_port, make_app, storage_listing
 from workflows import accounts
 
@@ -46,7 +46,7 @@ PEOPLE = [("alice", "applicant", None), ("bob", "applicant", None),
 
 
 def _require(reason: str):
-    if os.environ.get("BIANMIN_REQUIRE_POSTGRES") or os.environ.get("CI"):
+    if SERVICES_REQUIRED:
         pytest.fail(reason + " (BIANMIN_REQUIRE_POSTGRES is set)")
     pytest.skip(reason)
 
