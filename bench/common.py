@@ -182,9 +182,7 @@ def seed_applications(app, n: int, state: str, *, with_attachment: bool = False)
                                    at=now.replace(microsecond=0), comment="", data={}, prev_hash=prev, hash="")
                 entry.hash = prev = entry.compute_hash()
                 rows[-1].update(audit_seq=seq, audit_head=prev)
-                audits.append({c: getattr(entry, c) for c in ("application_id", "seq", "event", "from_state", "to_state",
-                                                                "actor_id", "actor", "role", "authority", "at",
-                                                                "comment", "data", "prev_hash", "hash")})
+                audits.append(entry.row())
             if with_attachment:
                 files.append(dict(application_id=app_id, kind="premise_use_document", filename="lease.pdf",
                                   content_type="application/pdf", size=100, sha256="0" * 64,
@@ -219,7 +217,10 @@ def percentile(values, p: float) -> float:
 def interleave(subjects: dict[str, Callable[[], None]], rounds: int, per_round: int,
                warmup: int = 1) -> dict[str, list[float]]:
     """Seconds per call of each subject, one figure per round; subjects alternate within every round
-    (and swap order each round) so that a noisy neighbour slows them alike."""
+    (and swap order each round) so that a noisy neighbour slows them alike. Keep rounds short (a few
+    events): this shared machine's speed drifts within a tenth of a second, so two 30-event rounds side
+    by side can run at different speeds, while many 5-event rounds see the same conditions (measured:
+    rounds of 30 gave engine_vs_raw_core 1.46-1.78 from one run to the next, rounds of 5 gave 1.37-1.42)."""
     names = list(subjects)
     for name in names:
         for _ in range(warmup):

@@ -142,7 +142,7 @@ def naive_machine_contrast(n: int = 2000) -> dict:
 
 
 def run(quick: bool) -> dict:
-    rounds, per_round = (7, 30) if quick else (21, 100)
+    rounds, per_round = (42, 5) if quick else (210, 10)
     detail: dict = {"event": f"premise_addition {EVENT} (under_review -> under_review, approver, data: reason)",
                     "why_this_event": "guards + version check + working-day deadline + hashed audit, no document",
                     "durability": "SQLite WAL, synchronous=FULL (extensions.py); PostgreSQL default fsync"}
@@ -159,7 +159,7 @@ def run(quick: bool) -> dict:
         with throwaway_pg("bench_events") as url, scratch_dir("bench-events-pg-") as tmp:
             app = make_app(url, tmp / "storage")
             build_schema(app)
-            detail["postgresql"] = _compare(app, 5 if quick else 11, 20 if quick else per_round)
+            detail["postgresql"] = _compare(app, 20 if quick else 60, 5 if quick else per_round)
             if not quick:
                 detail["postgresql"].update(_other_events(app, 100))
             with app.app_context():

@@ -91,7 +91,7 @@ def _phases(blob: str, n: int) -> dict:
 
 def run(quick: bool) -> dict:
     import SpiffWorkflow
-    rounds, per_round = (7, 30) if quick else (21, 100)
+    rounds, per_round = (42, 5) if quick else (210, 10)
     need = (rounds + 1) * per_round
     blob = case_at_extend()
     with scratch_dir("bench-spiff-") as tmp:

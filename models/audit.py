@@ -4,7 +4,7 @@ import json
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import db, local_iso
 
@@ -36,18 +36,16 @@ class AuditEntry(db.Model):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
-    # Never read (lazy="raise"): it makes the unit of work write the application's UPDATE, which checks the
-    # version, before this INSERT in the event's one flush. Of two concurrent events the loser then stops at
-    # the row's lock and fails its version check (409), instead of inserting the same seq first (a unique
-    # violation, or a deadlock against the winner that holds the row).
-    application: Mapped["Application"] = relationship(lazy="raise")  # noqa: F821
-
     def payload(self) -> dict:
         """The fields the hash covers, in a canonical form."""
         return {"application_id": self.application_id, "seq": self.seq, "event": self.event,
                 "from_state": self.from_state, "to_state": self.to_state, "actor": self.actor,
                 "role": self.role, "authority": self.authority, "at": utc_text(self.at),
                 "comment": self.comment, "data": self.data, "prev_hash": self.prev_hash}
+
+    def row(self) -> dict:
+        """The column values, for a Core INSERT (workflows.engine._record)."""
+        return {column.key: getattr(self, column.key) for column in COLUMNS}
 
     def compute_hash(self) -> str:
         blob = json.dumps(self.payload(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -59,3 +57,6 @@ class AuditEntry(db.Model):
                 "authority": self.authority, "at": local_iso(self.at), "comment": self.comment,
                 "data": self.data, "hash": self.hash}
 
+
+
+COLUMNS = [column for column in AuditEntry.__table__.columns if column.key != "id"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from models import Application, AuditEntry, db
@@ -135,9 +135,10 @@ def fire(app: Application, event_name: str, actor, data=None, version=None, comm
     with stale_is_conflict():
         for effect in event.effects:
             effect(ctx)
-        _audit(app, event.name, from_state, actor, ctx)
+        entry = _audit(app, event.name, from_state, actor, ctx)
         db.session.add_all(ctx._notes)
         _flush_or_conflict()
+    _record(entry)
     log.info("event %s on %s: %s -> %s by %s", event.name, app.number, from_state, app.state, actor.username)
     return app
 
@@ -148,7 +149,9 @@ def _flush_or_conflict() -> None:
 
 
 def _audit(app: Application, event: str, from_state: str | None, actor, ctx: EventContext | None) -> AuditEntry:
-    """Append the next entry of `app`'s hash chain, chained to the head kept on the row, and move the head."""
+    """The next entry of `app`'s hash chain, chained to the head kept on the row; moves the head.
+
+    The entry is not added to the session: `_record` writes it once the flush has written the row."""
     authority = actor.authority.key if getattr(actor, "authority", None) else None
     entry = AuditEntry(application_id=app.id, seq=app.audit_seq + 1, event=event,
                        from_state=from_state, to_state=app.state, actor_id=actor.id, actor=actor.username,
@@ -159,8 +162,14 @@ def _audit(app: Application, event: str, from_state: str | None, actor, ctx: Eve
                        prev_hash=app.audit_head, hash="")
     entry.hash = entry.compute_hash()
     app.audit_seq, app.audit_head = entry.seq, entry.hash
-    db.session.add(entry)
     return entry
+
+
+def _record(*entries: AuditEntry) -> None:
+    """INSERT audit entries after the flush that wrote their rows' UPDATE: that UPDATE checks the version, so
+    of two concurrent events the loser stops at the row's lock and fails there (409), never at a duplicate
+    `seq`. One Core statement: an append-only row needs none of the unit of work's bookkeeping."""
+    db.session.connection().execute(insert(AuditEntry.__table__), [entry.row() for entry in entries])
 
 
 def create(procedure_name: str, applicant, fields) -> Application:
@@ -175,8 +184,9 @@ def create(procedure_name: str, applicant, fields) -> Application:
     db.session.add(app)
     db.session.flush()
     app.number = f"{proc.number_prefix}{today().year}{app.id:07d}"
-    _audit(app, "create", None, applicant, None)
+    entry = _audit(app, "create", None, applicant, None)
     db.session.flush()
+    _record(entry)
     return app
 
 
@@ -214,7 +224,7 @@ def division_label(code: str | None) -> str:
 def recompute_provisional_deadlines(actor) -> int:
     """After a holiday table is loaded: provisional deadlines counted again from their recorded basis, audited."""
     from workflows import calendar, holidays
-    table, changed = holidays.table(), 0
+    table, entries = holidays.table(), []
     apps = db.session.execute(select(Application).where(
         Application.deadline_provisional.is_(True), Application.deadline_basis.is_not(None))).scalars().all()
     for app in apps:
@@ -226,7 +236,8 @@ def recompute_provisional_deadlines(actor) -> int:
         app.version += 1
         ctx = type("Recount", (), {"comment": "节假日安排已发布，重新计算期限 holiday table loaded",
                                    "data": {}, "changes": {"deadline": d.as_dict(), "was": basis}})()
-        _audit(app, "recompute_deadline", app.state, actor, ctx)
-        changed += 1
+        entries.append(_audit(app, "recompute_deadline", app.state, actor, ctx))
     db.session.flush()
-    return changed
+    if entries:
+        _record(*entries)
+    return len(entries)

@@ -43,15 +43,13 @@ def inject(step: str, monkeypatch, app, armed: list, listeners: list) -> None:
                 boom()
         monkeypatch.setattr(engine, "_flush_or_conflict", flush)
     elif step == "audit write":      # the audit row is inserted, then the failure
-        real_audit = engine._audit
+        real_record = engine._record
 
-        def audit(*args, **kwargs):
-            entry = real_audit(*args, **kwargs)
-            db.session.flush()
+        def record(*entries):
+            real_record(*entries)
             if armed[0]:
                 boom()
-            return entry
-        monkeypatch.setattr(engine, "_audit", audit)
+        monkeypatch.setattr(engine, "_record", record)
     elif step == "number":           # the counter row is incremented, then the failure
         real_seq = documents.next_seq
 
