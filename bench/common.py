@@ -150,7 +150,7 @@ def seed_applications(app, n: int, state: str, *, with_attachment: bool = False)
     open states, the chain of audit hashes intact and its head on the row), but seeding costs seconds, not minutes.
     """
     from models import Application, Attachment, AuditEntry, db
-    from models.audit import GENESIS
+    from models.audit import GENESIS, chain_hash
     from workflows import calendar
     ids = user_ids(app)
     authority = authority_id(app)
@@ -176,13 +176,13 @@ def seed_applications(app, n: int, state: str, *, with_attachment: bool = False)
             for seq, (event, frm, to) in enumerate([("create", None, "draft")] + [
                     (e, states[i], states[i + 1]) for i, e in enumerate(path)], start=1):
                 actor = APPLICANT if event in ("create", "submit") else CLERK
-                entry = AuditEntry(application_id=app_id, seq=seq, event=event, from_state=frm, to_state=to,
-                                   actor_id=ids[actor], actor=actor, role="applicant" if actor == APPLICANT
-                                   else "clerk", authority=None if actor == APPLICANT else f"{DIVISION}:market_regulation",
-                                   at=now.replace(microsecond=0), comment="", data={}, prev_hash=prev, hash="")
-                entry.hash = prev = entry.compute_hash()
+                entry = dict(application_id=app_id, seq=seq, event=event, from_state=frm, to_state=to,
+                             actor_id=ids[actor], actor=actor, role="applicant" if actor == APPLICANT else "clerk",
+                             authority=None if actor == APPLICANT else f"{DIVISION}:market_regulation",
+                             at=now.replace(microsecond=0), comment="", data={}, prev_hash=prev)
+                entry["hash"] = prev = chain_hash(entry)
                 rows[-1].update(audit_seq=seq, audit_head=prev)
-                audits.append(entry.row())
+                audits.append(entry)
             if with_attachment:
                 files.append(dict(application_id=app_id, kind="premise_use_document", filename="lease.pdf",
                                   content_type="application/pdf", size=100, sha256="0" * 64,

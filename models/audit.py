@@ -1,6 +1,7 @@
 """The append-only, hash-chained audit trail of every event on an application."""
 import hashlib
 import json
+from collections.abc import Mapping
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
@@ -9,12 +10,23 @@ from sqlalchemy.orm import Mapped, mapped_column
 from models.base import db, local_iso
 
 GENESIS = "0" * 64
+# the fields an entry's hash covers: all but its id, its actor's id and the hash itself
+HASHED = ("application_id", "seq", "event", "from_state", "to_state", "actor", "role", "authority", "at", "comment",
+          "data", "prev_hash")
 
 
 def utc_text(at: datetime) -> str:
     """The same text for a time whether the database gave it back with or without its zone (SQLite)."""
     at = at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at.astimezone(timezone.utc)
     return at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def chain_hash(entry: Mapping) -> str:
+    """sha256 of an entry's hashed fields (an AuditEntry's, or the values the engine inserts), in a canonical form."""
+    payload = {key: entry[key] for key in HASHED}
+    payload["at"] = utc_text(payload["at"])
+    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()
 
 
 class AuditEntry(db.Model):
@@ -36,20 +48,8 @@ class AuditEntry(db.Model):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
-    def payload(self) -> dict:
-        """The fields the hash covers, in a canonical form."""
-        return {"application_id": self.application_id, "seq": self.seq, "event": self.event,
-                "from_state": self.from_state, "to_state": self.to_state, "actor": self.actor,
-                "role": self.role, "authority": self.authority, "at": utc_text(self.at),
-                "comment": self.comment, "data": self.data, "prev_hash": self.prev_hash}
-
-    def row(self) -> dict:
-        """The column values, for a Core INSERT (workflows.engine._record)."""
-        return {column.key: getattr(self, column.key) for column in COLUMNS}
-
     def compute_hash(self) -> str:
-        blob = json.dumps(self.payload(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(blob.encode()).hexdigest()
+        return chain_hash({key: getattr(self, key) for key in HASHED})
 
     def as_dict(self) -> dict:
         return {"seq": self.seq, "event": self.event, "from_state": self.from_state,
@@ -58,5 +58,3 @@ class AuditEntry(db.Model):
                 "data": self.data, "hash": self.hash}
 
 
-
-COLUMNS = [column for column in AuditEntry.__table__.columns if column.key != "id"]

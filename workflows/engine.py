@@ -8,6 +8,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from models import Application, AuditEntry, db
+from models.audit import chain_hash
 from workflows.context import EventContext, authority_id, eligibility_of, today  # noqa: F401  (re-exported)
 from workflows.definition import Event, Procedure, Reason
 from workflows.errors import Conflict, Forbidden, Invalid
@@ -148,28 +149,24 @@ def _flush_or_conflict() -> None:
     flush_or_conflict()
 
 
-def _audit(app: Application, event: str, from_state: str | None, actor, ctx: EventContext | None) -> AuditEntry:
-    """The next entry of `app`'s hash chain, chained to the head kept on the row; moves the head.
-
-    The entry is not added to the session: `_record` writes it once the flush has written the row."""
-    authority = actor.authority.key if getattr(actor, "authority", None) else None
-    entry = AuditEntry(application_id=app.id, seq=app.audit_seq + 1, event=event,
-                       from_state=from_state, to_state=app.state, actor_id=actor.id, actor=actor.username,
-                       role=actor.role, authority=authority,
-                       at=datetime.now(timezone.utc).replace(microsecond=0),
-                       comment=ctx.comment if ctx else "",
-                       data={**(ctx.data if ctx else {}), **(ctx.changes if ctx else {})},
-                       prev_hash=app.audit_head, hash="")
-    entry.hash = entry.compute_hash()
-    app.audit_seq, app.audit_head = entry.seq, entry.hash
+def _audit(app: Application, event: str, from_state: str | None, actor, ctx: EventContext | None) -> dict:
+    """The next entry of `app`'s hash chain (its column values), chained to the head kept on the row; moves
+    the head. `_record` writes it once the flush has written the row."""
+    entry = {"application_id": app.id, "seq": app.audit_seq + 1, "event": event, "from_state": from_state,
+             "to_state": app.state, "actor_id": actor.id, "actor": actor.username, "role": actor.role,
+             "authority": actor.authority.key if getattr(actor, "authority", None) else None,
+             "at": datetime.now(timezone.utc).replace(microsecond=0), "comment": ctx.comment if ctx else "",
+             "data": {**(ctx.data if ctx else {}), **(ctx.changes if ctx else {})}, "prev_hash": app.audit_head}
+    entry["hash"] = chain_hash(entry)
+    app.audit_seq, app.audit_head = entry["seq"], entry["hash"]
     return entry
 
 
-def _record(*entries: AuditEntry) -> None:
+def _record(*entries: dict) -> None:
     """INSERT audit entries after the flush that wrote their rows' UPDATE: that UPDATE checks the version, so
     of two concurrent events the loser stops at the row's lock and fails there (409), never at a duplicate
     `seq`. One Core statement: an append-only row needs none of the unit of work's bookkeeping."""
-    db.session.connection().execute(insert(AuditEntry.__table__), [entry.row() for entry in entries])
+    db.session.connection().execute(insert(AuditEntry.__table__), list(entries))
 
 
 def create(procedure_name: str, applicant, fields) -> Application:
