@@ -28,7 +28,7 @@ from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from models import Application, AuditEntry, db
+from models import Application, db
 
 log = logging.getLogger(__name__)
 request_log = logging.getLogger("bianmin.request")
@@ -130,14 +130,9 @@ def configure_logging(app: Flask) -> None:
 
 # --- events, counted when their transaction commits ---------------------------------------------
 
-def _collect_events(session: Session, _flush_context) -> None:
-    found = []
-    for obj in session.new:
-        if isinstance(obj, AuditEntry):
-            owner = session.identity_map.get(session.identity_key(Application, (obj.application_id,)))
-            found.append((owner.procedure if owner is not None else "unknown", obj.event))
-    if found:
-        session.info.setdefault(PENDING_EVENTS, []).extend(found)
+def count_on_commit(session: Session, procedure: str, event_name: str) -> None:
+    """Count one audited event in `bianmin_events` once its transaction commits (workflows.engine calls it)."""
+    session.info.setdefault(PENDING_EVENTS, []).append((procedure, event_name))
 
 
 def _count_committed(session: Session) -> None:
@@ -230,7 +225,6 @@ def init_app(app: Flask) -> None:
     app.before_request(_start_request)
     app.after_request(_finish_request)
     app.add_url_rule("/metrics", "metrics", metrics)
-    for name, listener in (("after_flush", _collect_events), ("after_commit", _count_committed),
-                           ("after_rollback", _forget)):
+    for name, listener in (("after_commit", _count_committed), ("after_rollback", _forget)):
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)

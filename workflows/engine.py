@@ -9,6 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from models import Application, AuditEntry, db
 from models.audit import chain_hash
+from observability import count_on_commit
 from workflows.context import EventContext, authority_id, eligibility_of, today  # noqa: F401  (re-exported)
 from workflows.definition import Event, Procedure, Reason
 from workflows.errors import Conflict, Forbidden, Invalid
@@ -159,6 +160,7 @@ def _audit(app: Application, event: str, from_state: str | None, actor, ctx: Eve
              "data": {**(ctx.data if ctx else {}), **(ctx.changes if ctx else {})}, "prev_hash": app.audit_head}
     entry["hash"] = chain_hash(entry)
     app.audit_seq, app.audit_head = entry["seq"], entry["hash"]
+    count_on_commit(db.session(), app.procedure, event)
     return entry
 
 
