@@ -44,7 +44,7 @@ def _phases(snapshot: dict, n: int) -> dict:
 
 
 def run(quick: bool) -> dict:
-    rounds, per_round = (9, 1) if quick else (15, 2)
+    rounds, per_round = (15, 1) if quick else (21, 2)
     with scratch_dir("bench-docs-") as tmp:
         app = make_app(f"sqlite:///{tmp / 'docs.sqlite'}", tmp / "storage")
         build_schema(app)

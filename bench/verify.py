@@ -169,7 +169,7 @@ def _python_load(port: int, tokens: list[str], seconds: float, connections: int,
 
 
 def run(quick: bool) -> dict:
-    rounds, seconds, connections = (3, 3, 8) if quick else (5, 10, 8)
+    rounds, seconds, connections = (5, 3, 8) if quick else (7, 10, 8)
     load = _wrk if shutil.which("wrk") else _python_load
     with scratch_dir("bench-verify-") as tmp:
         if pg_available():

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from datetime import date, datetime, timezone
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 import pdf
@@ -36,15 +36,15 @@ def number_for(authority, kind: str, year: int, seq: int) -> str:
 
 
 def next_seq(authority_id: int, kind: str, year: int) -> int:
-    """Take the next number from the counter row, locked until this transaction ends (gap-free)."""
+    """Take the next number from the counter row, locked until this transaction ends (gap-free): one upsert,
+    which starts the year's row at 1 or moves it on by one, and returns the number."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    db.session.execute(insert(DocumentCounter).values(authority_id=authority_id, kind=kind, year=year, last_value=0)
-                       .on_conflict_do_nothing())
+    counter = DocumentCounter.__table__
     return db.session.execute(
-        update(DocumentCounter)
-        .where(DocumentCounter.authority_id == authority_id, DocumentCounter.kind == kind, DocumentCounter.year == year)
-        .values(last_value=DocumentCounter.last_value + 1).returning(DocumentCounter.last_value)).scalar_one()
+        insert(counter).values(authority_id=authority_id, kind=kind, year=year, last_value=1)
+        .on_conflict_do_update(index_elements=list(counter.primary_key), set_={"last_value": counter.c.last_value + 1})
+        .returning(counter.c.last_value)).scalar_one()
 
 
 def base_url() -> str:
