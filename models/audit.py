@@ -56,5 +56,3 @@ class AuditEntry(db.Model):
                 "to_state": self.to_state, "actor": self.actor, "role": self.role,
                 "authority": self.authority, "at": local_iso(self.at), "comment": self.comment,
                 "data": self.data, "hash": self.hash}
-
-
