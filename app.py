@@ -12,7 +12,7 @@ import i18n
 import mailer
 import observability
 import tasks
-from extensions import ENGINES, SessionCookies, csrf, login_manager, migrate
+from extensions import ENGINES, SessionCookies, csrf, login_manager, migrate, resolve_psycopg_dumpers
 from models import db
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", config.engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        resolve_psycopg_dumpers()    # before any request thread adapts a date (psycopg's first-use race)
     observability.init_app(app)      # first: the request id exists before any other hook runs
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))

@@ -1,5 +1,8 @@
 """Flask extensions, created unbound and initialised in create_app()."""
+import datetime
+import decimal
 import os
+import uuid
 import weakref
 
 from flask import current_app, has_request_context, request
@@ -38,6 +41,22 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+def resolve_psycopg_dumpers() -> None:
+    """psycopg 3 registers its dumpers for date, datetime, Decimal, UUID … under their names ("datetime.date")
+    and swaps the name for the class on first use, in a map every connection shares. The swap is not
+    thread-safe: two threads adapting a date for the first time at once can make one of them fail with "cannot
+    adapt type 'date'" (a 500 seen when fifty requests were released together in a fresh process). Resolving
+    them once, before any request thread runs, closes that window."""
+    try:
+        import psycopg
+        from psycopg.adapt import PyFormat
+    except ImportError:                     # an installation without PostgreSQL's driver
+        return
+    for cls in (datetime.date, datetime.datetime, datetime.time, datetime.timedelta, decimal.Decimal, uuid.UUID):
+        for fmt in PyFormat:
+            psycopg.adapters.get_dumper(cls, fmt)
 
 
 # --- engines and forks -----------------------------------------------------------------------------
