@@ -121,7 +121,7 @@ class Procedure:
     time_limits: dict[str, Any]
     eligibility: Callable[[dict, Any], "Eligibility"]
     authority_division: Callable[[dict], str | None]   # which division's authority handles it
-    guide: dict[str, Any] = field(default_factory=dict)  # the 办事指南: basis, conditions (Text lists), where, fee (Text)
+    guide: dict[str, Any] = field(default_factory=dict)  # the 办事指南: basis, conditions, time_limits (Text lists), where, fee (Text)
     number_prefix: str = "BM"
     # authority kinds of the same division that take part (give opinions, approve): they see the application
     parties: Callable[[dict], tuple[str, ...]] = lambda fields: ()

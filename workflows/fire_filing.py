@@ -108,7 +108,7 @@ def classify(ctx):
         missing = [k for k in NON_CORE if k not in ctx.attachment_kinds]
         if missing:
             outcome.update(supplement_kinds=missing,
-                           supplement_due=ctx.add_working_days(ctx.today, 5).isoformat())
+                           supplement_due=ctx.add_working_days(ctx.today, LIMIT["supplement"]).isoformat())
     ctx.record(**outcome)
 
 
@@ -210,17 +210,20 @@ EVENTS = (
           effects=(lambda ctx: ctx.set_deadline(ctx.proc.time_limits["recheck"]["days"]),)),
 )
 
+TIME_LIMITS = {"intake": {"days": 5, "unit": "working_days", "from": "submit"},
+               "decision": {"days": 5, "unit": "working_days", "from": "submit"},
+               "filing_due": {"days": FILING_DAYS, "unit": "working_days", "from": "completion_date",
+                              "basis": "住房和城乡建设部令第51号"},
+               "supplement": {"days": 5, "unit": "working_days", "from": "submit"},
+               "inspection": {"days": 15, "unit": "working_days", "from": "draw"},
+               "recheck": {"days": 7, "unit": "working_days", "from": "request_recheck"}}
+LIMIT = {name: limit.get("days") for name, limit in TIME_LIMITS.items()}
+
 PROCEDURE = Procedure(
     name="fire_filing", zh="建设工程消防验收备案（社区服务设施简易程序）", en="Fire-safety acceptance filing",
     authority_kind="housing", states=STATES, initial="draft", holders=HOLDERS,
     events=EVENTS, fields=FIELDS, attachments=ATTACHMENTS,
-    time_limits={"intake": {"days": 5, "unit": "working_days", "from": "submit", "basis": "[cfg] 5个工作日"},
-                 "decision": {"days": 5, "unit": "working_days", "from": "submit"},
-                 "filing_due": {"days": FILING_DAYS, "unit": "working_days", "from": "completion_date",
-                                "basis": "住房和城乡建设部令第51号"},
-                 "supplement": {"days": 5, "unit": "working_days", "from": "submit"},
-                 "inspection": {"days": 15, "unit": "working_days", "from": "draw"},
-                 "recheck": {"days": 7, "unit": "working_days", "from": "request_recheck"}},
+    time_limits=TIME_LIMITS,
     eligibility=eligibility, authority_division=lambda fields: fields.get("site_division"),
     derived=derived, number_prefix="FF",
     guide={"basis": [Text("《中华人民共和国消防法》第十三条、第五十八条",
@@ -241,5 +244,20 @@ PROCEDURE = Procedure(
                                "is selected for a spot check")],
            "where": Text("设施所在区县住房和城乡建设局，或本系统网上办理",
                          "the housing and urban-rural development bureau of the facility's county, or online here"),
-           "fee": Text("不收费", "free of charge")},
+           "fee": Text("不收费", "free of charge"),
+           "time_limits": [Text(f"竣工验收合格之日起{LIMIT['filing_due']}个工作日内备案"
+                                f"（{TIME_LIMITS['filing_due']['basis']}）",
+                                f"file within {LIMIT['filing_due']} working days of passing completion acceptance "
+                                "(Order No. 51 of the Ministry of Housing and Urban-Rural Development)"),
+                           Text(f"提交后{LIMIT['intake']}个工作日内备案或一次性告知补正；告知承诺方式提交即备案",
+                                "filed, or told at once everything to correct, within "
+                                f"{LIMIT['intake']} working days of submission; under the commitment route the "
+                                "filing is made on submission"),
+                           Text(f"容缺受理的，所缺材料应在{LIMIT['supplement']}个工作日内补齐",
+                                f"under the fast track, the missing documents are due within {LIMIT['supplement']} "
+                                "working days"),
+                           Text(f"被抽中的，{LIMIT['inspection']}个工作日内完成检查；"
+                                f"整改后的复查{LIMIT['recheck']}个工作日内完成",
+                                f"a site drawn for a spot check is inspected within {LIMIT['inspection']} working "
+                                f"days; a recheck after rectification within {LIMIT['recheck']} working days")]},
 )

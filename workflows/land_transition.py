@@ -187,15 +187,20 @@ EVENTS = (
                    notifying("terminated", "过渡期已被终止。", "The transition period was terminated."))),
 )
 
+TIME_LIMITS = {"intake": {"days": 5, "unit": "working_days", "from": "submit", "basis": "《中华人民共和国行政许可法》第三十二条"},
+               "decision": {"days": 20, "unit": "working_days", "from": "accept"},      # [cfg], no extension
+               "opinion": {"days": 5, "unit": "working_days", "from": "accept"},
+               "after_expiry": {"days": 20, "unit": "working_days", "from": "expire"},
+               "period": {"years": PERIOD_YEARS, "reminders_days_before": [180, 90, 30]}}
+INTAKE, DECISION, OPINION, PERIOD = (TIME_LIMITS[k] for k in ("intake", "decision", "opinion", "period"))
+REMINDERS_ZH = "、".join(f"{n}日" for n in PERIOD["reminders_days_before"])
+REMINDERS_EN = ", ".join(str(n) for n in PERIOD["reminders_days_before"][:-1]) + f" and {PERIOD['reminders_days_before'][-1]}"
+
 PROCEDURE = Procedure(
     name="land_transition", zh="存量建筑兴办普惠性生活服务过渡期", en="Transition period for existing buildings",
     authority_kind="natural_resources", states=STATES, initial="draft", holders=HOLDERS,
     events=EVENTS, fields=FIELDS, attachments=ATTACHMENTS,
-    time_limits={"intake": {"days": 5, "unit": "working_days", "from": "submit", "basis": "行政许可法第三十二条"},
-                 "decision": {"days": 20, "unit": "working_days", "from": "accept", "basis": "[cfg] 20个工作日"},
-                 "opinion": {"days": 5, "unit": "working_days", "from": "accept"},
-                 "after_expiry": {"days": 20, "unit": "working_days", "from": "expire"},
-                 "period": {"years": PERIOD_YEARS, "reminders_days_before": [180, 90, 30]}},
+    time_limits=TIME_LIMITS,
     eligibility=eligibility, authority_division=lambda fields: fields.get("building_division"),
     parties=parties, number_prefix="LT",
     guide={"basis": [Text("《哈尔滨市关于推动生活性服务业补短板上水平提高人民生活品质行动方案（2022—2025年）》第（八）项",
@@ -212,5 +217,16 @@ PROCEDURE = Procedure(
                           Text("作出普惠价格承诺", "an inclusive-price commitment is made")],
            "where": Text("建筑所在区县自然资源和规划局，或本系统网上办理",
                          "the natural resources and planning bureau of the building's county, or online here"),
-           "fee": Text("不收费", "free of charge")},
+           "fee": Text("不收费", "free of charge"),
+           "time_limits": [Text(f"提交后{INTAKE['days']}个工作日内决定是否受理（{INTAKE['basis']}）",
+                                f"acceptance or refusal within {INTAKE['days']} working days of submission "
+                                "(Administrative Licensing Law, Article 32)"),
+                           Text(f"受理后{DECISION['days']}个工作日内办结（本市承诺时限，不予延长），"
+                                f"其中各部门意见{OPINION['days']}个工作日内提出",
+                                f"a decision within {DECISION['days']} working days of acceptance (the city's committed "
+                                f"time, not extended); each department gives its opinion within {OPINION['days']} "
+                                "working days"),
+                           Text(f"过渡期{PERIOD['years']}年，自批准之日起计算；届满前{REMINDERS_ZH}提醒",
+                                f"the transition period is {PERIOD['years']} years from approval; reminders "
+                                f"{REMINDERS_EN} days before it ends")]},
 )

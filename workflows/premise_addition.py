@@ -195,14 +195,17 @@ EVENTS = (
                    notifying("revoked", "您的经营场所登记已被撤销。", "Your premise registration was revoked."))),
 )
 
+TIME_LIMITS = {"decision": {"days": 3, "unit": "working_days", "from": "submit",
+                            "basis": "《市场主体登记管理条例》第十九条"},
+               "extension": {"days": 3, "unit": "working_days", "times": 1},
+               "cancel_within_days": 30}
+DECISION, EXTENSION = TIME_LIMITS["decision"], TIME_LIMITS["extension"]
+
 PROCEDURE = Procedure(
     name="premise_addition", zh="增加经营场所登记（一照多址）", en="Adding a business premise (one licence, several addresses)",
     authority_kind="market_regulation", states=STATES, initial="draft", holders=HOLDERS,
     events=EVENTS, fields=FIELDS, attachments=ATTACHMENTS,
-    time_limits={"decision": {"days": 3, "unit": "working_days", "from": "submit",
-                              "basis": "市场主体登记管理条例第十九条"},
-                 "extension": {"days": 3, "unit": "working_days", "times": 1},
-                 "cancel_within_days": 30},
+    time_limits=TIME_LIMITS,
     eligibility=eligibility,
     authority_division=lambda fields: fields.get("domicile_division"),
     number_prefix="PA",
@@ -223,5 +226,12 @@ PROCEDURE = Procedure(
         "where": Text("住所所在区县市场监督管理局政务服务窗口，或本系统网上办理",
                       "the service window of the market regulation bureau of the domicile's county, or online here"),
         "fee": Text("不收费", "free of charge"),
+        "time_limits": [Text(f"{DECISION['days']}个工作日内作出决定，自提交或补正后重新提交之日起计算"
+                             f"（{DECISION['basis']}）",
+                             f"a decision within {DECISION['days']} working days of submission, or of resubmission "
+                             "after correction (Regulations on the Registration Administration of Market Entities, "
+                             "Article 19)"),
+                        Text(f"经负责人批准可延长一次，延长{EXTENSION['days']}个工作日",
+                             f"the head of the authority may extend it once, by {EXTENSION['days']} working days")],
     },
 )

@@ -259,8 +259,26 @@ def test_the_service_guides_basis_conditions_fee_and_place_in_each_language(clie
     guide = PROCEDURES[name].guide
     zh = html(client.get(f"/guides/{name}"))
     assert guide["basis"][0].zh in zh and guide["conditions"][0].zh in zh and "不收费" in zh
+    assert all(t.zh in zh for t in guide["time_limits"]) and "不含法定节假日" in zh
     assert english in zh, "the English follows as a hint in Chinese"
     switch(client, "en")
     en = unescape(html(client.get(f"/guides/{name}")))
     assert english in en and "free of charge" in en and guide["where"].en in en
+    assert all(t.en in en for t in guide["time_limits"]) and "public holidays are excluded" in en
     assert guide["conditions"][0].zh not in en and "不收费" not in en
+    assert not any(t.zh in en for t in guide["time_limits"]) and "工作日" not in en and "；" not in en
+    assert "[cfg]" not in zh + en, "DOMAIN's marks are for engineers, not on public pages"
+
+
+@pytest.mark.parametrize("name, limits", [
+    ("premise_addition", ["3个工作日内作出决定，自提交", "第十九条", "可延长一次，延长3个工作日"]),
+    ("land_transition", ["提交后5个工作日内决定是否受理", "受理后20个工作日内办结", "各部门意见5个工作日内",
+                         "过渡期5年", "180日、90日、30日"]),
+    ("fire_filing", ["竣工验收合格之日起5个工作日内备案", "5个工作日内补齐", "15个工作日内完成检查",
+                     "复查7个工作日内"]),
+])
+def test_the_guides_time_limits_are_the_procedures_own(client, name, limits):
+    """Each guide states its own limits and where each counts from (land's decision counts from acceptance,
+    not from submission), built from the same time_limits the engine sets deadlines with."""
+    zh = html(client.get(f"/guides/{name}"))
+    assert all(text in zh for text in limits), [text for text in limits if text not in zh]
