@@ -24,8 +24,8 @@ STREET_NAMES = tuple(name for division, name in STREETS.values() if division == 
 def _wtf_field(f: Field):
     """One WTForms field for one procedure field; the engine does every check, not WTForms."""
     if f.type == "textarea":
-        return TextAreaField(f.zh, render_kw={"rows": 3, "maxlength": f.max_length}, description=f.help_zh)
-    kw = {"description": f.help_zh, "render_kw": {}}
+        return TextAreaField(f.zh, render_kw={"rows": 3, "maxlength": f.max_length})
+    kw = {"render_kw": {}}
     if f.type == "bool":
         return SelectField(f.zh, choices=YES_NO, validate_choice=False, **kw)
     if f.type == "choice":

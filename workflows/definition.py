@@ -34,7 +34,7 @@ class Field:
     required: bool = True
     choices: tuple[tuple[str, str, str], ...] | None = None   # (value, zh, en)
     max_length: int = 200
-    help_zh: str = ""
+    help: Text | None = None       # a hint under the input
 
     def as_dict(self) -> dict:
         out: dict[str, Any] = {"name": self.name, "type": self.type, "required": self.required,

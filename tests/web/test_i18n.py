@@ -128,6 +128,9 @@ def test_pages_in_chinese_keep_english_hints_and_in_english_are_english(login):
     assert lang_of(en) == "en"
     assert "<h2>Materials</h2>" in en and "申请材料" not in en and "Draft" in en
     assert "Log out" in en and "退出" not in en
+    # the fields' hints too: Chinese with the English beside it, or English alone
+    assert '路、门牌号、楼栋、房间号 <small lang="en">road, number, building, room</small>' in zh
+    assert "road, number, building, room" in en and "路、门牌号" not in en
 
 
 def test_guard_reasons_follow_the_page(login):
