@@ -180,4 +180,5 @@ def init_app(app: Flask) -> None:
     login_manager.localize_callback = _login_message
     app.after_request(_vary)
     app.jinja_env.globals.update(bi=bi, bt=bt, pick=pick, pair=pair, lang=lang, html_lang=lambda: HTML_LANG[lang()],
-                                 colon=lambda: ": " if lang() == "en" else "：", paren=paren, lang_switch_next=_here)
+                                 colon=lambda: ": " if lang() == "en" else "：",
+                                 semicolon=lambda: "; " if lang() == "en" else "；", paren=paren, lang_switch_next=_here)

@@ -285,3 +285,24 @@ def test_the_guides_time_limits_are_the_procedures_own(client, name, limits):
     not from submission), built from the same time_limits the engine sets deadlines with."""
     zh = html(client.get(f"/guides/{name}"))
     assert all(text in zh for text in limits), [text for text in limits if text not in zh]
+
+
+def test_documents_people_and_punctuation_in_english(api, client, login):
+    """Document titles come in both languages (the PDF itself stays Chinese); the "who" labels and the verify
+    page use half-width brackets and colons in English."""
+    submitted = api.submitted()
+    doc = api.fire(submitted["id"], "register", "clerk_daoli").get_json()["documents"][0]
+    assert doc["title"] == "经营场所登记通知书" and doc["title_en"]
+    token = doc["verify_url"].rsplit("/", 1)[1]
+    zh = html(client.get(f"/verify/{token}"))
+    assert f'经营场所登记通知书 <small lang="en">{doc["title_en"]}</small>' in zh and "SHA-256：" in zh
+    switch(client, "en")
+    en = unescape(html(client.get(f"/verify/{token}")))
+    assert f"<h1>{doc['title_en']}</h1>" in en and "经营场所登记通知书" not in en
+    assert "SHA-256: " in en and " (91330100716105852F)" in en and "（" not in en
+
+    alice = login("alice")
+    switch(alice, "en")
+    page = unescape(html(alice.get(f"/my/applications/{submitted['id']}")))
+    assert doc["title_en"] in page and "经营场所登记通知书" not in page
+    assert " (applicant)" in page and "（" not in page and "）" not in page
