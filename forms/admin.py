@@ -5,10 +5,10 @@ from flask_wtf import FlaskForm
 from wtforms import FileField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
-from i18n import lazy_bt as _b, lazy_pair_text
+from i18n import lazy_bt as _b, lazy_pair_text, pick
 from models.user import ROLES
 from workflows.fire_filing import MODES
-from workflows.places import division_name
+from workflows.places import division_name, division_name_en
 
 HOLIDAY_FILE_MAX_BYTES = 1024 * 1024      # a year's schedule is a few hundred bytes
 ROLE_TITLES = {"applicant": lazy_pair_text("申请人", "applicant"), "clerk": lazy_pair_text("经办人", "clerk"),
@@ -21,8 +21,8 @@ def authority_choices(authorities) -> dict:
     """Every authority as "<division>:<kind>", grouped by division (an <optgroup> each)."""
     groups: dict[str, list] = {"": [SelectChoice("", _b("无（申请人、管理员、审计员）"))]}
     for a in authorities:
-        group = f"{division_name(a.division_code)} {a.division_code}"
-        groups.setdefault(group, []).append(SelectChoice(a.key, a.name))
+        group = f"{pick(division_name(a.division_code), division_name_en(a.division_code))} {a.division_code}"
+        groups.setdefault(group, []).append(SelectChoice(a.key, lazy_pair_text(a.name, a.name_en)))
     return groups
 
 

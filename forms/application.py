@@ -11,7 +11,7 @@ from i18n import lazy_bt as _b, lazy_pair_text
 from workflows import engine
 from workflows.definition import Event, Field, Procedure, Reason
 from workflows.errors import Invalid
-from workflows.places import DIVISIONS, STREETS
+from workflows.places import DIVISIONS, DIVISIONS_EN, STREETS
 from workflows.registry import PROCEDURES
 from workflows.values import clean_fields
 
@@ -32,7 +32,7 @@ def _wtf_field(f: Field):
         return SelectField(f.zh, choices=[PLEASE_CHOOSE, *(SelectChoice(v, lazy_pair_text(zh, en)) for v, zh, en in f.choices or ())],
                            validate_choice=False, **kw)
     if f.type == "division":
-        return SelectField(f.zh, choices=[PLEASE_CHOOSE, *(SelectChoice(c, name) for c, (name, _s) in DIVISIONS.items())],
+        return SelectField(f.zh, choices=[PLEASE_CHOOSE, *(SelectChoice(c, lazy_pair_text(name, DIVISIONS_EN[c])) for c, (name, _s) in DIVISIONS.items())],
                            validate_choice=False, **kw)
     if f.type == "date":
         kw["render_kw"] = {"type": "date"}

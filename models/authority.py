@@ -3,6 +3,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import db
+from workflows.places import authority_name_en
 
 
 class Division(db.Model):
@@ -25,9 +26,13 @@ class Authority(db.Model):
     division: Mapped[Division] = relationship(lazy="joined")
 
     @property
+    def name_en(self) -> str:
+        return authority_name_en(self.division_code, self.kind)
+
+    @property
     def key(self) -> str:
         return f"{self.division_code}:{self.kind}"
 
     def as_dict(self) -> dict:
         return {"id": self.id, "division": self.division_code, "kind": self.kind,
-                "name": self.name, "key": self.key}
+                "name": self.name, "name_en": self.name_en, "key": self.key}

@@ -10,7 +10,8 @@ from i18n import lang
 
 from workflows import calendar, engine, holidays
 from workflows.documents import chinese_date
-from workflows.places import AUTHORITY_KINDS, DIVISIONS, authority_name, division_name, street_name
+from workflows.places import (AUTHORITY_KINDS, DIVISIONS, authority_name, authority_name_en, division_name,
+                              division_name_en, street_name)
 from workflows.registry import PROCEDURES
 
 
@@ -84,9 +85,21 @@ ROLE_TITLES = {"applicant": ("申请人", "applicant"), "clerk": ("经办人", "
 
 
 def authority_label(key: str | None) -> str:
-    """An authority key as stored in the audit trail ("230102:market_regulation") by name."""
+    """An authority key as stored in the audit trail ("230102:market_regulation") by name, in the page's language."""
     division, _, kind = (key or "").partition(":")
-    return authority_name(division, kind) if kind in AUTHORITY_KINDS else (key or "")
+    if kind not in AUTHORITY_KINDS:
+        return key or ""
+    return authority_name_en(division, kind) if lang() == "en" else authority_name(division, kind)
+
+
+def authority_title(authority) -> str:
+    """An authority (a row, or a dict with its "key") by name, in the page's language."""
+    return authority_label(authority["key"] if isinstance(authority, dict) else authority.key)
+
+
+def division_title(code: str | None) -> str:
+    """A division code by name, in the page's language."""
+    return division_name_en(code) if lang() == "en" else division_name(code)
 
 
 def role_title(role: str | None, lang: str | None = None) -> str:
@@ -150,8 +163,8 @@ def area(value) -> str:
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(cn_date=local_date, cn_datetime=local_datetime, local_date=local_date,
                                  local_datetime=local_datetime, chinese_date=chinese_date,
-                                 division_name=division_name, street_name=street_name, money=money,
-                                 authority_label=authority_label, iso_time=iso_time, area=area)
+                                 division_name=division_title, street_name=street_name, money=money,
+                                 authority_label=authority_label, authority_title=authority_title, iso_time=iso_time, area=area)
     app.jinja_env.globals.update(state_title=state_title, deadline_flag=deadline_flag, PROCEDURES=PROCEDURES,
                                  today=engine.today, progress=progress, due_flag=due_flag, role_title=role_title,
                                  DIVISIONS=DIVISIONS)

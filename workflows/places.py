@@ -12,6 +12,16 @@ DIVISIONS: dict[str, tuple[str, str]] = {
     "230129": ("延寿县", "哈延"), "230183": ("尚志市", "哈尚"), "230184": ("五常市", "哈五"),
 }
 
+# code -> English name (pinyin, as on the city's English pages)
+DIVISIONS_EN: dict[str, str] = {
+    "230102": "Daoli District", "230103": "Nangang District", "230104": "Daowai District",
+    "230108": "Pingfang District", "230109": "Songbei District", "230110": "Xiangfang District",
+    "230111": "Hulan District", "230112": "Acheng District", "230113": "Shuangcheng District",
+    "230123": "Yilan County", "230124": "Fangzheng County", "230125": "Bin County",
+    "230126": "Bayan County", "230127": "Mulan County", "230128": "Tonghe County",
+    "230129": "Yanshou County", "230183": "Shangzhi City", "230184": "Wuchang City",
+}
+
 # 道里区 street offices (NBS codes) named in the article
 STREETS: dict[str, tuple[str, str]] = {
     "230102001": ("230102", "兆麟街道"), "230102006": ("230102", "城乡路街道"),
@@ -39,12 +49,26 @@ def division_name(code: str | None) -> str:
     return DIVISIONS.get(code or "", (code or "", ""))[0]
 
 
+def division_name_en(code: str | None) -> str:
+    if code == CITY[0]:
+        return "Harbin"
+    return DIVISIONS_EN.get(code or "", code or "")
+
+
 def authority_name(division_code: str, kind: str) -> str:
     prefix = "哈尔滨市" + ("" if division_code == CITY[0] else division_name(division_code))
     suffix = AUTHORITY_KINDS[kind][0]
     if kind == "development_reform" and division_code == CITY[0]:
         suffix = "发展和改革委员会"
     return prefix + suffix
+
+
+def authority_name_en(division_code: str, kind: str) -> str:
+    """"Daoli District Market Regulation Bureau, Harbin"; the city's own: "Harbin Municipal …"."""
+    suffix = AUTHORITY_KINDS[kind][2]
+    if division_code == CITY[0]:
+        return "Harbin Municipal " + ("Development and Reform Commission" if kind == "development_reform" else suffix)
+    return f"{division_name_en(division_code)} {suffix}, Harbin"
 
 
 def street_name(value: str | None) -> str:

@@ -6,7 +6,7 @@ import re
 from workflows import common
 from workflows.common import REASON_SCHEMA, decided, issuing, notifying, not_own_application, record_reason
 from workflows.definition import AttachmentSpec, DataField, Eligibility, Event, Field, Procedure, Reason, Text
-from workflows.places import authority_name, division_name, street_name
+from workflows.places import authority_name, authority_name_en, division_name, division_name_en, street_name
 from workflows.values import normalise_address
 
 SERVICE_CATEGORIES = (
@@ -74,9 +74,9 @@ def eligibility(fields: dict, world) -> Eligibility:
         reasons.append(Reason("same_county",
                               f"经营场所位于{division_name(prem)}，与住所（{division_name(dom)}）不属同一县级登记机关管辖："
                               f"请向{authority_name(prem, 'market_regulation')}申请分支机构设立登记",
-                              f"the premise is in {division_name(prem)} ({prem}), not the domicile's county "
-                              f"{division_name(dom)} ({dom}): register a branch at "
-                              f"{authority_name(prem, 'market_regulation')} (market regulation bureau)", "premise_division"))
+                              f"the premise is in {division_name_en(prem)} ({prem}), not the domicile's county "
+                              f"{division_name_en(dom)} ({dom}): register a branch at the "
+                              f"{authority_name_en(prem, 'market_regulation')}", "premise_division"))
     if fields.get("needs_prior_licence"):
         branch = True
         reasons.append(Reason("prior_licence", "该场所的经营活动需要前置审批，应办理分支机构设立登记",

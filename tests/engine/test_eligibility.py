@@ -56,6 +56,7 @@ def test_branch_route_names_the_premise_authority(client):
     assert "哈尔滨市南岗区市场监督管理局" in zh["reasons"][0] and "分支机构设立登记" in zh["reasons"][0]
     en = check(client, lang="en", premise_division="230103")
     assert "branch" in en["reasons"][0] and "230103" in en["reasons"][0]
+    assert "Nangang District Market Regulation Bureau, Harbin" in en["reasons"][0] and "南岗" not in en["reasons"][0]
 
 
 def test_cross_county_switch_allows_other_county(app, client):

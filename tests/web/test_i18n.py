@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 import i18n
 from tests.conftest import PASSWORD
 from tests.web.test_csrf import csrf_app, token_from  # noqa: F401 (a fixture)
-from tests.web.pages import html, new_draft
+from tests.web.pages import block, html, new_draft
 from views import filters
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -306,3 +306,19 @@ def test_documents_people_and_punctuation_in_english(api, client, login):
     page = unescape(html(alice.get(f"/my/applications/{submitted['id']}")))
     assert doc["title_en"] in page and "经营场所登记通知书" not in page
     assert " (applicant)" in page and "（" not in page and "）" not in page
+    assert "Daoli District Market Regulation Bureau, Harbin" in page and "市场监督管理局" not in page
+    division = block(page, "f-domicile_division")                  # the division the applicant chose
+    assert "Daoli District" in division and "道里区" not in division
+
+
+@pytest.mark.parametrize("division, kind, english", [
+    ("230102", "market_regulation", "Daoli District Market Regulation Bureau, Harbin"),
+    ("230125", "government", "Bin County People's Government, Harbin"),
+    ("230184", "housing", "Wuchang City Housing and Urban-Rural Development Bureau, Harbin"),
+    ("230100", "housing", "Harbin Municipal Housing and Urban-Rural Development Bureau"),
+    ("230100", "development_reform", "Harbin Municipal Development and Reform Commission"),
+])
+def test_authorities_have_english_names(division, kind, english):
+    from workflows.places import DIVISIONS, DIVISIONS_EN, authority_name_en
+    assert set(DIVISIONS_EN) == set(DIVISIONS)
+    assert authority_name_en(division, kind) == english
