@@ -8,15 +8,16 @@ from functools import lru_cache
 from workflows.definition import Procedure
 
 
-def dot_source(proc: Procedure, current: str | None = None, taken: tuple[str, ...] = ()) -> str:
-    """DOT text: states as boxes (zh + en), events as edges; `taken` = states visited in order."""
+def dot_source(proc: Procedure, current: str | None = None, taken: tuple[str, ...] = (), lang: str = "zh") -> str:
+    """DOT text: states as boxes (zh + en, or en alone in English), events as edges labelled in the language;
+    `taken` = states visited in order."""
     visited = set(taken)
     lines = ['digraph procedure {', '  rankdir=LR; bgcolor="white";',
              '  node [shape=box, style="rounded,filled", fillcolor="#f4f6fa", color="#8a99b3", '
              'fontname="Noto Sans CJK SC", fontsize=11];',
              '  edge [fontname="Noto Sans CJK SC", fontsize=9, color="#8a99b3", fontcolor="#44516b"];']
     for name, (zh, en) in proc.states.items():
-        attrs = {"label": f"{zh}\\n{en}", "id": f"state-{name}"}
+        attrs = {"label": en if lang == "en" else f"{zh}\\n{en}", "id": f"state-{name}"}
         if name == current:
             attrs.update(fillcolor="#c8102e", fontcolor="white", color="#8b0a1f", penwidth="2")
         elif name in visited:
@@ -29,7 +30,8 @@ def dot_source(proc: Procedure, current: str | None = None, taken: tuple[str, ..
         for source in event.sources:
             for dest in event.dests:
                 style = ', color="#1f4e9c", penwidth="2"' if (source, dest) in steps else ""
-                lines.append(f'  "{source}" -> "{dest}" [label="{event.zh}"{style}];')
+                label = event.en if lang == "en" else event.zh
+                lines.append(f'  "{source}" -> "{dest}" [label="{label}"{style}];')
     lines.append("}")
     return "\n".join(lines)
 
@@ -43,5 +45,5 @@ def svg(source: str) -> str:
     return out.stdout.decode()
 
 
-def render(proc: Procedure, current: str | None = None, taken: tuple[str, ...] = ()) -> str:
-    return svg(dot_source(proc, current, tuple(taken)))
+def render(proc: Procedure, current: str | None = None, taken: tuple[str, ...] = (), lang: str = "zh") -> str:
+    return svg(dot_source(proc, current, tuple(taken), lang))

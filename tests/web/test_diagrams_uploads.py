@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ def test_application_pages_show_the_diagram_with_the_current_state(api, login):
     for client, url in ((login("clerk_daoli"), f"/console/applications/{app_['id']}"),
                         (login("alice"), f"/my/applications/{app_['id']}")):
         src = diagram_src(html(client.get(url)))
-        assert src == f"/api/v1/applications/{app_['id']}/diagram.svg"
+        assert src == f"/api/v1/applications/{app_['id']}/diagram.svg?lang=zh"
         svg = client.get(src)                                          # the session is enough for a GET
         assert svg.status_code == 200 and svg.mimetype == "image/svg+xml" and b"<svg" in svg.data
     assert login("bob").get(f"/api/v1/applications/{app_['id']}/diagram.svg").status_code == 404
@@ -30,9 +31,31 @@ def test_application_pages_show_the_diagram_with_the_current_state(api, login):
 def test_guides_show_the_procedure_diagram(client, name):
     page = html(client.get(f"/guides/{name}"))
     src = re.search(r'<figure class="diagram">\s*<img src="([^"]+)"', page).group(1)
-    assert src == f"/api/v1/procedures/{name}/diagram.svg"
+    assert src == f"/api/v1/procedures/{name}/diagram.svg?lang=zh"
     svg = client.get(src)
     assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+
+
+@pytest.mark.parametrize("name", ["premise_addition", "land_transition", "fire_filing"])
+def test_diagrams_speak_the_pages_language(client, name):
+    """The <img> asks in the page's language (its Accept-Language need not be the page's): in English the
+    states and the events are English alone; in Chinese the states carry their English too."""
+    from workflows.registry import PROCEDURES
+    proc = PROCEDURES[name]
+    client.post("/lang", data={"lang": "en", "next": "/"})
+    src = re.search(r'<figure class="diagram">\s*<img src="([^"]+)"', html(client.get(f"/guides/{name}"))).group(1)
+    assert src.endswith("?lang=en")
+    en = client.get(src, headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert all(e.en in unescape(en) for e in proc.events) and not re.search(r"[\u4e00-\u9fff]", en)
+    zh = client.get(src.replace("lang=en", "lang=zh")).get_data(as_text=True)
+    assert all(e.zh in zh for e in proc.events) and all(f">{en_}<" in zh for _zh, en_ in proc.states.values())
+
+
+@pytest.mark.parametrize("query", ["lang=fr", "lang=", "lang=EN", "lang=%E4%B8%AD"])
+def test_a_diagram_in_an_unknown_language_is_refused(client, query):
+    r = client.get(f"/api/v1/procedures/fire_filing/diagram.svg?{query}")
+    error = r.get_json()["error"]
+    assert r.status_code == 422 and error["details"][0]["field"] == "lang" and "zh" in error["message"]
 
 
 def test_upload_form_checks_the_size_before_sending(app, login):

@@ -7,7 +7,8 @@ from flask import Blueprint, current_app, g, request
 from flask_login import current_user
 
 from workflows.accounts import user_for_token
-from workflows.errors import Malformed, TooLarge, Unauthenticated
+from workflows.definition import Reason
+from workflows.errors import Invalid, Malformed, TooLarge, Unauthenticated
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -54,6 +55,18 @@ def api_user():
 def lang() -> str:
     best = request.accept_languages.best_match(["zh", "zh-CN", "en"])
     return "en" if best == "en" else "zh"
+
+
+def image_lang() -> str:
+    """The language of a drawing: ?lang=zh|en (an <img> on a page asks in the page's language, which its
+    Accept-Language need not be), else Accept-Language."""
+    asked = request.args.get("lang")
+    if asked is None:
+        return lang()
+    if asked not in ("zh", "en"):
+        raise Invalid("lang 应为 zh 或 en", "lang must be zh or en",
+                      [Reason("choice", "lang：应为 zh 或 en", "lang: zh or en", "lang")])
+    return asked
 
 
 from views.api import applications, draws, public, security, stats  # noqa: E402,F401  (routes register on bp)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 import storage
 from models.base import local_iso
 from models import Application, AuditEntry, db
-from views.api import api_user, bp, json_body, lang
+from views.api import api_user, bp, image_lang, json_body, lang
 from views.api.presenters import application as present, summary
 from workflows import access, attachments, engine, inbox
 from workflows.definition import Reason
@@ -160,7 +160,7 @@ def application_diagram(app_id):
     app = access.application(api_user(), app_id)
     states = db.session.execute(select(AuditEntry.to_state).where(AuditEntry.application_id == app.id)
                                 .order_by(AuditEntry.seq)).scalars().all()
-    return Response(diagram.render(PROCEDURES[app.procedure], app.state, tuple(states)), mimetype="image/svg+xml")
+    return Response(diagram.render(PROCEDURES[app.procedure], app.state, tuple(states), image_lang()), mimetype="image/svg+xml")
 
 
 @bp.get("/notifications")

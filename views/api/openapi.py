@@ -54,6 +54,8 @@ AUTHORITY = [{"name": "key", "in": "path", "required": True, "description": "div
               "schema": {"type": "string"}}]
 USERNAME = {"name": "username", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 64}}
 SVG = {"200": {"description": "the state diagram", "content": {"image/svg+xml": {}}}}
+LANG = {"name": "lang", "in": "query", "required": False, "description": "the drawing's language (default: Accept-Language)",
+        "schema": {"type": "string", "enum": ["zh", "en"]}}
 APP = {"$ref": "#/components/schemas/Application"}
 SECURE = [{"bearer": []}]
 
@@ -89,8 +91,8 @@ def document() -> dict:
         "/api/v1/procedures": {"get": {"security": [], "responses": _ok({"type": "array"})}},
         "/api/v1/procedures/{name}": {"get": {"security": [], "parameters": PROCEDURE,
                                               "responses": {**_ok({"type": "object"}), **_errors(404)}}},
-        "/api/v1/procedures/{name}/diagram.svg": {"get": {"security": [], "parameters": PROCEDURE,
-                                                          "responses": {**SVG, **_errors(404)}}},
+        "/api/v1/procedures/{name}/diagram.svg": {"get": {"security": [], "parameters": [*PROCEDURE, LANG],
+                                                          "responses": {**SVG, **_errors(404, 422)}}},
         "/api/v1/calendar/years": {"get": {"security": [], "responses": _ok({"type": "object"})}},
         "/api/v1/openapi.json": {"get": {"security": [], "responses": _ok({"type": "object"})}},
         "/api/v1/authorities/{key}/settings": {
@@ -105,7 +107,8 @@ def document() -> dict:
                                                         **_errors(401, 404)}},
             "delete": {"parameters": ATT_ID, "responses": {"204": {"description": "removed"},
                                                            **_errors(401, 403, 404, 409)}}},
-        "/api/v1/applications/{app_id}/diagram.svg": {"get": {"parameters": ID, "responses": {**SVG, **_errors(401, 404)}}},
+        "/api/v1/applications/{app_id}/diagram.svg": {"get": {"parameters": [*ID, LANG],
+                                                              "responses": {**SVG, **_errors(401, 404, 422)}}},
         "/api/v1/eligibility/{procedure}": {"post": {
             "security": [], "parameters": [{**PROCEDURE[0], "name": "procedure"}],
             "requestBody": _json({"type": "object", "properties": {"fields": any_fields}}),

@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select
 from extensions import lookup_engine
 
 from models import Document
-from views.api import bp, json_body, lang
+from views.api import bp, image_lang, json_body, lang
 from views.api.openapi import document as openapi_document
 from workflows import accounts, calendar, engine, holidays
 from workflows.definition import Reason
@@ -129,4 +129,4 @@ def procedure_diagram(name):
     from workflows import diagram
     if name not in PROCEDURES:
         raise NotFound()
-    return Response(diagram.render(PROCEDURES[name]), mimetype="image/svg+xml")
+    return Response(diagram.render(PROCEDURES[name], lang=image_lang()), mimetype="image/svg+xml")
