@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
@@ -117,5 +118,19 @@ def real_pdf() -> bytes:
 
 
 def shot(page, name: str) -> None:
+    """Every step a test shows is kept as a screenshot and audited for accessibility (axe-core): a violation on
+    any page state any procedure reaches fails the test that reached it."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    problems = axe_violations(page)
+    assert not problems, f"{name}:\n" + "\n".join(problems)
+
+
+AXE = Axe()
+
+
+def axe_violations(page) -> list[str]:
+    """What axe-core finds wrong on the page as it is: rule, impact, the first elements and axe's explanation."""
+    found = AXE.run(page).response["violations"]
+    return [f"{page.url} [{v['id']}, {v['impact']}] {v['help']}: "
+            + "; ".join(f"{n['target']} {n.get('failureSummary', '')}" for n in v["nodes"][:3]) for v in found]

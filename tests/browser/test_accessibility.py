@@ -1,23 +1,16 @@
 """Accessibility: axe-core (the engine of the common audits, bundled by axe-playwright-python) run in Chromium on
-every kind of page — public, applicant, clerk and admin — in Chinese and in English, at desktop and phone width.
+every kind of page — public, applicant, clerk and admin — in Chinese and in English, at desktop and phone width
+(the path tests audit each step they screenshot too: conftest.shot).
 Any violation it reports (contrast, names of controls, heading order, landmarks, focusable scroll regions …)
 fails the test, with the rule, the elements and axe's own explanation."""
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import DESKTOP
+from tests.browser.conftest import DESKTOP, axe_violations
 
 pytestmark = pytest.mark.browser
-AXE = Axe()
 PHONE = {"width": 390, "height": 844}
-
-
-def violations(page) -> list[str]:
-    found = AXE.run(page).response["violations"]
-    return [f"{page.url} [{v['id']}, {v['impact']}] {v['help']}: "
-            + "; ".join(f"{n['target']} {n.get('failureSummary', '')}" for n in v["nodes"][:3]) for v in found]
 
 
 def pages(api, server) -> dict[str | None, list[str]]:
@@ -50,5 +43,5 @@ def test_every_kind_of_page_passes_axe(people, server, api, lang, viewport):
         for path in paths:
             page.goto(server + path)
             assert page.locator("html").get_attribute("lang").startswith(lang)
-            problems += violations(page)
+            problems += axe_violations(page)
     assert not problems, "\n".join(problems)
