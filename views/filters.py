@@ -160,11 +160,22 @@ def area(value) -> str:
     return f"{number}{'平方米' if lang() == 'zh' else ' m²'}"
 
 
+def file_size(size: int | None) -> str:
+    """45 字节 / 45 bytes, then KiB and MiB with one decimal (the upload limit is given in MiB too)."""
+    size = size or 0
+    if size < 1024:
+        return f"{size} 字节" if lang() == "zh" else f"{size} byte{'' if size == 1 else 's'}"
+    for unit in ("KiB", "MiB", "GiB"):
+        size /= 1024
+        if size < 1024 or unit == "GiB":
+            return f"{size:.1f} {unit}"
+
+
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(cn_date=local_date, cn_datetime=local_datetime, local_date=local_date,
                                  local_datetime=local_datetime, chinese_date=chinese_date,
                                  division_name=division_title, street_name=street_name, money=money,
-                                 authority_label=authority_label, authority_title=authority_title, iso_time=iso_time, area=area)
+                                 authority_label=authority_label, authority_title=authority_title, file_size=file_size, iso_time=iso_time, area=area)
     app.jinja_env.globals.update(state_title=state_title, deadline_flag=deadline_flag, PROCEDURES=PROCEDURES,
                                  today=engine.today, progress=progress, due_flag=due_flag, role_title=role_title,
                                  DIVISIONS=DIVISIONS)

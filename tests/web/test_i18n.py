@@ -248,6 +248,13 @@ def test_areas(in_lang):
     assert in_lang("en", filters.area, 12345.25) == "12,345.25 m²"
 
 
+@pytest.mark.parametrize("size, zh, en", [(0, "0 字节", "0 bytes"), (1, "1 字节", "1 byte"), (1023, "1023 字节", "1023 bytes"),
+                                           (1024, "1.0 KiB", "1.0 KiB"), (10 * 1024 * 1024, "10.0 MiB", "10.0 MiB")])
+def test_file_sizes(in_lang, size, zh, en):
+    assert in_lang("zh", filters.file_size, size) == zh
+    assert in_lang("en", filters.file_size, size) == en
+
+
 def test_state_and_role_titles_follow_the_page(in_lang):
     assert in_lang("zh", filters.role_title, "clerk") == "经办人"
     assert in_lang("en", filters.role_title, "clerk") == "clerk"
