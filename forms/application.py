@@ -32,8 +32,8 @@ def _wtf_field(f: Field):
         return SelectField(f.zh, choices=[PLEASE_CHOOSE, *(SelectChoice(v, lazy_pair_text(zh, en)) for v, zh, en in f.choices or ())],
                            validate_choice=False, **kw)
     if f.type == "division":
-        return SelectField(f.zh, choices=[PLEASE_CHOOSE, *(SelectChoice(c, lazy_pair_text(name, DIVISIONS_EN[c])) for c, (name, _s) in DIVISIONS.items())],
-                           validate_choice=False, **kw)
+        divisions = (SelectChoice(c, lazy_pair_text(name, DIVISIONS_EN[c])) for c, (name, _s) in DIVISIONS.items())
+        return SelectField(f.zh, choices=[PLEASE_CHOOSE, *divisions], validate_choice=False, **kw)
     if f.type == "date":
         kw["render_kw"] = {"type": "date"}
     elif f.type in ("int", "decimal"):

@@ -97,6 +97,12 @@ def authority_title(authority) -> str:
     return authority_label(authority["key"] if isinstance(authority, dict) else authority.key)
 
 
+def role_at(role: str | None, authority=None) -> str:
+    """"clerk · Daoli District Market Regulation Bureau, Harbin": a role, and where (a key, a row or none)."""
+    where = authority_label(authority) if isinstance(authority, str) else authority_title(authority) if authority else ""
+    return f"{role_title(role)} · {where}" if where else role_title(role)
+
+
 def division_title(code: str | None) -> str:
     """A division code by name, in the page's language."""
     return division_name_en(code) if lang() == "en" else division_name(code)
@@ -175,7 +181,9 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(cn_date=local_date, cn_datetime=local_datetime, local_date=local_date,
                                  local_datetime=local_datetime, chinese_date=chinese_date,
                                  division_name=division_title, street_name=street_name, money=money,
-                                 authority_label=authority_label, authority_title=authority_title, file_size=file_size, iso_time=iso_time, area=area)
+                                 authority_label=authority_label, authority_title=authority_title,
+                                 file_size=file_size, iso_time=iso_time, area=area)
     app.jinja_env.globals.update(state_title=state_title, deadline_flag=deadline_flag, PROCEDURES=PROCEDURES,
                                  today=engine.today, progress=progress, due_flag=due_flag, role_title=role_title,
+                                 role_at=role_at,
                                  DIVISIONS=DIVISIONS)

@@ -104,9 +104,13 @@ def set_status(app: Application, kind: str, status: str, reason: str) -> list[st
     return [d.number for d in docs]
 
 
+def _titles(doc: Document) -> dict:
+    return {"title": pdf.KINDS[doc.kind]["title_zh"], "title_en": pdf.KINDS[doc.kind]["title_en"]}
+
+
 def public_view(doc: Document) -> dict:
     """What anyone holding the token may learn: nothing beyond the document itself."""
-    return {"number": doc.number, "kind": doc.kind, "title": pdf.KINDS[doc.kind]["title_zh"], "title_en": pdf.KINDS[doc.kind]["title_en"],
+    return {"number": doc.number, "kind": doc.kind, **_titles(doc),
             "authority": doc.snapshot.get("authority_name"), "holder": doc.holder_name,
             "holder_code": doc.holder_code, "issued_at": doc.issue_date.isoformat(),
             "status": doc.status,
@@ -115,6 +119,6 @@ def public_view(doc: Document) -> dict:
 
 
 def owner_view(doc: Document) -> dict:
-    return {"number": doc.number, "kind": doc.kind, "title": pdf.KINDS[doc.kind]["title_zh"], "title_en": pdf.KINDS[doc.kind]["title_en"], "status": doc.status,
+    return {"number": doc.number, "kind": doc.kind, **_titles(doc), "status": doc.status,
             "issued_at": doc.issue_date.isoformat(), "sha256": doc.sha256, "size": doc.size,
             "url": f"/api/v1/documents/{quote(doc.number)}.pdf", "verify_url": f"{base_url()}/verify/{doc.token}"}

@@ -160,7 +160,8 @@ def application_diagram(app_id):
     app = access.application(api_user(), app_id)
     states = db.session.execute(select(AuditEntry.to_state).where(AuditEntry.application_id == app.id)
                                 .order_by(AuditEntry.seq)).scalars().all()
-    return Response(diagram.render(PROCEDURES[app.procedure], app.state, tuple(states), image_lang()), mimetype="image/svg+xml")
+    svg = diagram.render(PROCEDURES[app.procedure], app.state, tuple(states), image_lang())
+    return Response(svg, mimetype="image/svg+xml")
 
 
 @bp.get("/notifications")
