@@ -14,6 +14,7 @@ from forms.application import show_problems
 from i18n import bi, bt, lang, pick
 from models import Application, Authority, User, db
 from models.user import ROLES
+from views.filters import authority_title
 from workflows import accounts, calendar, engine, holidays, jobs, security
 from workflows.errors import Invalid
 from workflows.fire_filing import MODES
@@ -94,7 +95,7 @@ def set_fire_mode(authority_id):
     commit()
     log.info("fire_mode of %s set to %s by %s", authority.key, mode, current_user.username)
     flash(bi("%(authority)s：简易程序办理方式改为“%(mode)s”，自下一件提交的申请起适用",
-             authority=authority.name, mode=pick(*MODES[mode])), "info")
+             authority=authority_title(authority), mode=pick(*MODES[mode])), "info")
     return redirect(url_for(".authorities", _anchor=f"authority-{authority.id}"), 303)
 
 

@@ -68,7 +68,7 @@ def test_fire_mode_change_applies_to_the_next_submission(app, api, login):
     r = admin.post(f"/admin/authorities/{authority}", data={"fire_mode": "standard"})
     assert r.status_code == 303
     page = html(admin.get(r.headers["Location"]))
-    assert "改为“一般程序”" in page
+    assert "哈尔滨市道里区住房和城乡建设局：简易程序办理方式改为“一般程序”" in page
     assert 'data-mode="standard"' in re.search(r'<tr id="authority-%d".*?</tr>' % authority, page, re.S).group(0)
     assert submit_fire(api)["state"] == "submitted"                                  # now waits for a clerk
 
@@ -78,6 +78,11 @@ def test_fire_mode_change_applies_to_the_next_submission(app, api, login):
         assert db.session.get(Authority, authority).settings["fire_mode"] == "standard"
 
     assert admin.post(f"/admin/authorities/{authority}", data={"a%d-fire_mode" % authority: "promise"}).status_code == 303
+    admin.get("/admin/authorities")                                  # shows (and so spends) that one's message
+    admin.post("/lang", data={"lang": "en", "next": "/admin/authorities"})
+    r = admin.post(f"/admin/authorities/{authority}", data={"fire_mode": "promise"})
+    page = html(admin.get(r.headers["Location"]))
+    assert "Daoli District Housing and Urban-Rural Development Bureau, Harbin" in page and "住房和城乡建设局" not in page
     assert submit_fire(api)["state"] == "filed"
     with app.app_context():                                                           # not a housing authority
         other = db.session.execute(db.select(Authority.id).where(Authority.kind == "market_regulation")).scalars().first()
