@@ -41,7 +41,8 @@ class SystemActor:
 
 
 SYSTEM = SystemActor()
-REMINDER_DAYS = (30, 90, 180)
+# days before a land transition period's last day when its holder is reminded: the procedure's own time limits
+REMINDER_DAYS = tuple(PROCEDURES["land_transition"].time_limits["period"]["reminders_days_before"])
 
 
 def _clerks(authority_id: int) -> list[int]:

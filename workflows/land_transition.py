@@ -187,14 +187,16 @@ EVENTS = (
                    notifying("terminated", "过渡期已被终止。", "The transition period was terminated."))),
 )
 
-TIME_LIMITS = {"intake": {"days": 5, "unit": "working_days", "from": "submit", "basis": "《中华人民共和国行政许可法》第三十二条"},
+TIME_LIMITS = {"intake": {"days": 5, "unit": "working_days", "from": "submit",
+                          "basis": "《中华人民共和国行政许可法》第三十二条"},
                "decision": {"days": 20, "unit": "working_days", "from": "accept"},      # [cfg], no extension
                "opinion": {"days": 5, "unit": "working_days", "from": "accept"},
                "after_expiry": {"days": 20, "unit": "working_days", "from": "expire"},
                "period": {"years": PERIOD_YEARS, "reminders_days_before": [180, 90, 30]}}
 INTAKE, DECISION, OPINION, PERIOD = (TIME_LIMITS[k] for k in ("intake", "decision", "opinion", "period"))
 REMINDERS_ZH = "、".join(f"{n}日" for n in PERIOD["reminders_days_before"])
-REMINDERS_EN = ", ".join(str(n) for n in PERIOD["reminders_days_before"][:-1]) + f" and {PERIOD['reminders_days_before'][-1]}"
+*_earlier, _last = PERIOD["reminders_days_before"]
+REMINDERS_EN = ", ".join(str(n) for n in _earlier) + f" and {_last}"
 
 PROCEDURE = Procedure(
     name="land_transition", zh="存量建筑兴办普惠性生活服务过渡期", en="Transition period for existing buildings",
