@@ -7,12 +7,11 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-import config
-import i18n
-import mailer
-import observability
-import tasks
-from extensions import ENGINES, SessionCookies, csrf, login_manager, migrate, resolve_psycopg_dumpers
+from infra import config
+from infra import i18n
+from infra import mail
+from infra import observability
+from infra.extensions import ENGINES, SessionCookies, csrf, login_manager, migrate, resolve_psycopg_dumpers
 from models import db
 
 log = logging.getLogger(__name__)
@@ -41,13 +40,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from views import register_blueprints
     from views.errors import register_error_handlers
     from views.filters import register_filters
-    from commands import register_commands
+    from cli import register_commands
     register_blueprints(app)
     register_error_handlers(app)
     register_filters(app)
     register_commands(app)
-    tasks.init_app(app)
-    mailer.init_app(app)
+    mail.init_app(app)
     _check_pdf_speed(app)
     _fresh_pool_after_fork(app)
     return app

@@ -107,7 +107,7 @@ def make_app(uri: str, storage: Path, **extra):
 
 def build_schema(app) -> None:
     """Tables from the models (what migrations reach at head), Harbin's authorities, and three users."""
-    from commands import ensure_reference_data
+    from workflows.reference import ensure_reference_data
     from models import db
     with app.app_context():
         db.create_all()

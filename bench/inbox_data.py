@@ -58,7 +58,7 @@ def _fields_variants() -> list[str]:
 def load(url: str, rows: int, seed: int = 8) -> dict:
     """Schema from the models, reference data, rows/5 applicants, two clerks, `rows` applications."""
     from bench.common import create_user, make_app
-    from commands import ensure_reference_data
+    from workflows.reference import ensure_reference_data
     from models import Authority, db
     rng = random.Random(seed)
     app = make_app(url, storage=_nowhere())

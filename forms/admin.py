@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import FileField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
-from i18n import lazy_bt as _b, lazy_pair_text, pick
+from infra.i18n import lazy_bt as _b, lazy_pair_text, pick
 from models.user import ROLES
 from workflows.fire_filing import MODES
 from workflows.places import division_name, division_name_en

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from i18n import lazy_bt as _b, lazy_pair_text
+from infra.i18n import lazy_bt as _b, lazy_pair_text
 from workflows import engine
 from workflows.definition import Event, Field, Procedure, Reason
 from workflows.errors import Invalid

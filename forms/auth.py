@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
-from i18n import lazy_bt as _b
+from infra.i18n import lazy_bt as _b
 
 
 class LoginForm(FlaskForm):

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import create_engine, text, update
 
 from app import create_app
-from extensions import dispose_engines
-from commands import ensure_reference_data
+from infra.extensions import dispose_engines
+from workflows.reference import ensure_reference_data
 from models import Authority, db
 from workflows import accounts
 

@@ -35,7 +35,7 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
     app.before_request(no_nul_characters)
     from views import admin, api, auth, console, health, portal, public, stats
-    from extensions import csrf
+    from infra.extensions import csrf
     csrf.exempt(api.bp)          # the API authenticates with bearer tokens, not cookies
     for module in (health, auth, api, public, portal, console, stats, admin):
         app.register_blueprint(module.bp)

@@ -8,10 +8,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from extensions import login_manager
+from infra.extensions import login_manager
 from forms.admin import HOLIDAY_FILE_MAX_BYTES, FireModeForm, HolidayFileForm, UserForm
 from forms.application import show_problems
-from i18n import bi, bt, lang, pick
+from infra.i18n import bi, bt, lang, pick
 from models import Application, Authority, User, db
 from models.user import ROLES
 from views.filters import authority_title

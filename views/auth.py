@@ -2,10 +2,10 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required, login_user, logout_user
 
-from extensions import login_manager
+from infra.extensions import login_manager
 from forms.application import show_problems
 from forms.auth import LoginForm, RegisterForm
-from i18n import bi, pair
+from infra.i18n import bi, pair
 from models import User, db
 from workflows import accounts
 from workflows.errors import DomainError, Invalid

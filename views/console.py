@@ -11,9 +11,9 @@ from flask_login import current_user
 from sqlalchemy import or_, select, update
 
 import pdf
-from extensions import login_manager
+from infra.extensions import login_manager
 from forms.application import correction_targets, event_choices, fire_from_form
-from i18n import bi, lang, pick
+from infra.i18n import bi, lang, pick
 from models import Application, Opinion, User, db
 from models.base import ID_MAX
 from pdf.samples import sample_snapshot

@@ -7,9 +7,9 @@ from flask import Flask, flash, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from i18n import bi, pair
+from infra.i18n import bi, pair
 from models import db
-from storage import StoredFileProblem
+from infra.storage import StoredFileProblem
 from workflows.errors import DomainError
 
 log = logging.getLogger(__name__)

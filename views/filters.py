@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 from babel.dates import format_date
 from flask import Flask
 
-from i18n import lang
+from infra.i18n import lang
 
 from workflows import calendar, engine, holidays
 from workflows.documents import chinese_date

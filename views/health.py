@@ -45,7 +45,7 @@ def _database() -> None:
 
 
 def _storage() -> None:
-    import storage
+    from infra import storage
     probe = storage.root() / f".readyz-{os.getpid()}-{secrets.token_hex(4)}"
     with open(probe, "wb") as fh:
         fh.write(b"ok")

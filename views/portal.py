@@ -10,10 +10,10 @@ from flask_login import current_user
 from sqlalchemy import select, update
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from extensions import login_manager
+from infra.extensions import login_manager
 from forms.application import (application_form, event_choices, fields_from, fire_from_form, precheck,
                                show_problems, version_from)
-from i18n import bi, pick
+from infra.i18n import bi, pick
 from models import Application, Notification, db
 from views.shared import application_facts, attachment_response, document_response
 from workflows import access, attachments, engine

@@ -7,7 +7,7 @@ from urllib.parse import quote
 from flask import Response, abort
 from sqlalchemy import select
 
-import storage
+from infra import storage
 from models import Application, AuditEntry, Document, Opinion, db
 from workflows import access, engine
 from workflows.documents import owner_view

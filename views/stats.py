@@ -8,8 +8,8 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 from sqlalchemy import select
 
-from extensions import login_manager
-from i18n import bi
+from infra.extensions import login_manager
+from infra.i18n import bi
 from models import Authority, db
 from workflows import access, evaluations, stats
 from workflows.registry import PROCEDURES

@@ -8,7 +8,7 @@ import unicodedata
 
 from flask import current_app
 
-import storage
+from infra import storage
 from models import Application, Attachment, db
 from workflows.definition import Reason
 from workflows.errors import Conflict, Forbidden, Invalid, TooLarge, UnsupportedType

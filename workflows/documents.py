@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 import pdf
-import storage
+from infra import storage
 from models import Application, Document, DocumentCounter, db
 from models.base import local_iso
 from workflows.places import AUTHORITY_KINDS, CITY, DIVISIONS

@@ -9,7 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from models import Application, AuditEntry, db
 from models.audit import chain_hash
-from observability import count_on_commit
+from infra.observability import count_on_commit
 from workflows.context import EventContext, authority_id, eligibility_of, today  # noqa: F401  (re-exported)
 from workflows.definition import Event, Procedure, Reason
 from workflows.errors import Conflict, Forbidden, Invalid

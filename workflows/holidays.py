@@ -45,3 +45,18 @@ def load(text: str) -> tuple[int, list[int]]:
 
 def known_years() -> list[int]:
     return list(db.session.execute(select(HolidayYear.year).order_by(HolidayYear.year)).scalars())
+
+
+def already_loaded(text_: str) -> tuple[int, list[int]] | None:
+    """(entries, years) when every year of the file is loaded with exactly its entries, else None.
+
+    Raises ValueError for a bad file, as holidays.load() does."""
+    entries, declared = parse_holiday_file(text_)
+    years = sorted(set(declared) | {d.year for d, _w, _n in entries})
+    if not years or not set(years) <= set(known_years()):
+        return None
+    rows = set()
+    for year in years:
+        rows |= {tuple(r) for r in db.session.execute(select(Holiday.day, Holiday.is_working_day, Holiday.name).where(
+            Holiday.day.between(date(year, 1, 1), date(year, 12, 31))))}
+    return (len(entries), years) if rows == set(entries) and len(rows) == len(entries) else None

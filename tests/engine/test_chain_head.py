@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from commands import verify_chains
+from workflows.audit import verify_chains
 from models import Application, AuditEntry, db
 from models.audit import GENESIS
 

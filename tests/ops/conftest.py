@@ -59,7 +59,7 @@ def rq_queue(app):
         pytest.skip(f"Redis not reachable at {REDIS_URL}")
     app.config.update(REDIS_URL=REDIS_URL, RQ_QUEUE=f"bianmin-test-{secrets.token_hex(4)}")
     with app.app_context():
-        import tasks
+        from infra import tasks
         q = tasks.queue()
     yield q
     q.delete(delete_jobs=True)

@@ -265,7 +265,7 @@ def test_backup_create_refuses_an_output_inside_the_storage_directory(source):
                                          ("pg_dump (PostgreSQL) 17.2", True),
                                          ("pg_dump (PostgreSQL) 14.11 (Ubuntu 14.11-0ubuntu0.22.04.1)", False)])
 def test_pg_dump_older_than_the_server_is_refused_by_name(tmp_path, monkeypatch, version, ok):
-    import backup
+    from cli import backup
     fake = tmp_path / "bin" / "pg_dump"
     fake.parent.mkdir()
     fake.write_text(f"#!/bin/sh\necho '{version}'\n")
@@ -280,7 +280,7 @@ def test_pg_dump_older_than_the_server_is_refused_by_name(tmp_path, monkeypatch,
 
 
 def test_a_missing_pg_dump_names_the_package(tmp_path, monkeypatch):
-    import backup
+    from cli import backup
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(backup.BackupError) as exc:
         backup._pg_tool("pg_dump", 15)

@@ -8,7 +8,7 @@ import re
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-import observability
+from infra import observability
 from tests.ops.conftest import make_overdue
 
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event as sa_event, func, select
 
 import pdf
-import storage
+from infra import storage
 from models import Attachment, Document, DocumentCounter, Notification, db
 from tests.conftest import FIXED_TODAY
 from tests.reliability.world import CLERK, OWNER, VALID_DATA, staff

@@ -144,7 +144,7 @@ def test_uploads_judged_by_content_and_size(world, app, name):
     assert_error(world.upload(draft["id"], "premise_use_document", data=data, filename=filename), (status,))
     assert len(world.app_json(draft["id"])["attachments"]) == before
     with app.app_context():
-        import storage
+        from infra import storage
         assert storage.orphans() == []
 
 
@@ -166,7 +166,7 @@ def test_hostile_file_names_are_cleaned_and_stay_inside_the_store(world, app, fi
     assert not any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 or c in "\u202e\ufeff" for c in name), repr(name)
     assert len(name) <= 255
     with app.app_context():
-        import storage
+        from infra import storage
         path = db.session.execute(select(Attachment.storage_path).where(
             Attachment.id == r.get_json()["id"])).scalar_one()
         resolved = (storage.root() / path).resolve()

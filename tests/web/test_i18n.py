@@ -12,7 +12,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
-import i18n
+from infra import i18n
 from tests.conftest import PASSWORD
 from tests.web.test_csrf import csrf_app, token_from  # noqa: F401 (a fixture)
 from tests.web.pages import block, html, new_draft
@@ -166,7 +166,7 @@ def test_the_api_keeps_following_accept_language(client):
 def _extracted() -> dict[str, set[str]]:
     """Every msgid babel.cfg's extraction finds in the pages and web views, by file."""
     found: dict[str, set[str]] = {}
-    method_map = [("templates/mail/**", "ignore"), ("i18n.py", "python"), ("views/*.py", "python"),
+    method_map = [("templates/mail/**", "ignore"), ("infra/i18n.py", "python"), ("views/*.py", "python"),
                   ("forms/**.py", "python"), ("templates/**.html", "jinja2")]
 
     def only_ours(path: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Response, current_app, request
 from sqlalchemy import select
 
-import storage
+from infra import storage
 from models.base import local_iso
 from models import Application, AuditEntry, db
 from views.api import api_user, bp, image_lang, json_body, lang

@@ -6,7 +6,7 @@ from datetime import date
 from flask import request
 from sqlalchemy import bindparam, select
 
-from extensions import lookup_engine
+from infra.extensions import lookup_engine
 
 from models import Document
 from views.api import bp, image_lang, json_body, lang

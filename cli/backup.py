@@ -390,8 +390,8 @@ def check_restored(manifest: dict) -> list[str]:
     """Counts as in the manifest, every stored file's sha256 as recorded, audit chains intact."""
     from sqlalchemy import select
 
-    import storage
-    from commands import verify_chains
+    from infra import storage
+    from workflows.audit import verify_chains
     from models import Attachment, Document, db
     db.session.remove()
     db.engine.dispose()              # the restore wrote behind this process's pool

@@ -13,7 +13,7 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 
-import config
+from infra import config
 from models.base import db
 
 login_manager = LoginManager()

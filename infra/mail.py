@@ -101,7 +101,7 @@ def _send_committed(session: Session) -> None:
     ids = session.info.pop(PENDING, None)
     if not ids or not _enabled():
         return
-    import tasks
+    from infra import tasks
     for notification_id in ids:
         try:
             tasks.enqueue(tasks.send_notification_email, notification_id,

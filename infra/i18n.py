@@ -26,13 +26,13 @@ from flask_babel import Babel, get_locale, lazy_gettext
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
 
-from extensions import login_manager
+from infra.extensions import login_manager
 
 COOKIE = "bianmin_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 LOCALES = {"zh": "zh_Hans_CN", "en": "en"}        # the choice -> the Babel locale
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
-TRANSLATIONS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "translations")
+TRANSLATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "translations")
 
 babel = Babel()
 bp = Blueprint("i18n", __name__)

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-import storage
+from infra import storage
 from models import Attachment, Document, db
 
 

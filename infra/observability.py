@@ -190,7 +190,7 @@ def _overdue():
 
 
 def _queue_depth():
-    import tasks
+    from infra import tasks
     depth = GaugeMetricFamily("bianmin_queue_depth", "Jobs waiting in the background queue", labels=["queue"])
     failed = GaugeMetricFamily("bianmin_queue_failed_jobs", "Jobs that failed in the background queue",
                                labels=["queue"])

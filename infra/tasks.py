@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import logging
 
-import click
 from flask import Flask, current_app, has_app_context
 
 log = logging.getLogger(__name__)
@@ -57,7 +56,7 @@ def enqueue(func, *args, description: str | None = None):
     q = queue()
     if q is None:
         return func(*args)
-    from observability import request_id
+    from infra.observability import request_id
     job = q.enqueue(func, *args, description=description, job_timeout=600, result_ttl=86400,
                     failure_ttl=7 * 86400, meta={"request_id": request_id()})
     log.info("enqueued %s as job %s", func.__name__, job.id)
@@ -69,8 +68,8 @@ def enqueue(func, *args, description: str | None = None):
 @_in_app
 def send_notification_email(notification_id: int) -> str:
     """Mail one in-app notification to its user, in Chinese and English (skipped without an address)."""
-    import mailer
-    return mailer.send_notification(notification_id)
+    from infra import mail
+    return mail.send_notification(notification_id)
 
 
 @_in_app
@@ -80,17 +79,3 @@ def run_jobs(as_of: str | None = None) -> str:
 
     from workflows import jobs
     return jobs.run(date.fromisoformat(as_of) if as_of else None)
-
-
-# --- wiring -------------------------------------------------------------------------------------
-
-def init_app(app: Flask) -> None:
-    @app.cli.command("worker")
-    @click.option("--burst", is_flag=True, help="stop when the queue is empty")
-    def worker(burst):
-        """Run an RQ worker on BIANMIN_REDIS_URL's queue, inside this app."""
-        q = queue()
-        if q is None:
-            raise click.ClickException("BIANMIN_REDIS_URL is not set: background work runs inline")
-        from rq import Worker
-        Worker([q], connection=q.connection).work(burst=burst, with_scheduler=False)
