@@ -136,6 +136,8 @@ class EventContext:
         doc = documents.issue(self.app, kind, facts, extra, self.today, issuer)
         self.issued.append(doc)
         self.changes.setdefault("documents", []).append({"kind": kind, "number": doc.number, "sha256": doc.sha256})
+        for number in doc.superseded:
+            self.changes.setdefault("document_status", []).append({"number": number, "status": "superseded"})
 
     def set_document_status(self, kind: str, status: str, reason: str) -> None:
         for number in documents.set_status(self.app, kind, status, reason):

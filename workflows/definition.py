@@ -127,6 +127,8 @@ class Procedure:
     parties: Callable[[dict], tuple[str, ...]] = lambda fields: ()
     # values computed from the fields and settings (route, mode) that attachments and guards depend on
     derived: Callable[[dict, Any], dict] = lambda fields, world: {}
+    # (name, credit code) its documents are addressed to; None: the enterprise / operator / facility named
+    holder: Callable[[dict], tuple[str, str]] | None = None
 
     def event(self, name: str) -> Event | None:
         return next((e for e in self.events if e.name == name), None)

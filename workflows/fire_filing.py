@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from workflows import common
+from workflows import common, figures
 from workflows.common import REASON_SCHEMA, decided, issuing, notifying, not_own_application, record_reason
 from workflows.definition import AttachmentSpec, Branch, DataField, Eligibility, Event, Field, Procedure, Reason, Text
-from workflows.places import division_name
 from workflows.premise_addition import SERVICE_CATEGORIES
 
 AREA_LIMIT, INVESTMENT_LIMIT = 300, 300_000          # "以下" includes the number (民法典 art. 1259)
@@ -122,9 +121,11 @@ def fire_facts(ctx) -> list[tuple[str, str]]:
     f = ctx.fields
     category = dict((c[0], c[1]) for c in SERVICE_CATEGORIES).get(f.get("facility_type"), "")
     return [("设施名称", f.get("facility_name", "")),
-            ("设施地址", f"{division_name(f.get('site_division'))}{f.get('site_address', '')}"),
-            ("设施类别", category), ("建筑面积", f"{f.get('floor_area_m2', '')}平方米"),
-            ("总投资", f"{f.get('total_investment_yuan', '')}元"), ("竣工验收合格日期", f.get("completion_date", "")),
+            ("设施地址", figures.place(f.get("site_division"), None, f.get("site_address"))),
+            ("设施类别", category), ("建筑面积", figures.area(f.get("floor_area_m2"))),
+            ("总投资", figures.yuan(f.get("total_investment_yuan"))),
+            ("竣工验收合格日期",
+             ctx.chinese_date(date.fromisoformat(f["completion_date"])) if f.get("completion_date") else ""),
             ("人员密集场所", "是" if f.get("crowded_place") else "否"), ("申请编号", ctx.app.number)]
 
 
@@ -219,13 +220,19 @@ TIME_LIMITS = {"intake": {"days": 5, "unit": "working_days", "from": "submit"},
                "recheck": {"days": 7, "unit": "working_days", "from": "request_recheck"}}
 LIMIT = {name: limit.get("days") for name, limit in TIME_LIMITS.items()}
 
+def holder(fields: dict) -> tuple[str, str]:
+    """A filing's documents are addressed to the builder (建设单位, whose credit code the form asks for);
+    a filing that names no builder separately is the facility operator's own."""
+    return fields.get("builder_name") or fields.get("facility_name", ""), fields.get("credit_code", "")
+
+
 PROCEDURE = Procedure(
     name="fire_filing", zh="建设工程消防验收备案（社区服务设施简易程序）", en="Fire-safety acceptance filing",
     authority_kind="housing", states=STATES, initial="draft", holders=HOLDERS,
     events=EVENTS, fields=FIELDS, attachments=ATTACHMENTS,
     time_limits=TIME_LIMITS,
     eligibility=eligibility, authority_division=lambda fields: fields.get("site_division"),
-    derived=derived, number_prefix="FF",
+    derived=derived, number_prefix="FF", holder=holder,
     guide={"basis": [Text("《中华人民共和国消防法》第十三条、第五十八条",
                           "Fire Protection Law of the People's Republic of China, Articles 13 and 58"),
                      Text("《建设工程消防设计审查验收管理暂行规定》（住房和城乡建设部令第51号）",

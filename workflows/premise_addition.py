@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import re
 
-from workflows import common
+from workflows import common, figures
 from workflows.common import REASON_SCHEMA, decided, issuing, notifying, not_own_application, record_reason
 from workflows.definition import AttachmentSpec, DataField, Eligibility, Event, Field, Procedure, Reason, Text
-from workflows.places import authority_name, authority_name_en, division_name, division_name_en, street_name
+from workflows.places import authority_name, authority_name_en, division_name, division_name_en
 from workflows.values import normalise_address
 
 SERVICE_CATEGORIES = (
@@ -102,7 +102,7 @@ def eligibility(fields: dict, world) -> Eligibility:
 
 def premise_facts(ctx) -> list[tuple[str, str]]:
     f = ctx.fields
-    place = f"{division_name(f.get('premise_division'))}{street_name(f.get('premise_street'))}{f.get('premise_address', '')}"
+    place = figures.place(f.get("premise_division"), f.get("premise_street"), f.get("premise_address"))
     category = dict((c[0], c[1]) for c in SERVICE_CATEGORIES).get(f.get("service_category"), "")
     return [("企业名称", f.get("enterprise_name", "")), ("统一社会信用代码", f.get("credit_code", "")),
             ("住所", f.get("domicile_address", "")), ("新增经营场所", place),
