@@ -26,6 +26,7 @@ COMMON = {
     "holder_code": "91230102MA1234567A",
     "application_number": "PA2026000017",
     "verify_url": "http://127.0.0.1:5000/verify/q7Lm2xVb9KcT4wRz8NfHs3JdYp6Ge5Ua",
+    "progress_url": "http://127.0.0.1:5000/progress",
 }
 
 PREMISE_FACTS = [
@@ -69,9 +70,9 @@ NURSERY_FACTS = [
     {"label": "工程地址", "value": "哈尔滨市道里区河松小区二期12号楼1层"},
     {"label": "设施类型", "value": "托育服务（社区服务设施）"},
     {"label": "人员密集场所", "value": "是"},
-    {"label": "建筑面积", "value": "286.40平方米"},
-    {"label": "工程总投资", "value": "26.80万元"},
-    {"label": "竣工验收合格日期", "value": "2026年11月23日"},
+    {"label": "建筑面积", "value": "286.4平方米"},
+    {"label": "工程总投资", "value": "26.8万元"},
+    {"label": "竣工验收合格日期", "value": "二〇二六年十一月二十三日"},
 ]
 
 KIND_DATA = {

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from models import Document, Draw, db
 from workflows import draws
-from workflows.documents import public_view
+from workflows.documents import public_view, replacement
 from workflows.registry import PROCEDURES
 
 bp = Blueprint("public", __name__)
@@ -46,7 +46,7 @@ def verify(token):
     doc = db.session.execute(select(Document).where(Document.token == token)).scalar() if len(token) < 100 else None
     if doc is None:
         return render_template("public/verify.html", doc=None), 404
-    return render_template("public/verify.html", doc=public_view(doc))
+    return render_template("public/verify.html", doc=public_view(doc), current=replacement(doc))
 
 
 @bp.get("/draws")

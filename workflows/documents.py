@@ -79,7 +79,7 @@ def issue(app: Application, kind: str, facts: list[tuple[str, str]], extra: dict
                 "holder_name": holder_name, "holder_code": holder_code,
                 "application_number": app.number,
                 "facts": [{"label": k, "value": str(v)} for k, v in facts],
-                "verify_url": f"{base_url()}/verify/{token}", **extra}
+                "verify_url": f"{base_url()}/verify/{token}", "progress_url": f"{base_url()}/progress", **extra}
     # a PDF cannot print its own hash: it prints the digest of the facts it states, which verification shows
     snapshot["content_digest"] = content_digest(snapshot)
     data = pdf.render(kind, snapshot)

@@ -172,9 +172,10 @@ def on_inspection(ctx):
         ctx.issue("inspection_result", fire_facts(ctx), passed=True, findings=ctx.data.get("findings") or "合格")
     else:
         ctx.clear_deadline()   # now waiting on the applicant to rectify
-        recheck = ctx.add_working_days(ctx.today, ctx.proc.time_limits["recheck"]["days"])
+        recheck = ctx.working_days_due(ctx.proc.time_limits["recheck"]["days"])
         ctx.issue("rectification_notice", fire_facts(ctx), findings=ctx.data.get("findings") or "",
-                  recheck_due_cn=ctx.chinese_date(recheck), remedies=common.REMEDIES_ZH)
+                  recheck_due_cn=ctx.chinese_date(recheck.due), recheck_due_provisional=recheck.provisional,
+                  remedies=common.REMEDIES_ZH)
 
 
 def findings_when_failed(ctx):

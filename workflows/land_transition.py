@@ -138,7 +138,7 @@ EVENTS = (
     common.submit_event(),
     Event("accept", ("submitted",), "department_review", ("clerk",), "受理并征求部门意见", "Accept and ask for opinions",
           guards=DECIDING, effects=(request_opinions, issuing("acceptance_notice", land_facts,
-                                                              deadline_cn=lambda ctx: ctx.deadline_cn()))),
+                                                              deadline=lambda ctx: ctx.deadline_for_document()))),
     Event("not_accept", ("submitted",), "not_accepted", ("clerk",), "不予受理", "Do not accept", schema=REASON_SCHEMA,
           guards=DECIDING, effects=(record_reason, common.pause_clock, decided,
                                     issuing("non_acceptance_notice", land_facts, reasons=common.reasons_text,

@@ -167,7 +167,7 @@ EVENTS = (
                              "Your premise is registered: the notice can be downloaded."))),
     Event("accept", ("submitted",), "under_review", ("clerk",), "受理（出具接收凭证）", "Accept for review",
           guards=DECIDING, bulk=True,
-          effects=(issuing("receipt", receipt_facts, deadline_cn=lambda ctx: ctx.deadline_cn()),)),
+          effects=(issuing("receipt", receipt_facts, deadline=lambda ctx: ctx.deadline_for_document()),)),
     Event("extend", ("under_review",), "under_review", ("approver",), "延长审查期限", "Extend the time limit",
           schema={"reason": DataField("str", zh="延期理由", en="reason")},
           guards=(*DECIDING, extension_left), effects=(extend_deadline,)),
