@@ -60,15 +60,28 @@ def _full_set(f: dict) -> bool:
     return f.get("_mode") == "standard"
 
 
+# the fields the route depends on (route_of): until they are filled in, a route-dependent material is "if applicable"
+ROUTE_FIELDS = ("facility_type", "floor_area_m2", "total_investment_yuan", "site_division")
 ATTACHMENTS = (
-    AttachmentSpec("filing_form", "消防验收备案表", "fire acceptance filing form", required=False,
-                   required_when=lambda f: f.get("_mode") != "exempt"),
+    # the filing form is the filing itself, on every route and mode (an exemption is claimed on it too)
+    AttachmentSpec("filing_form", "消防验收备案表", "fire acceptance filing form"),
     AttachmentSpec("commitment_letter", "承诺书", "commitment letter", required=False,
-                   required_when=lambda f: f.get("_mode") in ("promise", "fast_track")),
+                   required_when=lambda f: f.get("_mode") in ("promise", "fast_track"),
+                   condition=Text("适用简易程序、以告知承诺或容缺受理方式办理的（社区服务设施，建筑面积300平方米以下"
+                                  "或总投资30万元以下）",
+                                  "on the simplified route under the commitment or fast-track mode (a community "
+                                  "facility of up to 300 m² or ¥300,000)"),
+                   depends_on=ROUTE_FIELDS),
     AttachmentSpec("completion_report", "竣工验收报告", "completion acceptance report", required=False,
-                   required_when=_full_set),
+                   required_when=_full_set, multiple=True,
+                   condition=Text("适用一般程序的（建筑面积超过300平方米且总投资超过30万元，或非社区服务设施）",
+                                  "on the standard route (over 300 m² and over ¥300,000, or not a community "
+                                  "facility)"), depends_on=ROUTE_FIELDS),
     AttachmentSpec("as_built_drawings", "消防相关竣工图纸", "fire-related as-built drawings", required=False,
-                   required_when=_full_set),
+                   required_when=_full_set, multiple=True,
+                   condition=Text("适用一般程序的（建筑面积超过300平方米且总投资超过30万元，或非社区服务设施）",
+                                  "on the standard route (over 300 m² and over ¥300,000, or not a community "
+                                  "facility)"), depends_on=ROUTE_FIELDS),
 )
 NON_CORE = ("completion_report", "as_built_drawings")
 

@@ -46,11 +46,13 @@ def _holder_differs(fields: dict) -> bool:
 
 
 ATTACHMENTS = (
-    AttachmentSpec("property_certificate", "不动产权证书", "property certificate"),
+    AttachmentSpec("property_certificate", "不动产权证书", "property certificate", multiple=True),
     AttachmentSpec("holder_consent", "用地主体同意书或租赁合同", "land holder's consent or lease", required=False,
-                   required_when=_holder_differs),
-    AttachmentSpec("project_plan", "项目实施方案", "project plan"),
-    AttachmentSpec("safety_assessment", "房屋安全鉴定报告", "building safety assessment"),
+                   required_when=_holder_differs,
+                   condition=Text("用地主体与经营者不一致的", "when the land-use holder is not the operator"),
+                   depends_on=("operator_name", "land_holder_name")),
+    AttachmentSpec("project_plan", "项目实施方案", "project plan", multiple=True),
+    AttachmentSpec("safety_assessment", "房屋安全鉴定报告", "building safety assessment", multiple=True),
 )
 
 

@@ -50,9 +50,10 @@ FIELDS = (
 
 ATTACHMENTS = (
     AttachmentSpec("premise_use_document", "经营场所使用证明（产权证明或租赁合同及产权证明）",
-                   "premise use document (property certificate, or lease and owner's certificate)"),
+                   "premise use document (property certificate, or lease and owner's certificate)", multiple=True),
     AttachmentSpec("power_of_attorney", "授权委托书", "agent's power of attorney", required=False,
-                   required_when=lambda f: bool(f.get("filed_by_agent"))),
+                   required_when=lambda f: bool(f.get("filed_by_agent")),
+                   condition=Text("委托代理人办理的", "when an agent files on the enterprise's behalf")),
 )
 
 
