@@ -58,4 +58,7 @@ def draw_list():
 @bp.get("/draws/<int:draw_id>")
 def draw(draw_id):
     found = db.session.get(Draw, draw_id) or abort(404)
-    return render_template("public/draw.html", draw=draws.public_view(found), reproduced=draws.reproduced(found))
+    # the reproduce check runs when asked (the page's button): anyone may recompute the draw from its seed
+    checked = request.args.get("check") == "1"
+    return render_template("public/draw.html", draw=draws.public_view(found), checked=checked,
+                           reproduced=draws.reproduced(found) if checked else None)

@@ -266,6 +266,9 @@ PROCEDURE = Procedure(
            "where": Text("设施所在区县住房和城乡建设局，或本系统网上办理",
                          "the housing and urban-rural development bureau of the facility's county, or online here"),
            "fee": Text("不收费", "free of charge"),
+           # public pages of this procedure that the guide links to
+           "public_pages": [("/draws", Text("“双随机、一公开”抽查结果公示（随机种子公开，可复算）",
+                                            "published spot-check draws (the seed is public: anyone can recompute)"))],
            "time_limits": [Text(f"竣工验收合格之日起{LIMIT['filing_due']}个工作日内备案"
                                 f"（{TIME_LIMITS['filing_due']['basis']}）",
                                 f"file within {LIMIT['filing_due']} working days of passing completion acceptance "
