@@ -64,7 +64,7 @@ def _full_set(f: dict) -> bool:
 ROUTE_FIELDS = ("facility_type", "floor_area_m2", "total_investment_yuan", "site_division")
 ATTACHMENTS = (
     # the filing form is the filing itself, on every route and mode (an exemption is claimed on it too)
-    AttachmentSpec("filing_form", "消防验收备案表", "fire acceptance filing form"),
+    AttachmentSpec("filing_form", "消防验收备案表", "fire acceptance filing form", multiple=True),
     AttachmentSpec("commitment_letter", "承诺书", "commitment letter", required=False,
                    required_when=lambda f: f.get("_mode") in ("promise", "fast_track"),
                    condition=Text("适用简易程序、以告知承诺或容缺受理方式办理的（社区服务设施，建筑面积300平方米以下"
