@@ -7,6 +7,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from models import Document, Draw, db
+from views import lookup
 from workflows import draws
 from workflows.documents import public_view, replacement
 from workflows.registry import PROCEDURES
@@ -29,6 +30,8 @@ def guide(name):
 def verify_form():
     """Enter a token, or upload a PDF to learn whether its bytes match an issued document."""
     match = None
+    if request.method == "GET" and ("number" in request.args or "credit_code" in request.args):
+        return lookup.verify_by_number()           # /verify?number=&credit_code=: the document by its number
     if request.method == "POST":
         token = (request.form.get("token") or "").strip().rsplit("/", 1)[-1]
         if token:

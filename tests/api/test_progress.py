@@ -141,3 +141,13 @@ def test_every_state_has_a_next_step_from_the_declaration(name):
         for event in proc.events:
             if state in event.sources and holder == "authority" and set(event.roles) - {"applicant"}:
                 assert event.zh in step.zh and event.en.lower() in step.en, (name, state, event.name)
+
+
+def test_the_verify_page_takes_the_pair_in_its_own_address(api, client):
+    app = api.submitted()
+    doc = api.fire(app["id"], "register", "clerk_daoli").get_json()["documents"][0]
+    found = client.get("/verify", query_string={"number": doc["number"], "credit_code": CODE})
+    assert found.status_code == 200 and 'data-status="valid"' in found.get_data(as_text=True)
+    assert client.get("/verify", query_string={"number": doc["number"], "credit_code": OTHER_CODE}).status_code == 404
+    assert client.get("/verify", query_string={"number": doc["number"]}).status_code == 422
+    assert client.get("/verify").status_code == 200
