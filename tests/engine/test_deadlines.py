@@ -151,3 +151,12 @@ def test_bad_calendar_parameters_are_422(client, query):
     error = r.get_json()["error"]
     assert set(error) == {"code", "message", "details"} and error["details"]
     assert error["details"][0]["field"] in ("from", "days", "years")
+
+
+def test_the_api_counts_an_unknown_year_less_its_fixed_holidays(client):
+    """DOMAIN §0's example through the public endpoint: 1 Jan 2027 is skipped although 2027 is unknown."""
+    r = client.get("/api/v1/calendar/add-working-days?from=2026-12-28&days=10")
+    assert r.status_code == 200
+    assert (r.get_json()["due"], r.get_json()["provisional"]) == ("2027-01-12", True)
+    spring = client.get("/api/v1/calendar/add-working-days?from=2027-02-04&days=1").get_json()
+    assert spring["due"] == "2027-02-09"          # 除夕 5 Feb to 初三 8 Feb (Fri, then Mon) skipped
