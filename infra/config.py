@@ -16,6 +16,8 @@ DEFAULTS = {
     "LOCKOUT_MINUTES": 15,
     "LOCKOUT_ADDRESS_FAILURES": 50,               # [cfg] failures from one address (any accounts) within LOCKOUT_MINUTES
     "LOCKOUT_ADDRESS_EXEMPT": "127.0.0.1,::1",    # addresses never locked (the machine itself: cron, health checks)
+    "LOOKUP_FAILURES": 20,                        # [cfg] wrong number + credit code pairs from one address within
+                                                  # LOCKOUT_MINUTES before public lookups answer 429
     "PROXY_COUNT": 0,                             # reverse proxies in front (nginx: 1): trust their X-Forwarded-For/-Proto
     "CROSS_COUNTY_PREMISE": False,                # [cfg] cross-county 一照多址, off
     "BASE_URL": "",                               # for QR codes; empty: the request's own host
@@ -35,7 +37,7 @@ DEFAULTS = {
 }
 
 INTS = {"UPLOAD_MAX_BYTES", "MAX_JSON_BYTES", "TOKEN_HOURS", "LOCKOUT_FAILURES", "LOCKOUT_MINUTES", "LOCKOUT_ADDRESS_FAILURES",
-        "MAX_CONTENT_LENGTH", "PER_PAGE_MAX", "SMTP_PORT", "PROXY_COUNT"}
+        "LOOKUP_FAILURES", "MAX_CONTENT_LENGTH", "PER_PAGE_MAX", "SMTP_PORT", "PROXY_COUNT"}
 BOOLS = {"CROSS_COUNTY_PREMISE", "SMTP_STARTTLS", "LOG_JSON"}
 
 

@@ -26,6 +26,7 @@ COMMON = {
     "holder_code": "91230102MA1234567A",
     "application_number": "PA2026000017",
     "verify_url": "http://127.0.0.1:5000/verify/q7Lm2xVb9KcT4wRz8NfHs3JdYp6Ge5Ua",
+    "progress_url": "http://127.0.0.1:5000/progress",
 }
 
 PREMISE_FACTS = [
@@ -69,14 +70,14 @@ NURSERY_FACTS = [
     {"label": "工程地址", "value": "哈尔滨市道里区河松小区二期12号楼1层"},
     {"label": "设施类型", "value": "托育服务（社区服务设施）"},
     {"label": "人员密集场所", "value": "是"},
-    {"label": "建筑面积", "value": "286.40平方米"},
-    {"label": "工程总投资", "value": "26.80万元"},
-    {"label": "竣工验收合格日期", "value": "2026年11月23日"},
+    {"label": "建筑面积", "value": "286.4平方米"},
+    {"label": "工程总投资", "value": "26.8万元"},
+    {"label": "竣工验收合格日期", "value": "二〇二六年十一月二十三日"},
 ]
 
 KIND_DATA = {
     "receipt": {
-        "number": "哈道市监收字〔2026〕第000311号",
+        "number": "哈道市监收字〔2026〕311号",
         "facts": PREMISE_FACTS[:4] + [
             {"label": "申请编号", "value": "PA2026000017"},
             {"label": "收到材料", "value": "市场主体登记（备案）申请书（申请书.pdf）；经营场所使用证明"
@@ -85,7 +86,7 @@ KIND_DATA = {
         "deadline_cn": "二〇二六年十二月二日",
     },
     "correction_notice": {
-        "number": "哈道市监补字〔2026〕第000087号",
+        "number": "哈道市监补字〔2026〕87号",
         "facts": PREMISE_FACTS,
         "items": [
             {"label": "经营场所使用证明", "reason": "租赁合同已过期（租期至2026年10月31日），请提交有效期内的租赁合同"},
@@ -93,18 +94,18 @@ KIND_DATA = {
         ],
     },
     "registration_notice": {
-        "number": "哈道市监经登字〔2026〕第000123号",
+        "number": "哈道市监经登字〔2026〕123号",
         "facts": PREMISE_FACTS,
     },
     "refusal_notice": {
-        "number": "哈道市监不登字〔2026〕第000009号",
+        "number": "哈道市监不登字〔2026〕9号",
         "facts": PREMISE_FACTS,
         "reasons": "申请增加的经营场所位于南岗区，与你单位住所不属于同一县级登记机关管辖，"
                    "不适用免于设立分支机构的规定，应当向经营场所所在地登记机关申请分支机构设立登记。",
         "remedies": REMEDIES,
     },
     "revocation_decision": {
-        "number": "哈道市监撤登字〔2026〕第000002号",
+        "number": "哈道市监撤登字〔2026〕2号",
         "facts": PREMISE_FACTS,
         "reasons": "你单位申请时提交的房屋租赁合同系伪造，出租人出具书面说明从未与你单位签订该合同，"
                    "属于提交虚假材料取得登记的情形。",
@@ -113,7 +114,7 @@ KIND_DATA = {
     "acceptance_notice": {
         **LAND,
         "authority_name": NATURAL_RESOURCES,
-        "number": "哈道自然资规受字〔2026〕第000014号",
+        "number": "哈道自然资规受字〔2026〕14号",
         "issue_date_cn": "二〇二六年十月三十日",
         "facts": LAND_FACTS,
         "deadline_cn": "二〇二六年十一月二十七日",
@@ -124,7 +125,7 @@ KIND_DATA = {
         "holder_name": "哈尔滨市道里区星耀娱乐有限公司",
         "holder_code": "91230102MA1BXP7T3P",
         "application_number": "LT2026000031",
-        "number": "哈道自然资规不受字〔2026〕第000002号",
+        "number": "哈道自然资规不受字〔2026〕2号",
         "issue_date_cn": "二〇二六年十一月十日",
         "facts": [{"label": "经营主体", "value": "哈尔滨市道里区星耀娱乐有限公司"},
                   {"label": "建筑地址", "value": "哈尔滨市道里区经纬街274号院3号楼"},
@@ -137,7 +138,7 @@ KIND_DATA = {
     },
     "transition_approval": {
         **LAND, **LAND_PERIOD,
-        "number": "哈道政批字〔2026〕第000006号",
+        "number": "哈道政批字〔2026〕6号",
         "issue_date_cn": "二〇二六年十一月二十六日",
         "facts": LAND_FACTS,
         "opinions": [
@@ -152,7 +153,7 @@ KIND_DATA = {
     "non_approval_decision": {
         **LAND,
         "application_number": "LT2026000027",
-        "number": "哈道政不批字〔2026〕第000001号",
+        "number": "哈道政不批字〔2026〕1号",
         "issue_date_cn": "二〇二六年十二月八日",
         "facts": LAND_FACTS[:2] + [{"label": "建筑地址", "value": "哈尔滨市道里区公路四处家属楼5号楼"}]
                  + LAND_FACTS[5:],
@@ -163,7 +164,7 @@ KIND_DATA = {
     },
     "termination_decision": {
         **LAND, **LAND_PERIOD,
-        "number": "哈道政终字〔2028〕第000001号",
+        "number": "哈道政终字〔2028〕1号",
         "issue_date_cn": "二〇二八年六月十五日",
         "facts": LAND_FACTS,
         "reasons": "你单位自2028年3月起将该建筑一层转租给哈尔滨市道里区鼎盛餐饮管理有限公司经营商业餐饮，"
@@ -172,7 +173,7 @@ KIND_DATA = {
     },
     "filing_receipt": {
         **FIRE, **NURSERY,
-        "number": "哈道住建消备字〔2026〕第000051号",
+        "number": "哈道住建消备字〔2026〕51号",
         "issue_date_cn": "二〇二六年十一月二十七日",
         "facts": NURSERY_FACTS,
         "route_zh": "简易程序",
@@ -184,7 +185,7 @@ KIND_DATA = {
         "holder_name": "哈尔滨市道里区福寿餐饮服务有限公司",
         "holder_code": "91230102MABY4HU61G",
         "application_number": "FF2026000044",
-        "number": "哈道住建消免字〔2026〕第000012号",
+        "number": "哈道住建消免字〔2026〕12号",
         "issue_date_cn": "二〇二六年十一月十八日",
         "facts": [{"label": "工程名称", "value": "公路四处家属楼社区老年助餐点装修工程"},
                   {"label": "工程地址", "value": "哈尔滨市道里区公路四处家属楼3号楼1层"},
@@ -197,7 +198,7 @@ KIND_DATA = {
     "rectification_notice": {
         **FIRE, **{k: LAND[k] for k in ("holder_name", "holder_code")},
         "application_number": "FF2027000008",
-        "number": "哈道住建消改字〔2027〕第000003号",
+        "number": "哈道住建消改字〔2027〕3号",
         "issue_date_cn": "二〇二七年四月十二日",
         "facts": [{"label": "工程名称", "value": "经纬街274号院1号楼社区养老服务中心装修改造工程"},
                   {"label": "工程地址", "value": "哈尔滨市道里区经纬街274号院1号楼"},
@@ -205,7 +206,7 @@ KIND_DATA = {
                   {"label": "人员密集场所", "value": "是"},
                   {"label": "建筑面积", "value": "1286.45平方米"},
                   {"label": "工程总投资", "value": "186.00万元"},
-                  {"label": "备案凭证编号", "value": "哈道住建消备字〔2027〕第000006号"}],
+                  {"label": "备案凭证编号", "value": "哈道住建消备字〔2027〕6号"}],
         "findings": "（一）二层东侧疏散楼梯间乙级防火门闭门器缺失，不能自行关闭；\n"
                     "（二）一层助餐区应急照明灯具3处不亮，疏散指示标志设置不连续；\n"
                     "（三）三层走廊室内消火栓箱内水带、水枪缺失。",
@@ -214,9 +215,9 @@ KIND_DATA = {
     },
     "inspection_result": {
         **FIRE, **NURSERY,
-        "number": "哈道住建消查字〔2026〕第000019号",
+        "number": "哈道住建消查字〔2026〕19号",
         "issue_date_cn": "二〇二六年十二月十六日",
-        "facts": NURSERY_FACTS + [{"label": "备案凭证编号", "value": "哈道住建消备字〔2026〕第000051号"},
+        "facts": NURSERY_FACTS + [{"label": "备案凭证编号", "value": "哈道住建消备字〔2026〕51号"},
                                   {"label": "检查日期", "value": "2026年12月15日"}],
         "passed": True,
         "findings": "检查人员现场查验了防火分隔、安全疏散、消防设施和消防电气，"

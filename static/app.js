@@ -37,6 +37,9 @@
     });
 
     // Prevent double submission of any event form.
+    // upload forms, the materials' own ones too (they come back with a refreshed list)
+    root.querySelectorAll("form.upload[data-max-bytes]").forEach(function (form) { uploadForm(form); });
+
     root.querySelectorAll("form.event-form").forEach(function (form) {
       form.addEventListener("submit", function (event) {
         if (event.defaultPrevented) { return; }
@@ -85,7 +88,7 @@
   // list is refreshed in place; without JavaScript the plain form posts and the page reloads.
   var uploadForm = function (form) {
     var input = form.querySelector("input[type=file]");
-    var kind = form.querySelector("select[name=kind]");
+    var kind = form.querySelector("select[name=kind], input[name=kind]");
     var note = form.querySelector(".upload-error");
     if (!note) {
       note = document.createElement("p");
@@ -99,15 +102,17 @@
       bilingual(note, text);
       if (text) { input.setAttribute("aria-invalid", "true"); } else { input.removeAttribute("aria-invalid"); }
     };
-    var tooBig = function (file) {
+    // a material of several pages may come as several files: each is checked, all go in one request
+    var tooBig = function (files) {
       var max = parseInt(form.dataset.maxBytes, 10);
-      var bad = !!file && file.size > max;
+      var file = files.filter(function (f) { return f.size > max; })[0];
+      var bad = !!file;
       complain(bad ? "文件“" + file.name + "”为 " + size(file.size) + "，超过 " + size(max) +
         " 上限，请压缩或拆分后再上传 / The file is " + size(file.size) + ", over the " + size(max) +
         " limit: compress or split it, then upload" : "");
       return bad;
     };
-    var chosen = function () { return input.files.length ? input.files[0] : null; };
+    var chosen = function () { return Array.prototype.slice.call(input.files); };
     input.addEventListener("change", function () { tooBig(chosen()); });
 
     var zone = form.querySelector(".drop-zone");
@@ -123,21 +128,21 @@
     var busy = false;
     var say = function (text) { if (status) { bilingual(status, text); } };
 
-    var send = function (file) {
-      if (busy || !file) { return; }
-      if (tooBig(file)) { input.focus(); return; }
+    var send = function (files) {
+      if (busy || !files.length) { return; }
+      if (tooBig(files)) { input.focus(); return; }
       busy = true;
       form.classList.add("uploading");
       var data = new FormData();
       data.append("csrf_token", csrfOf(form));
       data.append("kind", kind ? kind.value : "");
-      data.append("file", file, file.name);
+      files.forEach(function (file) { data.append("file", file, file.name); });
       var xhr = new XMLHttpRequest();
       xhr.open("POST", form.dataset.jsonAction);
       xhr.setRequestHeader("X-CSRFToken", csrfOf(form));
       xhr.setRequestHeader("Accept", "application/json");
       if (bar) { bar.hidden = false; bar.value = 0; }
-      say("正在上传“" + file.name + "”… / Uploading…");
+      say("正在上传“" + files.map(function (f) { return f.name; }).join("、") + "”… / Uploading…");
       xhr.upload.addEventListener("progress", function (e) {
         if (bar && e.lengthComputable) { bar.value = Math.round(100 * e.loaded / e.total); }
       });
@@ -156,8 +161,9 @@
           complain("");
           say(body.message);
           input.value = "";
-          var section = form.closest("section") || document;
-          var list = section.querySelector(".attachment-kinds");
+          // a material's own form sits inside the list it refreshes; the general form beside it
+          var list = form.closest(".attachment-kinds") ||
+            (form.closest("section") || document).querySelector(".attachment-kinds");
           if (list && body.html) {
             var holder = document.createElement("div");
             holder.innerHTML = body.html;
@@ -177,9 +183,9 @@
 
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var file = chosen();
-      if (!file) { complain("请选择要上传的文件 / Choose a file to upload"); input.focus(); return; }
-      send(file);
+      var files = chosen();
+      if (!files.length) { complain("请选择要上传的文件 / Choose a file to upload"); input.focus(); return; }
+      send(files);
     });
 
     if (!zone) { return; }
@@ -203,7 +209,7 @@
       e.preventDefault();
       zone.classList.remove("dragover");
       var files = e.dataTransfer && e.dataTransfer.files;
-      if (files && files.length) { send(files[0]); }
+      if (files && files.length) { send(Array.prototype.slice.call(files)); }
     });
   };
 
@@ -294,7 +300,6 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     enhance(document);
-    document.querySelectorAll("form.upload[data-max-bytes]").forEach(uploadForm);
     if (window.fetch && window.FormData && window.URLSearchParams) {
       document.querySelectorAll("form[data-autosave]").forEach(autosave);
     }

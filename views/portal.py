@@ -139,19 +139,20 @@ def autosave(app_id):
                     "saved_at": datetime.now(SHANGHAI).strftime("%H:%M")}), 200 if not problems else 422
 
 
-def _add_posted_file(app):
-    """The posted `file` of the posted `kind` added to the application (flushed; the caller commits)."""
+def _add_posted_files(app) -> list:
+    """The posted `file`s (a material of several pages may come as several) of the posted `kind`, added to the
+    application (flushed; the caller commits). Any one refused refuses them all."""
     try:
-        file = request.files.get("file")
+        files = [f for f in request.files.getlist("file") if f and f.filename]
     except RequestEntityTooLarge:
         raise TooLarge("文件超过10 MiB上限", "file larger than 10 MiB") from None
-    if file is None or not file.filename:
+    if not files:
         raise Invalid("请选择要上传的文件", "choose a file to upload")
-    return attachments.add(app, current_user, request.form.get("kind"), file.filename,
-                           file.read(current_app.config["UPLOAD_MAX_BYTES"] + 1))
+    return [attachments.add(app, current_user, request.form.get("kind"), file.filename,
+                            file.read(current_app.config["UPLOAD_MAX_BYTES"] + 1)) for file in files]
 
 
-ATTACHMENTS_FRAGMENT = """{% from "_macros/attachments.html" import attachment_kinds %}{{ attachment_kinds(app, proc, corrections, "portal.attachment", editable=True) }}"""
+ATTACHMENTS_FRAGMENT = """{% from "_macros/attachments.html" import attachment_kinds %}{{ attachment_kinds(app, proc, corrections, "portal.attachment", editable=True, materials=materials, max_bytes=config.UPLOAD_MAX_BYTES) }}"""
 
 
 @bp.post("/applications/<int:app_id>/attachments.json")
@@ -160,24 +161,29 @@ def upload_json(app_id):
     answered in JSON with the refreshed attachment list, or the problem to show beside the zone."""
     try:
         app = access.application(current_user, app_id)
-        att = _add_posted_file(app)
+        added = _add_posted_files(app)
     except DomainError as exc:
         db.session.rollback()
         return _json_problem(exc)
     commit()
     facts = application_facts(app)
-    html = render_template_string(ATTACHMENTS_FRAGMENT, app=app, proc=facts["proc"], corrections=facts["corrections"])
-    return jsonify({"ok": True, "message": f"已上传：{att.filename} / Uploaded",
+    html = render_template_string(ATTACHMENTS_FRAGMENT, app=app, proc=facts["proc"], corrections=facts["corrections"],
+                                  materials=facts["materials"])
+    names = "、".join(a.filename for a in added)
+    att = added[0]
+    return jsonify({"ok": True, "message": f"已上传：{names} / Uploaded: {', '.join(a.filename for a in added)}",
                     "attachment": {"id": att.id, "kind": att.kind, "filename": att.filename, "size": att.size},
+                    "attachments": [{"id": a.id, "kind": a.kind, "filename": a.filename, "size": a.size}
+                                    for a in added],
                     "html": html}), 201
 
 
 @bp.post("/applications/<int:app_id>/attachments")
 def upload(app_id):
     app = access.application(current_user, app_id)
-    att = _add_posted_file(app)
+    added = _add_posted_files(app)
     commit()
-    flash(bi("已上传：%(name)s", name=att.filename), "info")
+    flash(bi("已上传：%(name)s", name="、".join(a.filename for a in added)), "info")
     return redirect(url_for(".application", app_id=app.id, _anchor="attachments"), 303)
 
 

@@ -7,8 +7,9 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from models import Document, Draw, db
+from views import lookup
 from workflows import draws
-from workflows.documents import public_view
+from workflows.documents import public_view, replacement
 from workflows.registry import PROCEDURES
 
 bp = Blueprint("public", __name__)
@@ -29,6 +30,8 @@ def guide(name):
 def verify_form():
     """Enter a token, or upload a PDF to learn whether its bytes match an issued document."""
     match = None
+    if request.method == "GET" and ("number" in request.args or "credit_code" in request.args):
+        return lookup.verify_by_number()           # /verify?number=&credit_code=: the document by its number
     if request.method == "POST":
         token = (request.form.get("token") or "").strip().rsplit("/", 1)[-1]
         if token:
@@ -46,7 +49,7 @@ def verify(token):
     doc = db.session.execute(select(Document).where(Document.token == token)).scalar() if len(token) < 100 else None
     if doc is None:
         return render_template("public/verify.html", doc=None), 404
-    return render_template("public/verify.html", doc=public_view(doc))
+    return render_template("public/verify.html", doc=public_view(doc), current=replacement(doc))
 
 
 @bp.get("/draws")
@@ -58,4 +61,7 @@ def draw_list():
 @bp.get("/draws/<int:draw_id>")
 def draw(draw_id):
     found = db.session.get(Draw, draw_id) or abort(404)
-    return render_template("public/draw.html", draw=draws.public_view(found), reproduced=draws.reproduced(found))
+    # the reproduce check runs when asked (the page's button): anyone may recompute the draw from its seed
+    checked = request.args.get("check") == "1"
+    return render_template("public/draw.html", draw=draws.public_view(found), checked=checked,
+                           reproduced=draws.reproduced(found) if checked else None)

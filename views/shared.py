@@ -10,7 +10,9 @@ from sqlalchemy import select
 from infra import storage
 from models import Application, AuditEntry, Document, Opinion, db
 from workflows import access, engine
+from workflows.context import World
 from workflows.documents import owner_view
+from workflows.materials import materials
 from workflows.registry import PROCEDURES
 
 
@@ -23,7 +25,9 @@ def application_facts(app: Application) -> dict:
     opinions = db.session.execute(select(Opinion).where(Opinion.application_id == app.id)
                                   .order_by(Opinion.id)).scalars().all()
     proc = PROCEDURES[app.procedure]
-    return {"app": app, "proc": proc, "trail": trail, "visited": {e.to_state for e in trail}, "opinions": opinions,
+    fields = app.fields or {}
+    return {"app": app, "proc": proc,
+            "materials": {m.kind: m for m in materials(proc, fields, proc.derived(fields, World(app.id)))}, "trail": trail, "visited": {e.to_state for e in trail}, "opinions": opinions,
             "documents": [{**owner_view(d), "id": d.id} for d in docs],
             "eligibility": engine.eligibility_of(proc, app.fields or {}, app.id),
             "corrections": {i["field"]: i["reason"] for i in app.correction_items or []}

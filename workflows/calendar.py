@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
+from workflows.statutory_holidays import is_statutory_holiday, statutory_holidays
+
 CHINESECALENDAR = "chinesecalendar"
 HOLIDAY_TABLE = "holiday_table"
 PROVISIONAL = "weekdays_provisional"
@@ -151,7 +153,9 @@ def _lookup(day: date, table: HolidayTable | None) -> tuple[bool, str]:
         known = _package_workday(day)
         if known is not None:
             return known, CHINESECALENDAR
-    return day.weekday() < 5, PROVISIONAL
+    # a year no source knows: Monday to Friday less the holidays the law fixes for every year (DOMAIN §0);
+    # the schedule's 调休 and in-lieu weekdays stay unknown, hence provisional
+    return day.weekday() < 5 and not is_statutory_holiday(day), PROVISIONAL
 
 
 def is_working_day(day: date, table: HolidayTable | None = None) -> tuple[bool, str]:
@@ -211,7 +215,8 @@ def working_days_between(start: date, end: date, table: HolidayTable | None = No
         year = (cursor + ONE_DAY).year  # segments run to the end of each year
         seg_end = min(end, date(year, 12, 31))
         if (table is None or not table.knows(year)) and year not in PACKAGE_YEARS:
-            total += _weekdays_after(cursor, seg_end)
+            total += _weekdays_after(cursor, seg_end) - sum(
+                1 for d in statutory_holidays(year) if cursor < d <= seg_end and d.weekday() < 5)
         else:
             day = cursor
             while day < seg_end:

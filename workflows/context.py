@@ -100,6 +100,13 @@ class EventContext:
     def deadline_cn(self) -> str:
         return documents.chinese_date(self.app.deadline_due) if self.app.deadline_due else ""
 
+    def deadline_for_document(self) -> dict:
+        """The deadline as a document prints it: the date, and whether it may still move (DOMAIN §0)."""
+        return {"deadline_cn": self.deadline_cn(), "deadline_provisional": bool(self.app.deadline_provisional)}
+
+    def working_days_due(self, days: int) -> calendar.Deadline:
+        return calendar.add_working_days(self.today, days, holidays.table())
+
     def submitted(self) -> None:
         """Fix the handling authority and the parties (departments, government) that may see it."""
         self.app.submitted_on = self.today
@@ -136,6 +143,8 @@ class EventContext:
         doc = documents.issue(self.app, kind, facts, extra, self.today, issuer)
         self.issued.append(doc)
         self.changes.setdefault("documents", []).append({"kind": kind, "number": doc.number, "sha256": doc.sha256})
+        for number in doc.superseded:
+            self.changes.setdefault("document_status", []).append({"number": number, "status": "superseded"})
 
     def set_document_status(self, kind: str, status: str, reason: str) -> None:
         for number in documents.set_status(self.app, kind, status, reason):

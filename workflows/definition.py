@@ -46,17 +46,25 @@ class Field:
 
 @dataclass(frozen=True)
 class AttachmentSpec:
+    """One material: the submit guard, the applicant's page and the API's listing all read this."""
     kind: str
     zh: str
     en: str
     required: bool = True                         # always required
-    required_when: Callable[[dict], bool] | None = None   # or required when the fields say so
+    required_when: Callable[[dict], bool] | None = None   # or required when the fields (and derived values) say so
+    condition: Text | None = None                 # required_when in words, for the page, the guide and the API
+    depends_on: tuple[str, ...] = ()              # the fields required_when reads: while one is empty, "if applicable"
+    multiple: bool = False                        # several files (pages) make up the material
 
     def needed(self, fields: dict) -> bool:
         return self.required or bool(self.required_when and self.required_when(fields))
 
     def as_dict(self) -> dict:
-        return {"kind": self.kind, "title": {"zh": self.zh, "en": self.en}, "required": self.required}
+        out = {"kind": self.kind, "title": {"zh": self.zh, "en": self.en}, "required": self.required,
+               "multiple": self.multiple}
+        if self.condition:
+            out["condition"] = {"zh": self.condition.zh, "en": self.condition.en}
+        return out
 
 
 @dataclass(frozen=True)
@@ -127,6 +135,8 @@ class Procedure:
     parties: Callable[[dict], tuple[str, ...]] = lambda fields: ()
     # values computed from the fields and settings (route, mode) that attachments and guards depend on
     derived: Callable[[dict, Any], dict] = lambda fields, world: {}
+    # (name, credit code) its documents are addressed to; None: the enterprise / operator / facility named
+    holder: Callable[[dict], tuple[str, str]] | None = None
 
     def event(self, name: str) -> Event | None:
         return next((e for e in self.events if e.name == name), None)

@@ -16,6 +16,7 @@ from infra import storage
 from models import Application, Document, DocumentCounter, db
 from models.base import local_iso
 from workflows.places import AUTHORITY_KINDS, CITY, DIVISIONS
+from workflows.registry import PROCEDURES
 
 DIGITS = "〇一二三四五六七八九"
 
@@ -31,8 +32,9 @@ def chinese_date(d: date) -> str:
 
 
 def number_for(authority, kind: str, year: int, seq: int) -> str:
+    """GB/T 9704-2012 §7.2.4: the year in 六角括号, the sequence without 第 and without leading zeros."""
     short = CITY[2] if authority.division_code == CITY[0] else DIVISIONS[authority.division_code][1]
-    return f"{short}{AUTHORITY_KINDS[authority.kind][1]}{pdf.KINDS[kind]['code']}字〔{year}〕第{seq:06d}号"
+    return f"{short}{AUTHORITY_KINDS[authority.kind][1]}{pdf.KINDS[kind]['code']}字〔{year}〕{seq}号"
 
 
 def next_seq(authority_id: int, kind: str, year: int) -> int:
@@ -57,7 +59,10 @@ def base_url() -> str:
 HOLDER_KEYS = (("enterprise_name", "operator_name", "facility_name"), ("credit_code",))
 
 
-def holder_of(fields: dict) -> tuple[str, str]:
+def holder_of(fields: dict, proc=None) -> tuple[str, str]:
+    """(name, credit code) a document is addressed to: the procedure's declared holder, else the first name field."""
+    if proc is not None and proc.holder is not None:
+        return proc.holder(fields)
     name = next((fields[k] for k in HOLDER_KEYS[0] if fields.get(k)), "")
     return name, fields.get("credit_code", "")
 
@@ -68,13 +73,13 @@ def issue(app: Application, kind: str, facts: list[tuple[str, str]], extra: dict
     seq = next_seq(authority.id, kind, today.year)
     number = number_for(authority, kind, today.year, seq)
     token = secrets.token_urlsafe(24)
-    holder_name, holder_code = holder_of(app.fields)
+    holder_name, holder_code = holder_of(app.fields, PROCEDURES.get(app.procedure))
     snapshot = {"number": number, "authority_name": authority.name,
                 "issue_date": today.isoformat(), "issue_date_cn": chinese_date(today),
                 "holder_name": holder_name, "holder_code": holder_code,
                 "application_number": app.number,
                 "facts": [{"label": k, "value": str(v)} for k, v in facts],
-                "verify_url": f"{base_url()}/verify/{token}", **extra}
+                "verify_url": f"{base_url()}/verify/{token}", "progress_url": f"{base_url()}/progress", **extra}
     # a PDF cannot print its own hash: it prints the digest of the facts it states, which verification shows
     snapshot["content_digest"] = content_digest(snapshot)
     data = pdf.render(kind, snapshot)
@@ -84,8 +89,16 @@ def issue(app: Application, kind: str, facts: list[tuple[str, str]], extra: dict
     doc = Document(application_id=app.id, authority_id=authority.id, kind=kind, year=today.year, seq=seq,
                    number=number, token=token, issue_date=today, holder_name=holder_name, holder_code=holder_code,
                    facts=dict(facts), snapshot=snapshot, status="valid", storage_path=path, size=len(data), sha256=sha)
+    doc.superseded = supersede_earlier(app, kind, number)
     db.session.add(doc)
     return doc
+
+
+def supersede_earlier(app: Application, kind: str, number: str) -> list[str]:
+    """Never two valid documents of one kind for one application (DOMAIN §0): the one issued now replaces the
+    valid earlier ones (a receipt after a correction, an amended filing). Revoked or expired ones keep their
+    status: they were not in force to be replaced."""
+    return set_status(app, kind, "superseded", f"已被{number}替代 superseded by {number}")
 
 
 def content_digest(snapshot: dict) -> str:
@@ -108,17 +121,34 @@ def _titles(doc: Document) -> dict:
     return {"title": pdf.KINDS[doc.kind]["title_zh"], "title_en": pdf.KINDS[doc.kind]["title_en"]}
 
 
+def replacement(doc) -> tuple[str, str] | None:
+    """(number, token) of the document that superseded `doc`: the latest of its kind for its application.
+    None unless `doc` is superseded by a later document (a correction notice answered by a resubmission is
+    superseded by no document)."""
+    if doc.status != "superseded":
+        return None
+    row = db.session.execute(select(Document.number, Document.token).where(
+        Document.application_id == doc.application_id, Document.kind == doc.kind, Document.id > doc.id)
+        .order_by(Document.id.desc()).limit(1)).first()
+    return (row.number, row.token) if row else None
+
+
+def _superseded_by(doc) -> dict:
+    current = replacement(doc)
+    return {"superseded_by": current[0]} if current else {}
+
+
 def public_view(doc: Document) -> dict:
     """What anyone holding the token may learn: nothing beyond the document itself."""
     return {"number": doc.number, "kind": doc.kind, **_titles(doc),
             "authority": doc.snapshot.get("authority_name"), "holder": doc.holder_name,
             "holder_code": doc.holder_code, "issued_at": doc.issue_date.isoformat(),
-            "status": doc.status,
+            "status": doc.status, **_superseded_by(doc),
             "status_changed_at": local_iso(doc.status_changed_at),
             "facts": doc.facts, "sha256": doc.sha256, "content_digest": doc.snapshot.get("content_digest")}
 
 
 def owner_view(doc: Document) -> dict:
-    return {"number": doc.number, "kind": doc.kind, **_titles(doc), "status": doc.status,
+    return {"number": doc.number, "kind": doc.kind, **_titles(doc), "status": doc.status, **_superseded_by(doc),
             "issued_at": doc.issue_date.isoformat(), "sha256": doc.sha256, "size": doc.size,
             "url": f"/api/v1/documents/{quote(doc.number)}.pdf", "verify_url": f"{base_url()}/verify/{doc.token}"}

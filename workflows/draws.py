@@ -10,7 +10,9 @@ from sqlalchemy import select, update
 from models import Application, Authority, Draw, User, db
 from models.base import local_iso
 from workflows import engine
+from workflows.registry import PROCEDURES
 from workflows.definition import Reason
+from workflows.documents import holder_of
 from workflows.errors import Forbidden, Invalid
 
 DEFAULT_RATIOS = {"crowded": 0.5, "standard": 0.1, "simplified": 0.05, "late": 1.0}
@@ -94,16 +96,33 @@ def reproduced(draw: Draw) -> bool:
     return compute(draw.seed, draw.candidates, draw.ratios, draw.pool) == (draw.selected, draw.closed, draw.inspectors)
 
 
-def public_view(draw: Draw) -> dict:
-    """What the public sees: the seed, the ratios, holders' names and the outcome; nothing personal beyond that."""
+def inspector_names(draw: Draw) -> dict[str, str]:
+    """The pool's login names -> the names the public may read: each inspector's display name, or "检查员N"
+    (their place in the pool) for one who has none. A login name is never published."""
+    users = {u.username: u.display_name for u in db.session.execute(
+        select(User).where(User.username.in_(draw.pool))).scalars()} if draw.pool else {}
+    names = {}
+    for n, login in enumerate(draw.pool, start=1):
+        name = (users.get(login) or "").strip()
+        names[login] = name if name and name != login else f"检查员{n}"     # a display name that is the login: none
+    return names
+
+
+def public_view(draw: Draw, logins: bool = False) -> dict:
+    """What the public sees: the seed, the ratios, holders' and inspectors' names and the outcome; nothing personal
+    beyond that. `logins`: the inspectors by login name, for the clerk who ran the draw (POST /api/v1/draws)."""
     apps = {a.id: a for a in db.session.execute(select(Application).where(
         Application.id.in_([c[0] for c in draw.candidates]))).scalars()} if draw.candidates else {}
+    names = {login: login for login in draw.pool} if logins else inspector_names(draw)
+    inspectors = {app_id: names.get(login, login) for app_id, login in draw.inspectors.items()}
     return {"id": draw.id, "authority": draw.authority.name, "authority_key": draw.authority.key, "seed": draw.seed,
             "ratios": draw.ratios, "drawn_at": local_iso(draw.drawn_at),
-            "selected": draw.selected, "closed": draw.closed, "inspectors": draw.inspectors,
+            "selected": draw.selected, "closed": draw.closed, "inspectors": inspectors,
             "results": [{"id": app_id, "number": apps[app_id].number if app_id in apps else None,
-                         "holder": (apps[app_id].fields or {}).get("facility_name") if app_id in apps else None,
+                         "holder": holder_of(apps[app_id].fields or {}, PROCEDURES[apps[app_id].procedure])[0]
+                         if app_id in apps else None,
+                         "facility": (apps[app_id].fields or {}).get("facility_name") if app_id in apps else None,
                          "category": cat, "selected": app_id in draw.selected,
-                         "inspector": draw.inspectors.get(str(app_id)),
+                         "inspector": inspectors.get(str(app_id)),
                          "state": apps[app_id].state if app_id in apps else None}
                         for app_id, cat in draw.candidates]}

@@ -62,5 +62,14 @@ class Invalid(DomainError):
     status, code = 422, "validation_failed"
 
 
+class RateLimited(DomainError):
+    """429: too many attempts from one address; `retry_after` (seconds) goes out as the Retry-After header."""
+    status, code = 429, "rate_limited"
+
+    def __init__(self, zh: str, en: str, retry_after: int = 60):
+        super().__init__(zh, en)
+        self.retry_after = max(1, int(retry_after))
+
+
 class Locked(DomainError):
     status, code = 423, "account_locked"

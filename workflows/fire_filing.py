@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from workflows import common
+from workflows import common, figures
 from workflows.common import REASON_SCHEMA, decided, issuing, notifying, not_own_application, record_reason
 from workflows.definition import AttachmentSpec, Branch, DataField, Eligibility, Event, Field, Procedure, Reason, Text
-from workflows.places import division_name
 from workflows.premise_addition import SERVICE_CATEGORIES
 
 AREA_LIMIT, INVESTMENT_LIMIT = 300, 300_000          # "以下" includes the number (民法典 art. 1259)
@@ -61,15 +60,28 @@ def _full_set(f: dict) -> bool:
     return f.get("_mode") == "standard"
 
 
+# the fields the route depends on (route_of): until they are filled in, a route-dependent material is "if applicable"
+ROUTE_FIELDS = ("facility_type", "floor_area_m2", "total_investment_yuan", "site_division")
 ATTACHMENTS = (
-    AttachmentSpec("filing_form", "消防验收备案表", "fire acceptance filing form", required=False,
-                   required_when=lambda f: f.get("_mode") != "exempt"),
+    # the filing form is the filing itself, on every route and mode (an exemption is claimed on it too)
+    AttachmentSpec("filing_form", "消防验收备案表", "fire acceptance filing form", multiple=True),
     AttachmentSpec("commitment_letter", "承诺书", "commitment letter", required=False,
-                   required_when=lambda f: f.get("_mode") in ("promise", "fast_track")),
+                   required_when=lambda f: f.get("_mode") in ("promise", "fast_track"),
+                   condition=Text("适用简易程序、以告知承诺或容缺受理方式办理的（社区服务设施，建筑面积300平方米以下"
+                                  "或总投资30万元以下）",
+                                  "on the simplified route under the commitment or fast-track mode (a community "
+                                  "facility of up to 300 m² or ¥300,000)"),
+                   depends_on=ROUTE_FIELDS),
     AttachmentSpec("completion_report", "竣工验收报告", "completion acceptance report", required=False,
-                   required_when=_full_set),
+                   required_when=_full_set, multiple=True,
+                   condition=Text("适用一般程序的（建筑面积超过300平方米且总投资超过30万元，或非社区服务设施）",
+                                  "on the standard route (over 300 m² and over ¥300,000, or not a community "
+                                  "facility)"), depends_on=ROUTE_FIELDS),
     AttachmentSpec("as_built_drawings", "消防相关竣工图纸", "fire-related as-built drawings", required=False,
-                   required_when=_full_set),
+                   required_when=_full_set, multiple=True,
+                   condition=Text("适用一般程序的（建筑面积超过300平方米且总投资超过30万元，或非社区服务设施）",
+                                  "on the standard route (over 300 m² and over ¥300,000, or not a community "
+                                  "facility)"), depends_on=ROUTE_FIELDS),
 )
 NON_CORE = ("completion_report", "as_built_drawings")
 
@@ -122,9 +134,11 @@ def fire_facts(ctx) -> list[tuple[str, str]]:
     f = ctx.fields
     category = dict((c[0], c[1]) for c in SERVICE_CATEGORIES).get(f.get("facility_type"), "")
     return [("设施名称", f.get("facility_name", "")),
-            ("设施地址", f"{division_name(f.get('site_division'))}{f.get('site_address', '')}"),
-            ("设施类别", category), ("建筑面积", f"{f.get('floor_area_m2', '')}平方米"),
-            ("总投资", f"{f.get('total_investment_yuan', '')}元"), ("竣工验收合格日期", f.get("completion_date", "")),
+            ("设施地址", figures.place(f.get("site_division"), None, f.get("site_address"))),
+            ("设施类别", category), ("建筑面积", figures.area(f.get("floor_area_m2"))),
+            ("总投资", figures.yuan(f.get("total_investment_yuan"))),
+            ("竣工验收合格日期",
+             ctx.chinese_date(date.fromisoformat(f["completion_date"])) if f.get("completion_date") else ""),
             ("人员密集场所", "是" if f.get("crowded_place") else "否"), ("申请编号", ctx.app.number)]
 
 
@@ -171,9 +185,10 @@ def on_inspection(ctx):
         ctx.issue("inspection_result", fire_facts(ctx), passed=True, findings=ctx.data.get("findings") or "合格")
     else:
         ctx.clear_deadline()   # now waiting on the applicant to rectify
-        recheck = ctx.add_working_days(ctx.today, ctx.proc.time_limits["recheck"]["days"])
+        recheck = ctx.working_days_due(ctx.proc.time_limits["recheck"]["days"])
         ctx.issue("rectification_notice", fire_facts(ctx), findings=ctx.data.get("findings") or "",
-                  recheck_due_cn=ctx.chinese_date(recheck), remedies=common.REMEDIES_ZH)
+                  recheck_due_cn=ctx.chinese_date(recheck.due), recheck_due_provisional=recheck.provisional,
+                  remedies=common.REMEDIES_ZH)
 
 
 def findings_when_failed(ctx):
@@ -219,13 +234,19 @@ TIME_LIMITS = {"intake": {"days": 5, "unit": "working_days", "from": "submit"},
                "recheck": {"days": 7, "unit": "working_days", "from": "request_recheck"}}
 LIMIT = {name: limit.get("days") for name, limit in TIME_LIMITS.items()}
 
+def holder(fields: dict) -> tuple[str, str]:
+    """A filing's documents are addressed to the builder (建设单位, whose credit code the form asks for);
+    a filing that names no builder separately is the facility operator's own."""
+    return fields.get("builder_name") or fields.get("facility_name", ""), fields.get("credit_code", "")
+
+
 PROCEDURE = Procedure(
     name="fire_filing", zh="建设工程消防验收备案（社区服务设施简易程序）", en="Fire-safety acceptance filing",
     authority_kind="housing", states=STATES, initial="draft", holders=HOLDERS,
     events=EVENTS, fields=FIELDS, attachments=ATTACHMENTS,
     time_limits=TIME_LIMITS,
     eligibility=eligibility, authority_division=lambda fields: fields.get("site_division"),
-    derived=derived, number_prefix="FF",
+    derived=derived, number_prefix="FF", holder=holder,
     guide={"basis": [Text("《中华人民共和国消防法》第十三条、第五十八条",
                           "Fire Protection Law of the People's Republic of China, Articles 13 and 58"),
                      Text("《建设工程消防设计审查验收管理暂行规定》（住房和城乡建设部令第51号）",
@@ -245,6 +266,9 @@ PROCEDURE = Procedure(
            "where": Text("设施所在区县住房和城乡建设局，或本系统网上办理",
                          "the housing and urban-rural development bureau of the facility's county, or online here"),
            "fee": Text("不收费", "free of charge"),
+           # public pages of this procedure that the guide links to
+           "public_pages": [("/draws", Text("“双随机、一公开”抽查结果公示（随机种子公开，可复算）",
+                                            "published spot-check draws (the seed is public: anyone can recompute)"))],
            "time_limits": [Text(f"竣工验收合格之日起{LIMIT['filing_due']}个工作日内备案"
                                 f"（{TIME_LIMITS['filing_due']['basis']}）",
                                 f"file within {LIMIT['filing_due']} working days of passing completion acceptance "

@@ -1,10 +1,10 @@
 """存量建筑过渡期: an existing building serves inclusive services for 5 years, unchanged land holder (DOMAIN §2)."""
 from __future__ import annotations
 
-from workflows import common
+from workflows import common, figures
 from workflows.common import REASON_SCHEMA, decided, issuing, notifying, not_own_application, record_reason
 from workflows.definition import AttachmentSpec, Branch, DataField, Eligibility, Event, Field, Procedure, Reason, Text
-from workflows.places import AUTHORITY_KINDS, division_name
+from workflows.places import AUTHORITY_KINDS
 from workflows.premise_addition import SERVICE_CATEGORIES
 
 INDUSTRY_DEPARTMENT = {"elderly_care": "civil_affairs", "childcare": "health", "culture": "culture_tourism",
@@ -46,11 +46,13 @@ def _holder_differs(fields: dict) -> bool:
 
 
 ATTACHMENTS = (
-    AttachmentSpec("property_certificate", "不动产权证书", "property certificate"),
+    AttachmentSpec("property_certificate", "不动产权证书", "property certificate", multiple=True),
     AttachmentSpec("holder_consent", "用地主体同意书或租赁合同", "land holder's consent or lease", required=False,
-                   required_when=_holder_differs),
-    AttachmentSpec("project_plan", "项目实施方案", "project plan"),
-    AttachmentSpec("safety_assessment", "房屋安全鉴定报告", "building safety assessment"),
+                   required_when=_holder_differs,
+                   condition=Text("用地主体与经营者不一致的", "when the land-use holder is not the operator"),
+                   depends_on=("operator_name", "land_holder_name")),
+    AttachmentSpec("project_plan", "项目实施方案", "project plan", multiple=True),
+    AttachmentSpec("safety_assessment", "房屋安全鉴定报告", "building safety assessment", multiple=True),
 )
 
 
@@ -115,8 +117,8 @@ def land_facts(ctx) -> list[tuple[str, str]]:
     f = ctx.fields
     return [("经营者", f.get("operator_name", "")), ("用地主体", f.get("land_holder_name", "")),
             ("不动产权证书号", f.get("property_certificate_no", "")),
-            ("建筑地址", f"{division_name(f.get('building_division'))}{f.get('building_address', '')}"),
-            ("建筑面积", f"{f.get('floor_area_m2', '')}平方米"), ("现状土地用途", f.get("current_land_use", "")),
+            ("建筑地址", figures.place(f.get("building_division"), None, f.get("building_address"))),
+            ("建筑面积", figures.area(f.get("floor_area_m2"))), ("现状土地用途", f.get("current_land_use", "")),
             ("普惠性服务", dict((c[0], c[1]) for c in SERVICE_CATEGORIES).get(f.get("service_type"), "")),
             ("申请编号", ctx.app.number)]
 
@@ -138,7 +140,7 @@ EVENTS = (
     common.submit_event(),
     Event("accept", ("submitted",), "department_review", ("clerk",), "受理并征求部门意见", "Accept and ask for opinions",
           guards=DECIDING, effects=(request_opinions, issuing("acceptance_notice", land_facts,
-                                                              deadline_cn=lambda ctx: ctx.deadline_cn()))),
+                                                              deadline=lambda ctx: ctx.deadline_for_document()))),
     Event("not_accept", ("submitted",), "not_accepted", ("clerk",), "不予受理", "Do not accept", schema=REASON_SCHEMA,
           guards=DECIDING, effects=(record_reason, common.pause_clock, decided,
                                     issuing("non_acceptance_notice", land_facts, reasons=common.reasons_text,

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import re
 
-from workflows import common
+from workflows import common, figures
 from workflows.common import REASON_SCHEMA, decided, issuing, notifying, not_own_application, record_reason
 from workflows.definition import AttachmentSpec, DataField, Eligibility, Event, Field, Procedure, Reason, Text
-from workflows.places import authority_name, authority_name_en, division_name, division_name_en, street_name
+from workflows.places import authority_name, authority_name_en, division_name, division_name_en
 from workflows.values import normalise_address
 
 SERVICE_CATEGORIES = (
@@ -50,9 +50,10 @@ FIELDS = (
 
 ATTACHMENTS = (
     AttachmentSpec("premise_use_document", "经营场所使用证明（产权证明或租赁合同及产权证明）",
-                   "premise use document (property certificate, or lease and owner's certificate)"),
+                   "premise use document (property certificate, or lease and owner's certificate)", multiple=True),
     AttachmentSpec("power_of_attorney", "授权委托书", "agent's power of attorney", required=False,
-                   required_when=lambda f: bool(f.get("filed_by_agent"))),
+                   required_when=lambda f: bool(f.get("filed_by_agent")),
+                   condition=Text("委托代理人办理的", "when an agent files on the enterprise's behalf")),
 )
 
 
@@ -102,7 +103,7 @@ def eligibility(fields: dict, world) -> Eligibility:
 
 def premise_facts(ctx) -> list[tuple[str, str]]:
     f = ctx.fields
-    place = f"{division_name(f.get('premise_division'))}{street_name(f.get('premise_street'))}{f.get('premise_address', '')}"
+    place = figures.place(f.get("premise_division"), f.get("premise_street"), f.get("premise_address"))
     category = dict((c[0], c[1]) for c in SERVICE_CATEGORIES).get(f.get("service_category"), "")
     return [("企业名称", f.get("enterprise_name", "")), ("统一社会信用代码", f.get("credit_code", "")),
             ("住所", f.get("domicile_address", "")), ("新增经营场所", place),
@@ -167,7 +168,7 @@ EVENTS = (
                              "Your premise is registered: the notice can be downloaded."))),
     Event("accept", ("submitted",), "under_review", ("clerk",), "受理（出具接收凭证）", "Accept for review",
           guards=DECIDING, bulk=True,
-          effects=(issuing("receipt", receipt_facts, deadline_cn=lambda ctx: ctx.deadline_cn()),)),
+          effects=(issuing("receipt", receipt_facts, deadline=lambda ctx: ctx.deadline_for_document()),)),
     Event("extend", ("under_review",), "under_review", ("approver",), "延长审查期限", "Extend the time limit",
           schema={"reason": DataField("str", zh="延期理由", en="reason")},
           guards=(*DECIDING, extension_left), effects=(extend_deadline,)),

@@ -51,7 +51,7 @@ def upload(page, kind: str, filename: str, data: bytes) -> None:
     """The upload form: choose the kind and the file, press 上传 (sent with a progress bar, list refreshed)."""
     page.select_option("#upload-kind", kind)
     page.set_input_files("#upload-file", files=[{"name": filename, "mimeType": "application/pdf", "buffer": data}])
-    page.click("form.upload button[type=submit]")
+    page.click("form.general-upload button[type=submit]")
     expect(page.locator(f"#a-{kind} ul.files")).to_contain_text(filename)
 
 

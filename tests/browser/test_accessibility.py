@@ -22,7 +22,8 @@ def pages(api, server) -> dict[str | None, list[str]]:
     verify = doc["verify_url"].split("/verify/", 1)[1]
     return {
         None: ["/", "/guides/premise_addition", "/guides/land_transition", "/guides/fire_filing", "/login",
-               "/register", "/verify", f"/verify/{verify}", "/draws", "/no-such-page"],
+               "/register", "/verify", f"/verify/{verify}", "/draws", "/progress",
+               f"/progress?number={registered['number']}&credit_code=91330100716105852F", "/no-such-page"],
         "alice": ["/my/", f"/my/applications/{draft['id']}", f"/my/applications/{registered['id']}",
                   "/my/new/fire_filing", "/my/new/land_transition"],
         "clerk_daoli": ["/console/", f"/console/applications/{submitted['id']}", "/stats"],

@@ -94,7 +94,7 @@ def test_drag_and_drop_upload_with_progress(people, server, api, app, real_pdf):
     shot(alice, "upload-01-dropped")
 
     alice.evaluate(DROP, [base64.b64encode(b"just some text").decode(), "说明.pdf", "application/pdf"])
-    expect(alice.locator("form.upload .upload-error")).to_contain_text("只接受PDF、PNG、JPEG文件")
+    expect(alice.locator("form.general-upload .upload-error")).to_contain_text("只接受PDF、PNG、JPEG文件")
     expect(alice.locator("#a-premise_use_document ul.files li")).to_have_count(1)
     shot(alice, "upload-02-refused")
 
@@ -103,10 +103,10 @@ def test_drag_and_drop_upload_with_progress(people, server, api, app, real_pdf):
     app.config["UPLOAD_MAX_BYTES"] = 1024
     alice.reload()
     alice.evaluate(DROP, [base64.b64encode(real_pdf).decode(), "大文件.pdf", "application/pdf"])
-    expect(alice.locator("form.upload .upload-error")).to_contain_text("超过 1 KiB 上限")
-    alice.evaluate("document.querySelector('form.upload').dataset.maxBytes = '99999999'")
+    expect(alice.locator("form.general-upload .upload-error")).to_contain_text("超过 1 KiB 上限")
+    alice.evaluate("document.querySelector('form.general-upload').dataset.maxBytes = '99999999'")
     alice.evaluate(DROP, [base64.b64encode(real_pdf).decode(), "大文件.pdf", "application/pdf"])
-    expect(alice.locator("form.upload .upload-error")).to_contain_text("文件超过")
+    expect(alice.locator("form.general-upload .upload-error")).to_contain_text("文件超过")
     expect(alice.locator("#a-premise_use_document ul.files li")).to_have_count(1)
     shot(alice, "upload-03-too-big")
     app.config["UPLOAD_MAX_BYTES"] = 10 * 1024 * 1024
@@ -123,7 +123,7 @@ def test_drag_and_drop_upload_with_progress(people, server, api, app, real_pdf):
     assert choosers, "Enter on the drop zone opens the file chooser"
     choosers[0].set_files(files=[{"name": "营业执照.pdf", "mimeType": "application/pdf", "buffer": real_pdf}])
     expect(alice.locator("#a-premise_use_document ul.files")).to_contain_text("营业执照.pdf")
-    expect(alice.locator("form.upload .upload-error")).to_be_hidden()
+    expect(alice.locator("form.general-upload .upload-error")).to_be_hidden()
 
     # without JavaScript the zone stays hidden and the plain form posts as before
     plain = people.page(java_script_enabled=False)
@@ -135,7 +135,7 @@ def test_drag_and_drop_upload_with_progress(people, server, api, app, real_pdf):
     expect(plain.locator("#drop-zone")).to_be_hidden()
     plain.set_input_files("#upload-file", files=[{"name": "无脚本.pdf", "mimeType": "application/pdf",
                                                    "buffer": real_pdf}])
-    plain.click("form.upload button[type=submit]")
+    plain.click("form.general-upload button[type=submit]")
     expect(plain.locator(".flash").first).to_contain_text("已上传")
     expect(plain.locator("#a-premise_use_document ul.files")).to_contain_text("无脚本.pdf")
 

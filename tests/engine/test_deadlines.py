@@ -97,7 +97,8 @@ def test_overdue_filter_lists_what_is_past_its_deadline(app, api):
 def test_deadline_into_unknown_year_is_provisional_until_the_holidays_are_loaded(app, api, runner):
     app.config["TODAY"] = date(2026, 12, 30)
     before = api.submitted()
-    assert before["deadline"] == {"due": "2027-01-04", "provisional": True, "basis": before["deadline"]["basis"]}
+    # 31 Dec, then 1 Jan off (元旦, fixed by law even while 2027 is unknown), 4 and 5 Jan
+    assert before["deadline"] == {"due": "2027-01-05", "provisional": True, "basis": before["deadline"]["basis"]}
     assert "weekdays_provisional" in before["deadline"]["basis"]["source"]
     assert api.get("/api/v1/calendar/add-working-days?from=2026-12-30&days=3").get_json()["provisional"] is True
 
@@ -150,3 +151,12 @@ def test_bad_calendar_parameters_are_422(client, query):
     error = r.get_json()["error"]
     assert set(error) == {"code", "message", "details"} and error["details"]
     assert error["details"][0]["field"] in ("from", "days", "years")
+
+
+def test_the_api_counts_an_unknown_year_less_its_fixed_holidays(client):
+    """DOMAIN §0's example through the public endpoint: 1 Jan 2027 is skipped although 2027 is unknown."""
+    r = client.get("/api/v1/calendar/add-working-days?from=2026-12-28&days=10")
+    assert r.status_code == 200
+    assert (r.get_json()["due"], r.get_json()["provisional"]) == ("2027-01-12", True)
+    spring = client.get("/api/v1/calendar/add-working-days?from=2027-02-04&days=1").get_json()
+    assert spring["due"] == "2027-02-09"          # 除夕 5 Feb to 初三 8 Feb (Fri, then Mon) skipped

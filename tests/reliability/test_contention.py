@@ -173,7 +173,7 @@ def test_a_thousand_documents_from_eight_processes_are_numbered_without_gap(worl
         states = Counter(db.session.execute(select(Application.state).where(Application.id.in_(ids))).scalars())
     assert [r.seq for r in rows] == list(range(1, DOCUMENTS + 1)), "unique and gap-free"
     assert len({r.number for r in rows}) == DOCUMENTS and len({r.application_id for r in rows}) == DOCUMENTS
-    assert rows[0].number == "哈道市监经登字〔2026〕第000001号" and rows[-1].number.endswith(f"第{DOCUMENTS:06d}号")
+    assert rows[0].number == "哈道市监经登字〔2026〕1号" and rows[-1].number.endswith(f"〕{DOCUMENTS}号")
     assert counter == DOCUMENTS and registered == DOCUMENTS and states == {"registered": DOCUMENTS}
     slowest = max(s for _w, _n, s, _e in collected)
     record(app, "1000 documents, 8 processes", documents=DOCUMENTS, workers=WORKERS, unique=len(rows),

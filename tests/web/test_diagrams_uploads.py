@@ -62,7 +62,7 @@ def test_upload_form_checks_the_size_before_sending(app, login):
     app.config["UPLOAD_MAX_BYTES"] = 2 * 1024 * 1024
     alice = login("alice")
     page = html(alice.get(f"/my/applications/{new_draft(alice)}"))
-    form = re.search(r'<form[^>]*class="upload"[^>]*>.*?</form>', page, re.S).group(0)
+    form = re.search(r'<form[^>]*class="upload general-upload"[^>]*>.*?</form>', page, re.S).group(0)
     assert 'data-max-bytes="2097152"' in form and "不超过2 MiB" in form
     assert '<p class="error-text upload-error" role="alert" hidden></p>' in form       # where the message goes
     script = (STATIC / "app.js").read_text(encoding="utf-8")

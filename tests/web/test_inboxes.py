@@ -143,7 +143,7 @@ def test_draw_button_selects_and_publishes_then_inspector_inbox(app, api, fire_s
     r = clerk.post("/console/draws", follow_redirects=True)
     page = html(r)
     assert "抽查完成" in page and "兆麟社区老年食堂" in page and "经纬街274号院社区养老服务站" in page
-    assert 'data-reproduced="true"' in page
+    assert 'data-reproduced="true"' in html(clerk.get(r.request.path + "?check=1"))     # the page's button
     states = {n: api.get(f"/api/v1/applications/{n}", "alice").get_json()["state"]
               for n in (first["id"], late["id"], other["id"])}
     assert states[first["id"]] == "selected" and states[late["id"]] == "selected"     # late: always selected

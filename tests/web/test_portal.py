@@ -65,7 +65,7 @@ def test_full_path_through_the_pages(login):
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     disposition = pdf.headers["Content-Disposition"]
     assert disposition.startswith("attachment;") and "filename*=UTF-8''" in disposition
-    assert unquote(disposition.split("''", 1)[1]).startswith("哈道市监经登字〔2026〕第")
+    assert unquote(disposition.split("''", 1)[1]).startswith("哈道市监经登字〔2026〕1号")
     notice = re.search(r'<li class="doc" data-kind="registration_notice">.*?</li>', page, re.S).group(0)
     verify = re.search(r'href="http://bianmin.test(/verify/[^"]+)"', notice).group(1)
     assert "有效" in html(alice.get(verify))

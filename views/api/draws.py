@@ -28,7 +28,7 @@ def create_draw():
     body = json_body()
     draw = draws.run(user, body.get("ratios"))
     commit()
-    return draws.public_view(draw), 201
+    return draws.public_view(draw, logins=True), 201
 
 
 @bp.get("/draws")

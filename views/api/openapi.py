@@ -57,6 +57,26 @@ SVG = {"200": {"description": "the state diagram", "content": {"image/svg+xml": 
 LANG = {"name": "lang", "in": "query", "required": False, "description": "the drawing's language (default: Accept-Language)",
         "schema": {"type": "string", "enum": ["zh", "en"]}}
 APP = {"$ref": "#/components/schemas/Application"}
+PAIR = [{"name": name, "in": "query", "required": True, "description": text,
+         "schema": {"type": "string", "minLength": 1, "maxLength": 64}}
+        for name, text in (("number", "the application's or the document's number"),
+                           ("credit_code", "the holder's unified social credit code"))]
+ZH_EN = {"type": "object", "required": ["zh", "en"], "properties": {"zh": {"type": "string"}, "en": {"type": "string"}}}
+PROGRESS = {"type": "object", "required": ["number", "procedure", "state", "state_title", "next_step", "authority",
+                                           "deadline"],
+            "properties": {"number": {"type": "string"}, "procedure": {"type": "string", "enum": list(PROCEDURES)},
+                           "state": {"type": "string"}, "state_title": ZH_EN, "next_step": ZH_EN,
+                           "authority": {"type": ["object", "null"]},
+                           "deadline": {"anyOf": [{"type": "null"}, {"type": "object", "required": ["due", "provisional"],
+                                        "properties": {"due": {"type": "string", "format": "date"},
+                                                       "provisional": {"type": "boolean"}}}]}}}
+VERIFIED = {"type": "object", "required": ["number", "kind", "holder", "issued_at", "status", "facts"],
+            "properties": {"status": {"type": "string",
+                                      "enum": ["valid", "revoked", "expired", "superseded", "cancelled"]},
+                           "superseded_by": {"type": "string", "description": "the document now in force"}}}
+RATE_LIMITED = {"429": {"description": "too many wrong pairs from this address: wait Retry-After seconds",
+                        "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}},
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
 SECURE = [{"bearer": []}]
 
 
@@ -179,10 +199,17 @@ def document() -> dict:
                                                                 "open_overdue", "evaluations"]}),
                           **_errors(401, 403, 422)}}},
         "/api/v1/notifications": {"get": {"responses": {**_ok({"type": "object"}), **_errors(401)}}},
+        "/api/v1/progress": {"get": {
+            "security": [], "summary": "办件进度查询: an application's state, next step, authority and deadline, by its "
+            "number and the holder's credit code (a wrong pair answers as an unknown number; rate-limited per address)",
+            "parameters": PAIR, "responses": {**_ok(PROGRESS), **_errors(404, 422), **RATE_LIMITED}}},
+        "/api/v1/verify": {"get": {
+            "security": [], "summary": "verify a document by its number and the holder's credit code (a wrong pair "
+            "answers as an unknown document; rate-limited per address)", "parameters": PAIR,
+            "responses": {**_ok(VERIFIED), **_errors(404, 422), **RATE_LIMITED}}},
         "/api/v1/verify/{token}": {"get": {"security": [], "parameters": [
             {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "responses": {**_ok({"type": "object", "required": ["number", "kind", "holder", "issued_at", "status", "facts"]}),
-                          **_errors(404)}}},
+            "responses": {**_ok(VERIFIED), **_errors(404)}}},
     }
     return {
         "openapi": "3.1.0",

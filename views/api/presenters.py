@@ -6,7 +6,9 @@ from sqlalchemy import select
 from models import Application, Document, Opinion, db
 from models.base import local_iso
 from workflows import engine
+from workflows.context import World
 from workflows.documents import owner_view
+from workflows.materials import materials
 from workflows.registry import PROCEDURES
 
 
@@ -29,6 +31,9 @@ def application(app: Application, user, lang: str = "zh") -> dict:
         "correction_items": app.correction_items or [],
         "outcome": app.outcome or {},
         "attachments": [a.as_dict() for a in app.attachments],
+        # what this application needs of each material, given its fields (required / not_needed / conditional)
+        "materials": [m.as_dict() for m in materials(proc, app.fields or {}, proc.derived(app.fields or {},
+                                                                                         World(app.id)))],
         "documents": [owner_view(d) for d in docs],
         "submitted_on": app.submitted_on.isoformat() if app.submitted_on else None,
         "decided_on": app.decided_on.isoformat() if app.decided_on else None,

@@ -100,7 +100,7 @@ def calendar_years():
 # What public_view shows, by token: built once (SQLAlchemy reuses its compiled form). Every printed notice's QR
 # code lands here, so the lookup is one SELECT of these columns, not an ORM load of the whole document.
 _doc = Document.__table__
-BY_TOKEN = select(_doc.c.number, _doc.c.kind, _doc.c.snapshot, _doc.c.holder_name, _doc.c.holder_code,
+BY_TOKEN = select(_doc.c.id, _doc.c.application_id, _doc.c.number, _doc.c.kind, _doc.c.snapshot, _doc.c.holder_name, _doc.c.holder_code,
                   _doc.c.issue_date, _doc.c.status, _doc.c.status_changed_at, _doc.c.facts,
                   _doc.c.sha256).where(_doc.c.token == bindparam("token"))
 
