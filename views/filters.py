@@ -9,8 +9,9 @@ from flask import Flask
 from infra.i18n import lang
 
 from workflows import calendar, engine, holidays
+from workflows.context import needed_attachments
 from workflows.documents import chinese_date
-from workflows.places import (AUTHORITY_KINDS, DIVISIONS, authority_name, authority_name_en, division_name,
+from vocabulary import (AUTHORITY_KINDS, DIVISIONS, authority_name, authority_name_en, division_name,
                               division_name_en, street_name)
 from workflows.registry import PROCEDURES
 
@@ -148,6 +149,11 @@ def progress(app, visited=()) -> tuple[list[dict], tuple[str, str] | None]:
     return steps, None if on_path else proc.states[app.state]
 
 
+def attachment_needs(app) -> dict[str, bool]:
+    """Which attachment kinds the application needs now (with its procedure's derived values and lookups)."""
+    return needed_attachments(PROCEDURES[app.procedure], app)
+
+
 def money(value) -> str:
     """Yuan: in Chinese a large round amount in 万元 (300000 → 30万元), else ¥300,000.00 in either language."""
     if value in (None, ""):
@@ -185,5 +191,5 @@ def register_filters(app: Flask) -> None:
                                  file_size=file_size, iso_time=iso_time, area=area)
     app.jinja_env.globals.update(state_title=state_title, deadline_flag=deadline_flag, PROCEDURES=PROCEDURES,
                                  today=engine.today, progress=progress, due_flag=due_flag, role_title=role_title,
-                                 role_at=role_at,
+                                 role_at=role_at, attachment_needs=attachment_needs,
                                  DIVISIONS=DIVISIONS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from models.base import ID_MAX
-from workflows.places import DIVISIONS
+from vocabulary import DIVISIONS
 from workflows.registry import PROCEDURES
 
 TYPES = {"text": {"type": "string"}, "textarea": {"type": "string"}, "bool": {"type": "boolean"},
