@@ -128,7 +128,7 @@ def main_path(proc) -> tuple[str, ...]:
         best = (state,)
         for event in proc.events:
             if state in event.sources and (state == proc.initial or "applicant" not in event.roles):
-                for dest in (d for d in event.dests if d not in seen):
+                for dest in (d for d in event.dests_from(state) if d not in seen):
                     path = (state, *walk(dest, seen | {dest}))
                     best = path if len(path) > len(best) else best
         return best

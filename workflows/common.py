@@ -153,9 +153,9 @@ def eligible_as_amended(ctx):
     """The amended fields meet the same checks as a submission: every required one present, eligible."""
     changes = ctx.data.get("fields", {})
     merged = {k: v for k, v in {**ctx.fields, **changes}.items() if v is not None}
-    reasons = [Reason("required", f"{ctx.proc.label(name)[0]}：必填", f"{ctx.proc.label(name)[1]}: required",
-                      f"data.fields.{name}") for name in changes
-               if ctx.proc.field(name).required and merged.get(name) in (None, "", [])]
+    every_kind = {a.kind for a in ctx.proc.attachments}        # attachments are not what an amendment changes
+    reasons = [Reason(r.rule, r.zh, r.en, f"data.fields.{r.field}") for r in missing_required(ctx.proc, merged, every_kind)
+               if r.field.split("[")[0] in changes]
     result = ctx.eligibility(merged)
     return reasons + ([] if result.eligible else [
         Reason(r.rule, r.zh, r.en, f"data.fields.{r.field}" if r.field else None, r.status) for r in result.reasons])

@@ -6,27 +6,18 @@ adding one is adding its file (docs/ARCHITECTURE.md), nothing here names it.
 from __future__ import annotations
 
 import importlib
-import pkgutil
-import re
 from contextlib import contextmanager
-from pathlib import Path
 
 from transitions import Machine
 
 import pdf
 from workflows.definition import DocumentKind, Procedure
-
-_DECLARES = re.compile(r"^PROCEDURE\s*=\s*Procedure\(", re.M)
-HERE = Path(__file__).resolve().parent
+from workflows.discovery import procedure_modules
 
 
 def _discover() -> list[Procedure]:
     """Every module of this package that declares a PROCEDURE, in the order of their `order` (then name)."""
-    found = []
-    for info in pkgutil.iter_modules([str(HERE)]):
-        source = HERE / f"{info.name}.py"
-        if source.is_file() and _DECLARES.search(source.read_text(encoding="utf-8")):
-            found.append(importlib.import_module(f"{__package__}.{info.name}").PROCEDURE)
+    found = [importlib.import_module(name).PROCEDURE for name in procedure_modules()]
     return sorted(found, key=lambda p: (p.order, p.name))
 
 

@@ -114,10 +114,7 @@ def group_rows(f: Field, value) -> tuple[list, list[Reason]]:
             if reason:
                 problems.append(Reason(reason.rule, f"{f.zh}第{i + 1}行{reason.zh}", f"{f.en} row {i + 1}: {reason.en}",
                                        reason.field))
-            elif cell is None and column.required:
-                problems.append(Reason("required", f"{f.zh}第{i + 1}行{column.zh}：必填",
-                                       f"{f.en} row {i + 1}: {column.en}: required", f"{at}.{column.name}"))
-            elif cell is not None:
+            elif cell is not None:      # a cell still empty is no error in a draft: the submit guard names it
                 clean[column.name] = cell
         rows.append(clean)
     return rows, problems
@@ -150,6 +147,11 @@ def clean_fields(proc: Procedure, values: object) -> tuple[dict, list[Reason]]:
 def missing_required(proc: Procedure, fields: dict, attachment_kinds: set[str]) -> list[Reason]:
     reasons = [Reason("required", f"{f.zh}：必填", f"{f.en}: required", f.name)
                for f in proc.fields if f.required and fields.get(f.name) in (None, "", [])]
+    for f in proc.fields:       # every row of a group needs its required cells
+        for i, row in enumerate(fields.get(f.name) or () if f.type == "group" else ()):
+            reasons += [Reason("required", f"{f.zh}第{i + 1}行{c.zh}：必填", f"{f.en} row {i + 1}: {c.en}: required",
+                               f"{f.name}[{i}].{c.name}") for c in f.columns
+                        if c.required and (row or {}).get(c.name) in (None, "", [])]
     reasons += [Reason("attachment_required", f"{a.zh}：请上传", f"{a.en}: please upload this attachment", a.kind)
                 for a in proc.attachments if a.needed(fields) and a.kind not in attachment_kinds]
     return reasons

@@ -9,6 +9,7 @@ procedures would need a migration for each new one, so the engine (workflows.reg
 an unknown procedure name.
 """
 from alembic import op
+from sqlalchemy import event
 
 
 # revision identifiers, used by Alembic.
@@ -18,12 +19,29 @@ branch_labels = None
 depends_on = None
 
 
+def _foreign_keys_on(dbapi_connection, _record):
+    dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+
+def _rebuild_without_foreign_key_checks():
+    """SQLite drops a CHECK constraint by rebuilding the table (batch mode), which its foreign key checks
+    forbid while other tables refer to it (DROP TABLE). They are off for the rebuild (the PRAGMA works
+    between transactions: pysqlite opens one at the first write) and on again once the connection is back
+    in its pool (infra.extensions turns them on for every new connection)."""
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite":
+        bind.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        event.listen(bind.engine, "checkin", _foreign_keys_on, once=True)
+
+
 def upgrade():
+    _rebuild_without_foreign_key_checks()
     with op.batch_alter_table('applications', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_applications_procedure_known'), type_='check')
 
 
 def downgrade():
+    _rebuild_without_foreign_key_checks()
     with op.batch_alter_table('applications', schema=None) as batch_op:
         batch_op.create_check_constraint(
             op.f('ck_applications_procedure_known'),
