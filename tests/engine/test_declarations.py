@@ -258,3 +258,11 @@ def test_the_pages_offer_rows_and_checkboxes_and_read_them_back(tiny, app):
         app_id = stored.id
     shown = client.get(f"/my/applications/{app_id}").get_data(as_text=True)
     assert 'name="rows-0-children" type="text" value="3"' in shown or 'value="3"' in shown
+
+
+def test_the_openapi_document_describes_its_fields(tiny):
+    from views.api.openapi import document
+    schemas = document.__wrapped__()["components"]["schemas"]       # built afresh: the cached one predates it
+    fields = {name: spec["anyOf"][0] for name, spec in schemas["Fields_tiny_filing"]["properties"].items()}
+    assert fields["rows"]["items"]["properties"]["children"]["type"] == "integer"
+    assert fields["kinds"]["type"] == "array" and fields["places"]["minimum"] == 1
