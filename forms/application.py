@@ -137,7 +137,7 @@ def show_problems(form: FlaskForm, details: list[dict]) -> list[dict]:
     """Put each engine problem beside the field it names; return those that name no field."""
     leftover = []
     for d in details:
-        name = d.get("field")
+        name = (d.get("field") or "").split("[")[0]       # a group's cell (classes[0].children) beside its group
         if name in form._fields and name != "csrf_token":
             form[name].errors = [*form[name].errors, f"{d['message']} / {d['message_en']}"]
         else:
@@ -195,7 +195,7 @@ def _why_not(app, proc: Procedure, event: Event, user) -> Reason:
     """Why an event of the user's role is not on offer: batch-only, the state, or who may fire it here."""
     if getattr(event, "internal", False):
         return Reason("batch_only", f"“{event.zh}”只能批量办理，不能逐件办理", f"{event.en} is done only as a batch")
-    if app.state in event.sources:
+    if event.name in engine.allowed_now(app):
         reason = engine.role_reason(app, proc, event, user)
         if reason:
             return reason

@@ -125,7 +125,7 @@ def autosave(app_id):
             engine.update_fields(app, current_user, fields, version)
         except Invalid as exc:
             problems = exc.details or []
-            named = {d.get("field") for d in problems}
+            named = {(d.get("field") or "").split("[")[0] for d in problems}      # a group's cell: its group
             kept = {k: v for k, v in fields.items() if k not in named}
             if not kept or len(kept) == len(fields):
                 raise

@@ -59,11 +59,16 @@ def check(app: Application, event_name: str, actor) -> tuple[Procedure, Event]:
     return proc, event
 
 
+def allowed_now(app: Application) -> set[str]:
+    """The events the procedure's machine allows from the application's state."""
+    return set(MACHINES[app.procedure].get_triggers(app.state))
+
+
 def available_events(app: Application, actor) -> list[tuple[Event, list[Reason]]]:
     """Events the machine allows from the current state whose role fits this actor, each with the guard
     reasons that block it now."""
     proc = PROCEDURES[app.procedure]
-    allowed = set(MACHINES[proc.name].get_triggers(app.state))
+    allowed = allowed_now(app)
     out = []
     for event in proc.events:
         if event.internal or event.name not in allowed or role_reason(app, proc, event, actor):

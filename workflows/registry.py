@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from transitions import Machine
 
 import pdf
-from workflows.definition import DocumentKind, Procedure
+from workflows.definition import Procedure
 from workflows.discovery import procedure_modules
 
 
@@ -83,20 +83,12 @@ def registered(proc: Procedure):
                 pdf.KINDS.pop(name, None)
 
 
-def procedure(name: str) -> Procedure | None:
-    return PROCEDURES.get(name)
-
-
 def provider(question: str) -> Procedure:
     """The procedure that answers `question` (its `provides`), for World.lookup."""
     found = next((p for p in PROCEDURES.values() if question in p.provides), None)
     if found is None:
         raise LookupError(f"no procedure provides {question!r}")
     return found
-
-
-def document_kind(name: str) -> DocumentKind | None:
-    return next((k for p in PROCEDURES.values() for k in p.documents if k.name == name), None)
 
 
 def authority_setting(name: str):

@@ -21,7 +21,7 @@ def clean_value(f: Field, value, where: str | None = None):
     """(clean value, None) or (None, Reason). None/"" (and an empty list) clears an optional value.
 
     `where` names the value in a reason when it is not the field's own name (a group's cell: classes[0].children)."""
-    if value is None or value == "" or value == []:
+    if value is None or value == "" or (value == [] and f.type in ("multichoice", "group")):
         return None, None
     if where is not None:
         clean, reason = clean_value(f, value)
@@ -130,7 +130,7 @@ def clean_fields(proc: Procedure, values: object) -> tuple[dict, list[Reason]]:
         if f is None:
             reasons.append(Reason("unknown_field", f"未知字段：{name}", f"unknown field: {name}", str(name)))
             continue
-        if f.type == "group" and value not in (None, "", []):
+        if f.type == "group" and value not in (None, "", []):      # every problem of every row at once
             rows, problems = group_rows(f, value)
             reasons += problems
             if not problems:

@@ -266,3 +266,18 @@ def test_the_openapi_document_describes_its_fields(tiny):
     fields = {name: spec["anyOf"][0] for name, spec in schemas["Fields_tiny_filing"]["properties"].items()}
     assert fields["rows"]["items"]["properties"]["children"]["type"] == "integer"
     assert fields["kinds"]["type"] == "array" and fields["places"]["minimum"] == 1
+
+
+def test_the_page_offers_the_amendment_with_the_current_values(tiny, app):
+    case = filed(tiny)
+    client = app.test_client()
+    assert client.post("/login", data={"username": "alice", "password": PASSWORD}).status_code == 302
+    page = client.get(f"/my/applications/{case['id']}").get_data(as_text=True)
+    assert 'name="amend-places"' in page and 'value="12"' in page and 'name="amend-rows-0-age"' in page
+    form = {"event": "amend", "version": str(case["version"]), "amend-places": "20", "amend-kinds": ["day", "hour"],
+            "amend-rows-0-age": "young", "amend-rows-0-children": "6", "amend-rows-0-carers": "2",
+            "amend-rows-1-age": "old", "amend-rows-1-children": "9", "amend-rows-1-carers": "3"}
+    assert client.post(f"/my/applications/{case['id']}/events", data=form).status_code == 303
+    after = tiny.get(f"/api/v1/applications/{case['id']}", "alice").get_json()
+    assert after["state"] == "filed" and after["fields"]["places"] == 20 and after["fields"]["kinds"] == ["day", "hour"]
+    assert after["fields"]["rows"][1] == {"age": "old", "children": 9, "carers": 3}
