@@ -55,7 +55,8 @@ def route_of(fields: dict) -> str | None:
 
 def derived(fields: dict, world) -> dict:
     route = route_of(fields)
-    mode = world.authority_setting(fields.get("site_division"), "housing", "fire_mode", "promise")
+    setting = SETTINGS[0]         # the simplified route's mode, each housing authority's choice
+    mode = world.authority_setting(fields.get("site_division"), setting.kind, setting.name, setting.default)
     return {"_route": route, "_mode": mode if route == "simplified" else "standard"}
 
 
