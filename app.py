@@ -7,12 +7,15 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from infra import config
-from infra import i18n
-from infra import mail
-from infra import observability
+from cli import register_commands
+from infra import config, i18n, observability, tasks
 from infra.extensions import ENGINES, SessionCookies, csrf, login_manager, migrate, resolve_psycopg_dumpers
 from models import db
+from pdf import harfbuzz_subset_available
+from views import register_blueprints
+from views.errors import register_error_handlers
+from views.filters import register_filters
+from workflows import notifications, signals, stats
 
 log = logging.getLogger(__name__)
 
@@ -37,18 +40,27 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"])
     i18n.init_app(app)               # Flask-Babel, the language switch and the zh/en template helpers
 
-    from views import register_blueprints
-    from views.errors import register_error_handlers
-    from views.filters import register_filters
-    from cli import register_commands
     register_blueprints(app)
     register_error_handlers(app)
     register_filters(app)
     register_commands(app)
-    mail.init_app(app)
+    _subscribe(app)
     _check_pdf_speed(app)
     _fresh_pool_after_fork(app)
     return app
+
+
+def _subscribe(app: Flask) -> None:
+    """What hears the engine (tell, don't ask, downward): metrics count committed events, mail sends committed
+    notifications; the gauges read at scrape time."""
+    signals.event_committed.connect(observability.count_event)
+    signals.notifications_committed.connect(notifications.mail_committed)
+    observability.add_gauge(app, "bianmin_overdue_applications",
+                            "Open applications past their deadline and held by the authority", ["procedure"],
+                            stats.overdue_by_procedure)
+    observability.add_gauge(app, "bianmin_queue_depth", "Jobs waiting in the background queue", ["queue"], tasks.depth)
+    observability.add_gauge(app, "bianmin_queue_failed_jobs", "Jobs that failed in the background queue", ["queue"],
+                            tasks.failed)
 
 
 def _fresh_pool_after_fork(app: Flask) -> None:
@@ -59,7 +71,6 @@ def _fresh_pool_after_fork(app: Flask) -> None:
 
 def _check_pdf_speed(app: Flask) -> None:
     """WeasyPrint prints nothing when libharfbuzz-subset is absent, but CJK PDFs take ~20x longer."""
-    from pdf import harfbuzz_subset_available
     if not harfbuzz_subset_available():
         app.logger.warning("libharfbuzz-subset0 is not installed: PDF issuing will be ~20x slower "
                            "(apt-get install libharfbuzz-subset0)")

@@ -124,10 +124,16 @@ def naive_machine_contrast(n: int = 2000) -> dict:
     class Carrier:
         state: str
 
+    class Firing:           # what the engine passes for its checks (none here)
+        ctx = None
+
+        def prepare(self):
+            pass
+
     def shared_way():
         c = Carrier()
         c.state = "under_review"
-        shared.events["extend"].trigger(c, ctx=None)
+        shared.events["extend"].trigger(c, firing=Firing())
 
     def naive_way():
         c = Carrier()

@@ -136,7 +136,7 @@ def run(quick: bool, keep_db: bool = False) -> dict:
                                 for who in WHO}
         detail["found_on_the_way"] = {"eligibility_world_active_premises_ms": {
             size: _active_premises_ms(app) for size, app in apps.items()},
-            "why": "World.active_premises runs on every submit and resubmit, every GET of one application "
+            "why": "World.lookup('active_premises') runs on every submit and resubmit, every GET of one application "
                    "(presenters.application) and every POST /api/v1/eligibility/premise_addition; it used to load "
                    "every registered premise_addition (3.7 s at 1M), now the enterprise's own by credit_code"}
         for app in apps.values():
@@ -153,16 +153,16 @@ def run(quick: bool, keep_db: bool = False) -> dict:
 
 
 def _active_premises_ms(app) -> float:
-    """World.active_premises for an enterprise that has registered premises (by the credit_code column)."""
+    """World.lookup('active_premises') for an enterprise that has registered premises (by the credit_code column)."""
     import time
     from models import Application, db
     from workflows.context import World
     with app.app_context():
         code = db.session.execute(select(Application.credit_code).where(
             Application.procedure == "premise_addition", Application.state == "registered").limit(1)).scalar()
-        World().active_premises(code)      # warm
+        World().lookup("active_premises", code)      # warm
         t0 = time.perf_counter()
-        World().active_premises(code)
+        World().lookup("active_premises", code)
         db.session.remove()
         return ms(time.perf_counter() - t0)
 

@@ -116,7 +116,7 @@ def _nowhere():
 
 
 def _copy_applications(cur, rows: int, rng: random.Random, authority: dict, applicants: tuple[int, int]) -> None:
-    from workflows.places import DIVISIONS
+    from vocabulary import DIVISIONS
     states, fields = _states(), _fields_variants()
     divisions = list(DIVISIONS)
     others = [d for d in divisions if d != BIG[0]]

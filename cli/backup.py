@@ -24,14 +24,21 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
 import click
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
+
+from infra import storage
+from models import Attachment, Document, db
+from workflows.audit import verify_chains
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -229,7 +236,6 @@ def _storage_files(root: Path) -> dict[str, Path]:
 
 
 def _await_files(root: Path, missing: list[str], stored: dict, seconds: float = 5.0) -> list[str]:
-    import time
     deadline = time.monotonic() + seconds
     while missing and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -307,8 +313,6 @@ def _target_tables(url: str) -> list[str]:
 
 
 def _known_revision(revision: str) -> bool:
-    from alembic.script import ScriptDirectory
-    from alembic.util import CommandError
     scripts = ScriptDirectory(current_app.extensions["migrate"].directory)
     try:
         return scripts.get_revision(revision) is not None
@@ -388,11 +392,6 @@ def _restore_postgres(dump: Path, url: str) -> None:
 
 def check_restored(manifest: dict) -> list[str]:
     """Counts as in the manifest, every stored file's sha256 as recorded, audit chains intact."""
-    from sqlalchemy import select
-
-    from infra import storage
-    from workflows.audit import verify_chains
-    from models import Attachment, Document, db
     db.session.remove()
     db.engine.dispose()              # the restore wrote behind this process's pool
     problems = []

@@ -1,4 +1,9 @@
-"""`flask worker`: an RQ worker on BIANMIN_REDIS_URL's queue, inside this app."""
+"""`flask --app app worker`: an RQ worker on BIANMIN_REDIS_URL's queue that runs every job inside this app.
+
+Tasks are plain functions of the layers below (infra/tasks.py queues them); they need the app's
+configuration, database and mail, so the worker pushes this app's context around each job. A bare
+`rq worker` would have no app: run workers with this command.
+"""
 from __future__ import annotations
 
 import click
@@ -7,13 +12,23 @@ from flask import Flask
 from infra import tasks
 
 
+def worker_class(app: Flask):
+    """An RQ Worker whose jobs run inside `app`'s context (in the work horse it forks for each job)."""
+    from rq import Worker   # here, not at the top: RQ matters only to a worker (without Redis, work runs inline)
+
+    class AppWorker(Worker):
+        def perform_job(self, job, queue):
+            with app.app_context():
+                return super().perform_job(job, queue)
+    return AppWorker
+
+
 def register(app: Flask) -> None:
     @app.cli.command("worker")
     @click.option("--burst", is_flag=True, help="stop when the queue is empty")
     def worker(burst):
-        """Run an RQ worker on BIANMIN_REDIS_URL's queue, inside this app."""
+        """Run an RQ worker on BIANMIN_REDIS_URL's queue, each job inside this app."""
         q = tasks.queue()
         if q is None:
             raise click.ClickException("BIANMIN_REDIS_URL is not set: background work runs inline")
-        from rq import Worker
-        Worker([q], connection=q.connection).work(burst=burst, with_scheduler=False)
+        worker_class(app)([q], connection=q.connection).work(burst=burst, with_scheduler=False)

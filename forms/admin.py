@@ -7,8 +7,10 @@ from wtforms.fields.choices import SelectChoice
 
 from infra.i18n import lazy_bt as _b, lazy_pair_text, pick
 from models.user import ROLES
-from workflows.fire_filing import MODES
-from workflows.places import division_name, division_name_en
+from vocabulary import division_name, division_name_en
+from workflows.registry import authority_setting
+
+MODES = authority_setting("fire_mode").choices
 
 HOLIDAY_FILE_MAX_BYTES = 1024 * 1024      # a year's schedule is a few hundred bytes
 ROLE_TITLES = {"applicant": lazy_pair_text("申请人", "applicant"), "clerk": lazy_pair_text("经办人", "clerk"),

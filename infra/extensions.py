@@ -14,7 +14,6 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 
 from infra import config
-from models.base import db
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -49,7 +48,7 @@ def resolve_psycopg_dumpers() -> None:
     thread-safe: two threads adapting a date for the first time at once can make one of them fail with "cannot
     adapt type 'date'" (a 500 seen when fifty requests were released together in a fresh process). Resolving
     them once, before any request thread runs, closes that window."""
-    try:
+    try:   # here, not at the top: psycopg is needed only with PostgreSQL
         import psycopg
         from psycopg.adapt import PyFormat
     except ImportError:                     # an installation without PostgreSQL's driver
@@ -86,6 +85,7 @@ def dispose_engines(app) -> None:
     lookup = app.extensions.get("bianmin_lookup")
     if lookup is not None:
         lookup.dispose()
+    db = app.extensions["sqlalchemy"]        # Flask-SQLAlchemy's handle (models.base.db), as the app knows it
     with app.app_context():
         db.session.remove()
         for engine in db.engines.values():

@@ -1,8 +1,7 @@
-"""E-mail for in-app notifications: one bilingual message per new Notification, sent only after its commit.
+"""E-mail: one bilingual message (Chinese, then English), handed to the configured SMTP server.
 
-Notifications flushed in a transaction are remembered on the session and handed to `tasks` when it
-commits (queued on RQ, or sent inline without Redis); a rollback forgets them, so nobody is told about
-an event that did not happen. Nothing is collected unless BIANMIN_SMTP_HOST is set.
+What to mail and when is decided above (workflows.notifications mails each notification once its
+transaction has committed); this module only composes and delivers.
 """
 from __future__ import annotations
 
@@ -12,14 +11,9 @@ import ssl
 from email.message import EmailMessage, MIMEPart
 from email.utils import formatdate, make_msgid
 
-from flask import Flask, current_app, has_app_context, render_template
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
-
-from models import Notification, User, db
+from flask import current_app, render_template
 
 log = logging.getLogger(__name__)
-PENDING = "bianmin_pending_mail"
 SUBJECT_MAX = 60
 
 
@@ -55,68 +49,11 @@ def deliver(msg: EmailMessage) -> None:
         smtp.send_message(msg)
 
 
-def send_notification(notification_id: int) -> str:
-    """Mail notification `notification_id` to its user's address; says what happened."""
-    if not current_app.config.get("SMTP_HOST"):
-        return "e-mail not configured"
-    # A session of its own: inline, this runs inside the committing session's after_commit hook.
-    with Session(db.engine) as session:
-        row = session.execute(
-            select(Notification.message_zh, Notification.message_en, Notification.application_id,
-                   User.email, User.display_name, User.username, User.role)
-            .join(User, User.id == Notification.user_id).where(Notification.id == notification_id)).first()
-    if row is None:
-        return f"notification {notification_id} not found"
-    if not row.email:
-        return f"notification {notification_id}: {row.username} has no e-mail address"
-    deliver(compose(row.email, row.display_name or row.username, row.message_zh, row.message_en,
-                    _link(row.application_id, row.role)))
-    log.info("notification %s mailed to %s", notification_id, row.username)
-    return f"notification {notification_id} mailed to {row.username}"
+def enabled() -> bool:
+    """Whether e-mail is configured (BIANMIN_SMTP_HOST): without it notifications stay in the app."""
+    return bool(current_app.config.get("SMTP_HOST"))
 
 
-def _link(application_id: int | None, role: str) -> str:
-    base = current_app.config.get("BASE_URL", "").rstrip("/")
-    if not base or application_id is None:
-        return ""
-    return f"{base}/my/applications/{application_id}" if role == "applicant" else \
-        f"{base}/console/applications/{application_id}"
-
-
-# --- after commit: one e-mail per new notification ----------------------------------------------
-
-def _enabled() -> bool:
-    return has_app_context() and bool(current_app.config.get("SMTP_HOST"))
-
-
-def _collect(session: Session, _flush_context) -> None:
-    if not _enabled():
-        return
-    ids = [obj.id for obj in session.new if isinstance(obj, Notification)]
-    if ids:
-        session.info.setdefault(PENDING, []).extend(ids)
-
-
-def _send_committed(session: Session) -> None:
-    ids = session.info.pop(PENDING, None)
-    if not ids or not _enabled():
-        return
-    from infra import tasks
-    for notification_id in ids:
-        try:
-            tasks.enqueue(tasks.send_notification_email, notification_id,
-                          description=f"mail notification {notification_id}")
-        except Exception:   # the commit stands and the in-app notification exists; mail is best effort
-            log.exception("could not send or queue the e-mail for notification %s", notification_id)
-
-
-def _forget(session: Session) -> None:
-    session.info.pop(PENDING, None)
-
-
-def init_app(app: Flask) -> None:
-    """Listen on every SQLAlchemy session (once per process); inert unless SMTP_HOST is set."""
-    for name, listener in (("after_flush", _collect), ("after_commit", _send_committed),
-                           ("after_rollback", _forget)):
-        if not event.contains(Session, name, listener):
-            event.listen(Session, name, listener)
+def send(to: str, name: str, message_zh: str, message_en: str, link: str = "") -> None:
+    """Compose and deliver one message."""
+    deliver(compose(to, name, message_zh, message_en, link))

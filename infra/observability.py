@@ -6,8 +6,11 @@
 - `BIANMIN_LOG_JSON=1`: one JSON object per log line on stderr, and one line per request with
   request_id, method, path, status and duration_ms.
 - `/metrics`: counters and a latency histogram kept per process (gunicorn.conf.py turns on
-  prometheus_client's multiprocess mode so every worker is counted), events counted when their
-  transaction commits, and gauges computed at scrape time from the database and the queue.
+  prometheus_client's multiprocess mode so every worker is counted), events counted when the engine
+  announces them committed (app.py connects count_event to workflows.signals.event_committed), and gauges
+  computed at scrape time by the readers app.py adds (add_gauge: overdue applications, the queue).
+
+Infrastructure: it imports nothing of the app above it; what it measures is handed to it.
 """
 from __future__ import annotations
 
@@ -25,15 +28,10 @@ from flask.logging import default_handler
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client import CONTENT_TYPE_LATEST
 from prometheus_client.core import GaugeMetricFamily
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
-
-from models import Application, db
 
 log = logging.getLogger(__name__)
 request_log = logging.getLogger("bianmin.request")
 SANE_ID = re.compile(r"^[A-Za-z0-9._:@-]{1,128}$")
-PENDING_EVENTS = "bianmin_pending_events"
 
 REQUESTS = Counter("bianmin_requests", "HTTP requests served", ["method", "endpoint", "status"])
 LATENCY = Histogram("bianmin_request_duration_seconds", "Time to serve a request", ["method", "endpoint"],
@@ -48,7 +46,7 @@ def request_id() -> str | None:
     if has_request_context():
         return g.get("request_id")
     try:
-        from rq import get_current_job
+        from rq import get_current_job   # here, not at the top: RQ is optional (background work runs inline without it)
         job = get_current_job()
     except Exception:
         return None
@@ -128,20 +126,11 @@ def configure_logging(app: Flask) -> None:
     app.logger.removeHandler(default_handler)   # else Flask's plain handler repeats every app log line
 
 
-# --- events, counted when their transaction commits ---------------------------------------------
+# --- events, counted once the engine announces them committed ------------------------------------
 
-def count_on_commit(session: Session, procedure: str, event_name: str) -> None:
-    """Count one audited event in `bianmin_events` once its transaction commits (workflows.engine calls it)."""
-    session.info.setdefault(PENDING_EVENTS, []).append((procedure, event_name))
-
-
-def _count_committed(session: Session) -> None:
-    for procedure, name in session.info.pop(PENDING_EVENTS, ()):
-        EVENTS.labels(procedure, name).inc()
-
-
-def _forget(session: Session) -> None:
-    session.info.pop(PENDING_EVENTS, None)
+def count_event(procedure: str, event: str, **_details) -> None:
+    """A blinker receiver: one committed, audited event of `procedure` in `bianmin_events`."""
+    EVENTS.labels(procedure, event).inc()
 
 
 # --- /metrics -----------------------------------------------------------------------------------
@@ -151,7 +140,7 @@ class _ProcessMetrics:
 
     def collect(self):
         if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-            from prometheus_client import multiprocess
+            from prometheus_client import multiprocess   # only under gunicorn's multiprocess mode
             registry = CollectorRegistry()
             multiprocess.MultiProcessCollector(registry)
             yield from registry.collect()
@@ -162,49 +151,25 @@ class _ProcessMetrics:
 class _LiveGauges:
     """Gauges read at scrape time, so every app server reports the same shared truth."""
 
+    def __init__(self, gauges: list):
+        self.gauges = gauges
+
     def collect(self):
-        yield from _overdue()
-        yield from _queue_depth()
+        for name, documentation, labels, read in self.gauges:
+            try:
+                values = read()
+            except Exception:
+                log.exception("metrics: could not read %s", name)
+                continue
+            family = GaugeMetricFamily(name, documentation, labels=labels)
+            for label_values, value in values:
+                family.add_metric(list(label_values), value)
+            yield family
 
 
-def _overdue():
-    from workflows.context import today
-    from workflows.registry import PROCEDURES
-    family = GaugeMetricFamily("bianmin_overdue_applications",
-                               "Open applications past their deadline and held by the authority", labels=["procedure"])
-    counts = dict.fromkeys(PROCEDURES, 0)
-    try:
-        rows = db.session.execute(select(Application.procedure, Application.state, func.count())
-                                  .where(Application.is_open.is_(True), Application.deadline_due < today())
-                                  .group_by(Application.procedure, Application.state)).all()
-    except Exception:
-        db.session.rollback()
-        log.exception("metrics: could not count overdue applications")
-        return
-    for procedure, state, n in rows:
-        if procedure in PROCEDURES and PROCEDURES[procedure].holders.get(state) == "authority":
-            counts[procedure] += n
-    for procedure, n in sorted(counts.items()):
-        family.add_metric([procedure], n)
-    yield family
-
-
-def _queue_depth():
-    from infra import tasks
-    depth = GaugeMetricFamily("bianmin_queue_depth", "Jobs waiting in the background queue", labels=["queue"])
-    failed = GaugeMetricFamily("bianmin_queue_failed_jobs", "Jobs that failed in the background queue",
-                               labels=["queue"])
-    name = current_app.config["RQ_QUEUE"]
-    try:
-        q = tasks.queue()
-        waiting, broken = (len(q), q.failed_job_registry.count) if q is not None else (0, 0)
-    except Exception:
-        log.exception("metrics: could not read the queue")
-        return
-    depth.add_metric([name], waiting)
-    failed.add_metric([name], broken)
-    yield depth
-    yield failed
+def add_gauge(app: Flask, name: str, documentation: str, labels: list[str], read) -> None:
+    """A gauge computed at scrape time: `read()` gives (label values, value) pairs (inside the app context)."""
+    app.extensions.setdefault("bianmin_gauges", []).append((name, documentation, labels, read))
 
 
 def metrics():
@@ -213,18 +178,15 @@ def metrics():
         abort(401)
     registry = CollectorRegistry(auto_describe=False)
     registry.register(_ProcessMetrics())
-    registry.register(_LiveGauges())
+    registry.register(_LiveGauges(current_app.extensions.get("bianmin_gauges", [])))
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
 
 
 # --- wiring -------------------------------------------------------------------------------------
 
 def init_app(app: Flask) -> None:
-    """Request ids, the request log line, JSON logs when asked, event counting and /metrics."""
+    """Request ids, the request log line, JSON logs when asked, and /metrics."""
     configure_logging(app)
     app.before_request(_start_request)
     app.after_request(_finish_request)
     app.add_url_rule("/metrics", "metrics", metrics)
-    for name, listener in (("after_commit", _count_committed), ("after_rollback", _forget)):
-        if not event.contains(Session, name, listener):
-            event.listen(Session, name, listener)

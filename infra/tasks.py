@@ -1,34 +1,20 @@
 """Background work: RQ on Redis when BIANMIN_REDIS_URL is set, else run inline, so the embedded default works.
 
-Tasks take plain arguments (ids, dates as text) and look everything else up themselves: by the time a
-worker runs one, the request that enqueued it has committed and gone. Run a worker with
-`flask --app app worker` (or plain `rq worker -u $BIANMIN_REDIS_URL bianmin` from the repository).
+Tasks are plain functions of the layers above (they take ids and dates as text and look everything else up
+themselves: by the time a worker runs one, the request that enqueued it has committed and gone); this module
+only queues them. A worker runs them inside the app: `flask --app app worker` (cli/worker.py pushes the
+app context around every job), never a bare `rq worker`, which would have no app to run them in.
 """
 from __future__ import annotations
 
-import functools
 import logging
 
-from flask import Flask, current_app, has_app_context
+from flask import current_app
+
+from infra.observability import request_id
 
 log = logging.getLogger(__name__)
-_worker_app: Flask | None = None
 _connections: dict = {}     # one client (and its pool) per Redis URL per process; redis-py resets it after a fork
-
-
-def _in_app(func):
-    """Run a task in an app context: the caller's, or one app built from BIANMIN_* for a plain `rq worker`."""
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        global _worker_app
-        if has_app_context():
-            return func(*args, **kwargs)
-        if _worker_app is None:
-            from app import create_app
-            _worker_app = create_app()
-        with _worker_app.app_context():
-            return func(*args, **kwargs)
-    return wrapper
 
 
 def redis_connection():
@@ -37,7 +23,7 @@ def redis_connection():
     if not url:
         return None
     if url not in _connections:
-        from redis import Redis
+        from redis import Redis   # here, not at the top: Redis is optional (without it work runs inline)
         _connections[url] = Redis.from_url(url, socket_connect_timeout=5, socket_timeout=10)
     return _connections[url]
 
@@ -47,7 +33,7 @@ def queue():
     connection = redis_connection()
     if connection is None:
         return None
-    from rq import Queue
+    from rq import Queue   # here, not at the top: RQ is optional (without Redis work runs inline)
     return Queue(current_app.config["RQ_QUEUE"], connection=connection)
 
 
@@ -56,26 +42,19 @@ def enqueue(func, *args, description: str | None = None):
     q = queue()
     if q is None:
         return func(*args)
-    from infra.observability import request_id
     job = q.enqueue(func, *args, description=description, job_timeout=600, result_ttl=86400,
                     failure_ttl=7 * 86400, meta={"request_id": request_id()})
     log.info("enqueued %s as job %s", func.__name__, job.id)
     return job
 
 
-# --- the tasks ----------------------------------------------------------------------------------
-
-@_in_app
-def send_notification_email(notification_id: int) -> str:
-    """Mail one in-app notification to its user, in Chinese and English (skipped without an address)."""
-    from infra import mail
-    return mail.send_notification(notification_id)
+def depth() -> list[tuple[tuple[str], int]]:
+    """Jobs waiting in the queue, for the bianmin_queue_depth gauge."""
+    q = queue()
+    return [((current_app.config["RQ_QUEUE"],), len(q) if q is not None else 0)]
 
 
-@_in_app
-def run_jobs(as_of: str | None = None) -> str:
-    """`flask jobs run` on a worker: deadline flags, expiries, reminders (advisory-locked, idempotent)."""
-    from datetime import date
-
-    from workflows import jobs
-    return jobs.run(date.fromisoformat(as_of) if as_of else None)
+def failed() -> list[tuple[tuple[str], int]]:
+    """Jobs that failed, for the bianmin_queue_failed_jobs gauge."""
+    q = queue()
+    return [((current_app.config["RQ_QUEUE"],), q.failed_job_registry.count if q is not None else 0)]

@@ -13,8 +13,6 @@ from models.user import User
 class Application(db.Model):
     __tablename__ = "applications"
     __table_args__ = (
-        CheckConstraint("procedure IN ('premise_addition','land_transition','fire_filing')",
-                        name="procedure_known"),
         CheckConstraint("version >= 1", name="version_positive"),
         Index("ix_applications_queue", "authority_id", "is_open", "deadline_due"),
         # the staff inbox (workflows/inbox.py): open, submitted applications of one authority in deadline order.
@@ -45,10 +43,10 @@ class Application(db.Model):
     extensions: Mapped[int] = mapped_column(default=0)
     submitted_on: Mapped[date | None] = mapped_column(Date)
     decided_on: Mapped[date | None] = mapped_column(Date)
-    period_first_day: Mapped[date | None] = mapped_column(Date)    # land_transition: the 5-year period
+    period_first_day: Mapped[date | None] = mapped_column(Date)    # a period in years a decision set (DOMAIN §0)
     period_last_day: Mapped[date | None] = mapped_column(Date, index=True)
-    is_late: Mapped[bool] = mapped_column(default=False)             # fire_filing: filed after its due date
-    inspector_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))   # fire_filing: drawn inspector
+    is_late: Mapped[bool] = mapped_column(default=False)             # filed after the date it was due
+    inspector_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))   # the inspector a draw assigned
     draw_id: Mapped[int | None] = mapped_column(ForeignKey("draws.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

@@ -3,7 +3,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import db
-from workflows.places import authority_name_en
+from vocabulary import authority_name_en
 
 
 class Division(db.Model):

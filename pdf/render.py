@@ -19,44 +19,19 @@ HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 ASSETS = HERE / "assets"
 
-# The number's kind abbreviation ("code") sits between the authority abbreviation and 字:
-# 哈道市监 + 经登 + 字〔2026〕第000123号. The engine builds numbers; this only carries the code.
-KINDS: dict[str, dict] = {
-    "receipt": {"title_zh": "接收申请材料凭证", "title_en": "Receipt of application materials",
-                "code": "收"},
-    "correction_notice": {"title_zh": "补正通知书", "title_en": "Notice to correct the application",
-                          "code": "补"},
-    "registration_notice": {"title_zh": "经营场所登记通知书",
-                            "title_en": "Notice of business premise registration", "code": "经登"},
-    "refusal_notice": {"title_zh": "不予登记通知书", "title_en": "Notice of refusal to register",
-                       "code": "不登"},
-    "revocation_decision": {"title_zh": "撤销登记决定书", "title_en": "Decision to revoke a registration",
-                            "code": "撤登"},
-    # land_transition (存量建筑过渡期); it reuses correction_notice. The approval, non-approval and
-    # termination are the division government's; the notices the natural resources bureau's.
-    "acceptance_notice": {"title_zh": "受理通知书", "title_en": "Notice of acceptance", "code": "受"},
-    "non_acceptance_notice": {"title_zh": "不予受理通知书", "title_en": "Notice of non-acceptance",
-                              "code": "不受"},
-    "transition_approval": {
-        "title_zh": "关于同意利用存量建筑兴办普惠性生活服务设施享受过渡期政策的批复",
-        "title_en": "Approval of the transition period for an existing building used for "
-                    "inclusive life services", "code": "批"},
-    "non_approval_decision": {"title_zh": "不予批准决定书", "title_en": "Decision not to approve",
-                              "code": "不批"},
-    "termination_decision": {"title_zh": "终止过渡期决定书",
-                             "title_en": "Decision to terminate the transition period", "code": "终"},
-    # fire_filing (消防验收备案), all the housing bureau's; it also reuses correction_notice.
-    "filing_receipt": {"title_zh": "建设工程消防验收备案凭证",
-                       "title_en": "Fire-safety acceptance filing receipt", "code": "消备"},
-    "exemption_confirmation": {"title_zh": "免于消防验收备案确认书",
-                               "title_en": "Confirmation of exemption from fire-safety filing",
-                               "code": "消免"},
-    "rectification_notice": {"title_zh": "责令停止使用、限期整改通知书",
-                             "title_en": "Order to stop use and rectify within a time limit",
-                             "code": "消改"},
-    "inspection_result": {"title_zh": "消防验收备案抽查结果通知书",
-                          "title_en": "Result of the fire-safety filing spot check", "code": "消查"},
-}
+# Document kinds by name: {"title_zh", "title_en", "code", "template", "sample"}. Each procedure declares its
+# own (workflows.definition.DocumentKind) and the registry hands them over here with register_kinds(), so
+# this package lists no procedure's documents. The number's kind abbreviation ("code") sits between the
+# authority abbreviation and 字: 哈道市监 + 经登 + 字〔2026〕…; the engine builds numbers, this only carries the code.
+KINDS: dict[str, dict] = {}
+
+
+def register_kinds(kinds: dict[str, dict]) -> None:
+    """Make document kinds known (a kind declared twice must be declared alike)."""
+    for name, meta in kinds.items():
+        if KINDS.get(name, meta) != meta:
+            raise ValueError(f"document kind {name!r} is declared twice, differently")
+        KINDS[name] = meta
 
 
 class AssetsOnlyFetcher(URLFetcher):
@@ -124,7 +99,8 @@ def html(kind: str, snapshot: dict) -> str:
         # The engine keeps facts as (label, value) pairs, which come back from JSON as lists.
         context["facts"] = [row if isinstance(row, dict) else {"label": row[0], "value": row[1]}
                             for row in snapshot["facts"]]
-    return ENV.get_template(f"{kind}.html").render(kind=kind, meta=KINDS[kind], **context)
+    return ENV.get_template(KINDS[kind].get("template") or f"{kind}.html").render(kind=kind, meta=KINDS[kind],
+                                                                                  **context)
 
 
 def render(kind: str, snapshot: dict) -> bytes:

@@ -38,7 +38,7 @@ PREMISE_FACTS = [
     {"label": "该场所经营范围", "value": "家政服务；养老服务（不含医疗服务）；居民日常生活服务"},
 ]
 
-# --- land_transition: an elderly-care operator in an office building it leases -----------
+# --- the transition period: an elderly-care operator in an office building it leases -----
 LAND = {
     "authority_name": GOVERNMENT,
     "holder_name": "哈尔滨市道里区颐康养老服务有限公司",
@@ -58,7 +58,7 @@ LAND_FACTS = [
 ]
 LAND_PERIOD = {"first_day_cn": "二〇二六年十一月二十七日", "last_day_cn": "二〇三一年十一月二十六日"}
 
-# --- fire_filing: two small community facilities and the renovated elderly-care building --
+# --- fire-safety filings: two small community facilities and the renovated elderly-care building --
 FIRE = {"authority_name": HOUSING}
 NURSERY = {
     "holder_name": "哈尔滨市道里区河松托育服务有限公司",
@@ -230,4 +230,5 @@ def sample_snapshot(kind: str) -> dict:
     """A fresh (deep-copied, safe to mutate) snapshot for `kind` with every key it needs."""
     if kind not in KINDS:
         raise ValueError(f"unknown document kind {kind!r}")
-    return copy.deepcopy({**COMMON, **KIND_DATA[kind]})
+    # a kind without a sample here brings its own (DocumentKind.sample, declared with its procedure)
+    return copy.deepcopy({**COMMON, **(KIND_DATA.get(kind) or KINDS[kind].get("sample") or {})})

@@ -36,6 +36,41 @@
       });
     });
 
+    // Repeatable groups (classes of a childcare filing …): add a row (a copy of the last one, emptied, with
+    // the next index in its names: field-3-column) and remove one; without JavaScript the empty rows do.
+    root.querySelectorAll("fieldset[data-group]").forEach(function (group) {
+      var body = group.querySelector("tbody");
+      var add = group.querySelector("button.group-add");
+      var max = parseInt(group.dataset.maxRows, 10) || 50;
+      var bindRemove = function (row) {
+        var remove = row.querySelector("button.group-remove");
+        remove.hidden = false;
+        remove.addEventListener("click", function () {
+          if (body.rows.length > 1) { row.remove(); } else {
+            row.querySelectorAll("input, select").forEach(function (input) { input.value = ""; });
+          }
+        });
+      };
+      Array.prototype.forEach.call(body.rows, bindRemove);
+      add.hidden = false;
+      add.addEventListener("click", function () {
+        if (body.rows.length >= max || !body.rows.length) { return; }
+        var last = body.rows[body.rows.length - 1];
+        var next = 1 + Math.max.apply(null, Array.prototype.map.call(body.querySelectorAll("[name]"), function (input) {
+          var found = /-(\d+)-[^-]+$/.exec(input.name);
+          return found ? parseInt(found[1], 10) : -1;
+        }));
+        var row = last.cloneNode(true);
+        row.querySelectorAll("[name]").forEach(function (input) {
+          input.name = input.name.replace(/-\d+-([^-]+)$/, "-" + next + "-$1");
+          input.id = input.name;
+          input.value = "";
+        });
+        body.appendChild(row);
+        bindRemove(row);
+      });
+    });
+
     // Prevent double submission of any event form.
     // upload forms, the materials' own ones too (they come back with a refreshed list)
     root.querySelectorAll("form.upload[data-max-bytes]").forEach(function (form) { uploadForm(form); });

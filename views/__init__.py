@@ -2,7 +2,9 @@
 from flask import Flask, request
 from werkzeug.routing import IntegerConverter
 
+from infra.extensions import csrf
 from models.base import ID_MAX
+from views import admin, api, auth, console, health, lookup, portal, public, stats
 from workflows.errors import Malformed
 
 
@@ -34,8 +36,6 @@ def no_nul_characters():
 def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
     app.before_request(no_nul_characters)
-    from views import admin, api, auth, console, health, lookup, portal, public, stats
-    from infra.extensions import csrf
     csrf.exempt(api.bp)          # the API authenticates with bearer tokens, not cookies
     for module in (health, auth, api, lookup, public, portal, console, stats, admin):
         app.register_blueprint(module.bp)

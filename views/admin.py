@@ -17,12 +17,14 @@ from models.user import ROLES
 from views.filters import authority_title
 from workflows import accounts, calendar, engine, holidays, jobs, security
 from workflows.errors import Invalid
-from workflows.fire_filing import MODES
+from workflows.registry import authority_setting
 from workflows.transaction import commit
 
 log = logging.getLogger(__name__)
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-DEFAULT_MODE = "promise"
+# the simplified route's mode, a setting the fire-safety filing procedure declares for its authorities
+FIRE_MODE = authority_setting("fire_mode")
+MODES, DEFAULT_MODE = FIRE_MODE.choices, FIRE_MODE.default
 USERS_PER_PAGE = 100
 AUDITOR_READS = {"admin.security_log"}
 
@@ -37,7 +39,7 @@ def admins_only():
 
 
 def _housing():
-    return db.session.execute(select(Authority).where(Authority.kind == "housing")
+    return db.session.execute(select(Authority).where(Authority.kind == FIRE_MODE.kind)
                               .order_by(Authority.division_code)).scalars().all()
 
 
@@ -84,7 +86,7 @@ def authorities():
 @bp.post("/authorities/<int:authority_id>")
 def set_fire_mode(authority_id):
     authority = db.session.get(Authority, authority_id)
-    if authority is None or authority.kind != "housing":
+    if authority is None or authority.kind != FIRE_MODE.kind:
         abort(404)
     mode = request.form.get("fire_mode") or request.form.get(f"a{authority_id}-fire_mode")
     if mode not in MODES:

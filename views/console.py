@@ -29,7 +29,9 @@ bp = Blueprint("console", __name__, url_prefix="/console")
 PER_PAGE = 50
 # the inbox tabs of each role, the first one the default; every other role has the authority's queue only
 TABS = {"reviewer": ("opinions", "given", "all"), "inspector": ("assigned", "all")}
-INSPECTING = ("selected", "rechecking")
+# where an inspector acts (the sources of the events an inspector fires), for the "my inspections" tab
+INSPECTING = tuple(sorted({s for p in PROCEDURES.values() for e in p.events if "inspector" in e.roles
+                           for s in e.sources}))
 
 
 @bp.before_request
@@ -106,7 +108,7 @@ def names_of(user_ids) -> dict[int, str]:
 
 
 def can_draw(user) -> bool:
-    return user.role == "clerk" and user.authority is not None and user.authority.kind == "housing"
+    return bool(draws.rules_for(user))
 
 
 @bp.get("/")
@@ -218,8 +220,8 @@ def unclaim(app_id):
 
 @bp.post("/draws")
 def run_draw():
-    """双随机、一公开: draw over the authority's filed fire filings, then show the public result."""
-    draw = draws.run(current_user)       # refuses anyone but a housing authority's clerk
+    """双随机、一公开: draw over the authority's candidates, then show the public result."""
+    draw = draws.run(current_user)       # refuses anyone whom no procedure's draw rule names
     commit()
     flash(bi("抽查完成：抽中 %(selected)s 件，未抽中 %(closed)s 件，结果已公开",
              selected=len(draw.selected), closed=len(draw.closed)), "info")

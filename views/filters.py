@@ -10,7 +10,7 @@ from infra.i18n import lang
 
 from workflows import calendar, engine, holidays
 from workflows.documents import chinese_date
-from workflows.places import (AUTHORITY_KINDS, DIVISIONS, authority_name, authority_name_en, division_name,
+from vocabulary import (AUTHORITY_KINDS, DIVISIONS, authority_name, authority_name_en, division_name,
                               division_name_en, street_name)
 from workflows.registry import PROCEDURES
 
@@ -127,7 +127,7 @@ def main_path(proc) -> tuple[str, ...]:
         best = (state,)
         for event in proc.events:
             if state in event.sources and (state == proc.initial or "applicant" not in event.roles):
-                for dest in (d for d in event.dests if d not in seen):
+                for dest in (d for d in event.dests_from(state) if d not in seen):
                     path = (state, *walk(dest, seen | {dest}))
                     best = path if len(path) > len(best) else best
         return best

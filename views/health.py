@@ -8,6 +8,7 @@ import secrets
 from flask import Blueprint
 from sqlalchemy import text
 
+from infra import storage
 from models import db
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,6 @@ def _database() -> None:
 
 
 def _storage() -> None:
-    from infra import storage
     probe = storage.root() / f".readyz-{os.getpid()}-{secrets.token_hex(4)}"
     with open(probe, "wb") as fh:
         fh.write(b"ok")

@@ -22,7 +22,6 @@ from workflows.registry import PROCEDURES
 from workflows.transaction import commit
 
 bp = Blueprint("portal", __name__, url_prefix="/my")
-EDITABLE = ("draft", "correction_required")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -80,7 +79,7 @@ def new(procedure):
 
 def _application_page(app: Application, form=None, problems=(), status: int = 200):
     facts = application_facts(app)
-    if form is None and app.state in EDITABLE:
+    if form is None and app.state in facts["proc"].editable:
         form = application_form(facts["proc"], app.fields)
     events = event_choices(app, facts["proc"], current_user, every_role_event=False)
     return render_template("portal/application.html", form=form, problems=problems, events=events,
@@ -126,7 +125,7 @@ def autosave(app_id):
             engine.update_fields(app, current_user, fields, version)
         except Invalid as exc:
             problems = exc.details or []
-            named = {d.get("field") for d in problems}
+            named = {(d.get("field") or "").split("[")[0] for d in problems}      # a group's cell: its group
             kept = {k: v for k, v in fields.items() if k not in named}
             if not kept or len(kept) == len(fields):
                 raise

@@ -11,12 +11,11 @@ from flask import current_app
 from infra import storage
 from models import Application, Attachment, db
 from workflows.definition import Reason
-from workflows.errors import Conflict, Forbidden, Invalid, TooLarge, UnsupportedType
+from workflows.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge, UnsupportedType
 from workflows.registry import PROCEDURES
 
 SIGNATURES = ((b"%PDF-", "application/pdf", "pdf"), (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
               (b"\xff\xd8\xff", "image/jpeg", "jpg"))
-EDITABLE = ("draft", "correction_required")
 
 
 def sniff(head: bytes) -> tuple[str, str] | None:
@@ -35,8 +34,9 @@ def add(app: Application, user, kind, filename, data: bytes) -> Attachment:
     proc = PROCEDURES[app.procedure]
     if user.id != app.applicant_id:
         raise Forbidden("只有申请人可以上传材料", "only the applicant may upload attachments")
-    supplement = kind in (app.outcome or {}).get("supplement_kinds", ()) and app.state in ("submitted", "filed")
-    if app.state not in EDITABLE and not supplement:
+    # documents an accepted application may still supply (an effect records them as outcome["supplement_kinds"])
+    supplement = kind in (app.outcome or {}).get("supplement_kinds", ()) and app.is_open
+    if app.state not in proc.editable and not supplement:
         raise Conflict("当前状态下不能上传材料", f"attachments cannot change in state {app.state}", code="invalid_state")
     if not isinstance(kind, str) or proc.attachment(kind) is None:
         kinds = ", ".join(a.kind for a in proc.attachments)
@@ -65,11 +65,10 @@ def add(app: Application, user, kind, filename, data: bytes) -> Attachment:
 def remove(app: Application, user, attachment_id) -> None:
     if user.id != app.applicant_id:
         raise Forbidden("只有申请人可以删除材料", "only the applicant may remove attachments")
-    if app.state not in EDITABLE:
+    if app.state not in PROCEDURES[app.procedure].editable:
         raise Conflict("当前状态下不能删除材料", f"attachments cannot change in state {app.state}", code="invalid_state")
     att = next((a for a in app.attachments if str(a.id) == str(attachment_id)), None)
     if att is None:
-        from workflows.errors import NotFound
         raise NotFound()
     app.attachments.remove(att)
     db.session.delete(att)

@@ -1,16 +1,20 @@
-"""Guards and effects that every procedure shares (submit, correction, reasons, withdrawal)."""
+"""Guards, effects, events and documents that every procedure shares (submit, correction, reasons, withdrawal)."""
 from __future__ import annotations
 
-from workflows.definition import DataField, Event, Reason
+from datetime import date
+
+from workflows.definition import SAME, DataField, DocumentKind, Event, Reason
 from workflows.values import missing_required
 
 REMEDIES_ZH = ("如不服本决定，可以自收到本决定之日起六十日内依法申请行政复议，"
                "或者在六个月内依法向人民法院提起行政诉讼。")
-REMEDIES_EN = ("If you disagree, you may apply for administrative reconsideration within 60 days "
-               "of receiving this decision, or bring an administrative lawsuit within 6 months.")
 
 REASON_SCHEMA = {"reason": DataField("str", zh="理由", en="reason")}
 ITEMS_SCHEMA = {"items": DataField("items", zh="补正事项", en="correction items")}
+
+# documents more than one procedure issues (each procedure lists the ones it issues in its `documents`)
+CORRECTION_NOTICE = DocumentKind("correction_notice", "补正通知书", "Notice to correct the application", "补")
+NON_ACCEPTANCE_NOTICE = DocumentKind("non_acceptance_notice", "不予受理通知书", "Notice of non-acceptance", "不受")
 
 
 # --- guards: each returns None, a Reason, or a list of Reasons -----------------------------
@@ -41,6 +45,20 @@ def start_decision_clock(ctx):
     ctx.set_correction_items([])
 
 
+def clock(limit: str):
+    """An effect that starts the application's deadline: the procedure's time limit `limit` in working days
+    from the event's date (e.g. clock("verification"): 15 working days to verify from filing)."""
+    def effect(ctx):
+        ctx.set_deadline(ctx.proc.time_limits[limit]["days"])
+    effect.__name__ = f"clock_{limit}"
+    return effect
+
+
+def deadline(case) -> date | None:
+    """A timer's date: the application's deadline (Timer(on=common.deadline))."""
+    return case.deadline_due
+
+
 def pause_clock(ctx):
     """Time waiting on the applicant does not count against the authority."""
     ctx.clear_deadline()
@@ -56,6 +74,8 @@ def record_reason(ctx):
 
 
 def decided(ctx):
+    """Record the date the application ended without a decision (a withdrawal): decisions are declared
+    (Event.decides) and dated by the engine."""
     ctx.decide()
 
 
@@ -100,8 +120,8 @@ def notifying(kind: str, zh: str, en: str):
 
 # --- events every procedure has ------------------------------------------------------------
 
-def submit_event(dest="submitted", effects=()) -> Event:
-    return Event("submit", ("draft",), dest, ("applicant",), "提交申请", "Submit",
+def submit_event(dest="submitted", effects=(), decides: bool | tuple[str, ...] = False) -> Event:
+    return Event("submit", ("draft",), dest, ("applicant",), "提交申请", "Submit", decides=decides,
                  guards=(required_complete, eligible), effects=(start_decision_clock, *effects))
 
 
@@ -119,6 +139,30 @@ def request_correction_event(sources, correction_kind="correction_notice", roles
                           issuing(correction_kind, items=correction_items_for_document),
                           notifying("correction", "您的申请需要补正材料，请按一次性告知清单补正。",
                                     "Your application needs corrections: see the one-time list.")))
+
+
+def amend_event(sources, names: tuple[str, ...], effects=(), zh: str = "变更", en: str = "Amend") -> Event:
+    """The applicant changes some fields (`names`) in a decided state that it keeps (SAME): data
+    {"fields": {...}} checked as the procedure's fields, then the procedure's eligibility on the result."""
+    return Event("amend", tuple(sources), SAME, ("applicant",), zh, en,
+                 schema={"fields": DataField("fields", zh="变更的字段", en="changed fields", names=tuple(names))},
+                 guards=(eligible_as_amended,), effects=(apply_amendment, *effects))
+
+
+def eligible_as_amended(ctx):
+    """The amended fields meet the same checks as a submission: every required one present, eligible."""
+    changes = ctx.data.get("fields", {})
+    merged = {k: v for k, v in {**ctx.fields, **changes}.items() if v is not None}
+    every_kind = {a.kind for a in ctx.proc.attachments}        # attachments are not what an amendment changes
+    reasons = [Reason(r.rule, r.zh, r.en, f"data.fields.{r.field}") for r in missing_required(ctx.proc, merged, every_kind)
+               if r.field.split("[")[0] in changes]
+    result = ctx.eligibility(merged)
+    return reasons + ([] if result.eligible else [
+        Reason(r.rule, r.zh, r.en, f"data.fields.{r.field}" if r.field else None, r.status) for r in result.reasons])
+
+
+def apply_amendment(ctx):
+    ctx.change_fields(ctx.data["fields"])
 
 
 def withdraw_event(sources) -> Event:

@@ -1,4 +1,5 @@
-"""What guards and effects see and may do (EventContext), and the lookups eligibility needs (World)."""
+"""What guards and effects see and may do (EventContext), what eligibility and lookups may ask (World), and an
+application as timers, draws and presenters see it (Case)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
@@ -7,11 +8,11 @@ from functools import cached_property
 from flask import current_app
 from sqlalchemy import select
 
-from models import Application, ApplicationParty, Authority, Notification, Opinion, db
-from workflows import calendar, documents, holidays
+from models import Application, ApplicationParty, Authority, Document, Notification, Opinion, db
+from workflows import calendar, documents, holidays, registry
 from workflows.definition import Event, Procedure
-from workflows.places import AUTHORITY_KINDS
 from workflows.transaction import flush_or_conflict
+from vocabulary import AUTHORITY_KINDS
 
 
 def today() -> date:
@@ -20,18 +21,42 @@ def today() -> date:
 
 
 class World:
-    """Lookups a procedure's eligibility needs, answered from the database and settings."""
+    """What a procedure's eligibility, derived values and lookups may ask of everything outside it.
 
-    def __init__(self, exclude_id: int | None = None):
-        self.exclude_id = exclude_id
+    `lookup(name, *args)` asks the procedure that declares `name` in its `provides` (DOMAIN §6's
+    cross-procedure questions: an enterprise's active premises, a fire filing in force at an address).
+    A providing function gets a World bound to its own procedure, whose `records` and `document` reach that
+    procedure's applications only; once registers exist (DOMAIN §6) the same names will read them instead."""
 
-    def active_premises(self, credit_code: str) -> set[str]:
-        """The normalised addresses of this enterprise's registered premises (by the indexed credit_code column)."""
-        from workflows.values import normalise_address
-        rows = db.session.execute(select(Application.fields).where(
-            Application.credit_code == credit_code, Application.procedure == "premise_addition",
-            Application.state == "registered", Application.id != (self.exclude_id or 0))).scalars()
-        return {normalise_address(f.get("premise_address")) for f in rows}
+    def __init__(self, exclude_id: int | None = None, procedure: str | None = None, today: date | None = None):
+        self.exclude_id, self.procedure, self._today = exclude_id, procedure, today
+
+    @property
+    def today(self) -> date:
+        return self._today or today()
+
+    def lookup(self, name: str, *args):
+        """The answer of the procedure that provides `name` (registry.provider): LookupError if none does."""
+        proc = registry.provider(name)
+        return proc.provides[name](World(self.exclude_id, proc.name, self._today), *args)
+
+    def records(self, states: tuple[str, ...], credit_code: str | None = None) -> list["Case"]:
+        """This procedure's applications in `states` (an enterprise's, by the indexed credit code column)."""
+        query = select(Application).where(Application.procedure == self.procedure, Application.state.in_(states),
+                                          Application.id != (self.exclude_id or 0))
+        if credit_code is not None:
+            query = query.where(Application.credit_code == credit_code)
+        return [Case(a) for a in db.session.execute(query).scalars()]
+
+    def document(self, number: str) -> "Case | None":
+        """The application of this procedure that document `number` was issued for, with the document's kind
+        and status as `case.document` ({"kind", "status"}); None when there is no such document here."""
+        found = db.session.execute(select(Document.kind, Document.status, Application).join(
+            Application, Application.id == Document.application_id).where(
+            Document.number == number, Application.procedure == self.procedure)).first()
+        if found is None:
+            return None
+        return Case(found[2], document={"kind": found[0], "status": found[1]})
 
     def setting(self, name: str, default=None):
         return current_app.config.get(name.upper(), default)
@@ -52,12 +77,40 @@ def eligibility_of(proc: Procedure, fields: dict, exclude_id: int | None = None)
     return proc.eligibility(fields, World(exclude_id))
 
 
+class Case:
+    """An application as declared functions outside an event see it (timers, draws, presenters, lookups):
+    plain values, and what it has (attachments, opinions, its inspector) read when asked."""
+
+    def __init__(self, app: Application, document: dict | None = None):
+        self._app, self.document = app, document
+        self.id, self.number, self.state, self.route = app.id, app.number, app.state, app.route
+        self.fields, self.outcome = dict(app.fields or {}), dict(app.outcome or {})
+        self.is_late, self.draw_id = bool(app.is_late), app.draw_id
+        self.deadline_due, self.submitted_on, self.decided_on = app.deadline_due, app.submitted_on, app.decided_on
+        self.period_first_day, self.period_last_day = app.period_first_day, app.period_last_day
+
+    @cached_property
+    def attachment_kinds(self) -> set[str]:
+        return {a.kind for a in self._app.attachments}
+
+    @cached_property
+    def inspector(self) -> str | None:
+        return self._app.inspector.username if self._app.inspector_id else None
+
+    @cached_property
+    def opinions(self) -> list[dict]:
+        rows = db.session.execute(select(Opinion).where(Opinion.application_id == self.id).order_by(Opinion.id))
+        return [o.as_dict() for o in rows.scalars()]
+
+
 class EventContext:
     """What guards and effects see and may do; the engine applies it to the row."""
 
-    def __init__(self, app: Application, proc: Procedure, event: Event, actor, data: dict, comment: str):
+    def __init__(self, app: Application, proc: Procedure, event: Event, actor, data: dict, comment: str,
+                 on: date | None = None):
         self.app, self.proc, self.event, self.actor = app, proc, event, actor
-        self.data, self.comment, self.today = data, comment, today()
+        # the business date of this event: today, or the date a job runs as (`jobs run --as-of`)
+        self.data, self.comment, self.today = data, comment, on or today()
         self.fields = dict(app.fields or {})
         self.changes: dict = {}
         self.issued: list = []
@@ -68,11 +121,18 @@ class EventContext:
         """Loaded only when a guard asks (submit, resubmit): most events never look at the files."""
         return {a.kind for a in self.app.attachments}
 
-    def eligibility(self):
-        return eligibility_of(self.proc, self.fields, self.app.id)
+    @property
+    def world(self) -> World:
+        return World(self.app.id, today=self.today)
 
-    def derived(self) -> dict:
-        return self.proc.derived(self.fields, World(self.app.id))
+    def eligibility(self, fields: dict | None = None):
+        return self.proc.eligibility(self.fields if fields is None else fields, self.world)
+
+    def derived(self, fields: dict | None = None) -> dict:
+        return self.proc.derived(self.fields if fields is None else fields, self.world)
+
+    def lookup(self, name: str, *args):
+        return self.world.lookup(name, *args)
 
     @staticmethod
     def parse_date(text: str) -> date:
@@ -124,6 +184,12 @@ class EventContext:
     def record(self, **outcome) -> None:
         self.app.outcome = {**(self.app.outcome or {}), **outcome}
         self.changes.setdefault("outcome", {}).update(outcome)
+
+    def change_fields(self, changes: dict) -> None:
+        """Merge changed fields into the application (an amendment); the audit entry keeps the old values."""
+        self.changes["fields_was"] = {k: self.fields.get(k) for k in changes}
+        self.fields = {k: v for k, v in {**self.fields, **changes}.items() if v is not None}
+        self.app.fields = dict(self.fields)
 
     def set_correction_items(self, items: list) -> None:
         self.app.correction_items = list(items)

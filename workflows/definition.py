@@ -1,8 +1,15 @@
-"""The vocabulary a procedure is written in: states, events, fields, attachments, reasons."""
+"""The vocabulary a procedure is written in: states, events, fields, attachments, timers, lookups, documents.
+
+Everything that differs between procedures is declared here, so that the engine, the pages, the API, the
+jobs, the statistics and the documents read it instead of naming a procedure (docs/ARCHITECTURE.md).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Callable
+
+SAME = "="     # an event's destination that is the state it fired from (transitions' reflexive transition)
 
 
 @dataclass(frozen=True)
@@ -27,20 +34,36 @@ class Reason:
 
 @dataclass(frozen=True)
 class Field:
+    """One input of an application.
+
+    type: text | textarea | bool | choice | multichoice (a list of choices, checkboxes) | division |
+    credit_code | int | decimal | date | group (a repeatable row of `columns`, a list of objects)."""
     name: str
-    type: str                      # text | textarea | bool | choice | division | credit_code | int | decimal | date
+    type: str
     zh: str
     en: str
     required: bool = True
     choices: tuple[tuple[str, str, str], ...] | None = None   # (value, zh, en)
     max_length: int = 200
     help: Text | None = None       # a hint under the input
+    minimum: float | None = None   # int, decimal: the smallest value allowed (default 0)
+    suggestions: tuple[str, ...] = ()      # text: values offered while typing (a datalist)
+    columns: tuple["Field", ...] = ()      # group: the fields of one row
+    max_rows: int = 50                     # group: at most this many rows
+    blank_rows: int = 2                    # group: empty rows a page offers beyond the filled ones (no JavaScript)
+
+    def column(self, name: str) -> "Field | None":
+        return next((c for c in self.columns if c.name == name), None)
 
     def as_dict(self) -> dict:
         out: dict[str, Any] = {"name": self.name, "type": self.type, "required": self.required,
                                "title": {"zh": self.zh, "en": self.en}}
         if self.choices:
             out["choices"] = [c[0] for c in self.choices]
+        if self.minimum is not None:
+            out["minimum"] = self.minimum
+        if self.columns:
+            out["fields"] = [c.as_dict() for c in self.columns]
         return out
 
 
@@ -51,7 +74,8 @@ class AttachmentSpec:
     zh: str
     en: str
     required: bool = True                         # always required
-    required_when: Callable[[dict], bool] | None = None   # or required when the fields (and derived values) say so
+    # or required when the fields (with the procedure's derived values, which may come from lookups) say so
+    required_when: Callable[[dict], bool] | None = None
     condition: Text | None = None                 # required_when in words, for the page, the guide and the API
     depends_on: tuple[str, ...] = ()              # the fields required_when reads: while one is empty, "if applicable"
     multiple: bool = False                        # several files (pages) make up the material
@@ -69,25 +93,29 @@ class AttachmentSpec:
 
 @dataclass(frozen=True)
 class DataField:
-    """One key of an event's data: type str (non-empty), bool, items (correction list), division, date."""
+    """One key of an event's data: type str (non-empty), bool, int, items (correction list), division, date,
+    or fields (a part of the application's fields, checked like them: `names` says which may change)."""
     type: str
     required: bool = True
     zh: str = ""
     en: str = ""
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Branch:
-    """A conditional destination: the first branch whose `when(ctx)` holds is taken."""
+    """A conditional destination: the first branch whose `when(ctx)` holds is taken, and its own effects run
+    after the event's."""
     dest: str
     when: Callable[[Any], bool]
+    effects: tuple[Callable[[Any], None], ...] = ()
 
 
 @dataclass(frozen=True)
 class Event:
     name: str
     sources: tuple[str, ...]
-    dest: str | tuple[Branch, ...]
+    dest: str | tuple[Branch, ...]           # a state, SAME (the source itself), or branches
     roles: tuple[str, ...]
     zh: str
     en: str
@@ -99,19 +127,141 @@ class Event:
     # a tuple, or a function of the fields (e.g. the departments whose opinion is required)
     acting: tuple[str, ...] | Callable[[dict], tuple[str, ...]] | None = None
     internal: bool = False         # fired only by a batch operation (a draw), never one by one
+    # a decision (sets decided_on; statistics time it): True, or the destinations where it is one
+    decides: bool | tuple[str, ...] = False
 
     def acting_kinds(self, fields: dict) -> tuple[str, ...] | None:
         return self.acting(fields) if callable(self.acting) else self.acting
 
+    def decides_in(self, state: str) -> bool:
+        return self.decides is True or (isinstance(self.decides, tuple) and state in self.decides)
+
     @property
     def dests(self) -> tuple[str, ...]:
+        """Every state it may lead to (SAME: each of its sources)."""
+        if self.dest == SAME:
+            return self.sources
         return (self.dest,) if isinstance(self.dest, str) else tuple(b.dest for b in self.dest)
 
+    def dests_from(self, source: str) -> tuple[str, ...]:
+        return (source,) if self.dest == SAME else self.dests
+
     def as_dict(self) -> dict:
-        dest = self.dest if isinstance(self.dest, str) else list(self.dests)
-        return {"name": self.name, "sources": list(self.sources), "dest": dest,
-                "roles": list(self.roles), "title": {"zh": self.zh, "en": self.en},
-                "data": {k: {"type": v.type, "required": v.required} for k, v in self.schema.items()}}
+        dest = self.dest if isinstance(self.dest, str) and self.dest != SAME else list(self.dests)
+        out = {"name": self.name, "sources": list(self.sources), "dest": dest,
+               "roles": list(self.roles), "title": {"zh": self.zh, "en": self.en},
+               "data": {k: {"type": v.type, "required": v.required} for k, v in self.schema.items()}}
+        if self.dest == SAME:
+            out["same_state"] = True
+        return out
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Whose application it is, as documents, lists and summaries show it: the fields with the holder's name
+    and credit code, and the field that tells one of its applications from another (a premise, a site)."""
+    name: str
+    code: str = "credit_code"
+    place: str | None = None
+    fallback: str | None = None    # the name field used when `name` is empty (a filing without a separate builder)
+    subject: str | None = None     # the field naming what the application concerns, where not the holder (a facility)
+
+    def of(self, fields: dict) -> tuple[str, str]:
+        return fields.get(self.name) or (self.fallback and fields.get(self.fallback)) or "", fields.get(self.code) or ""
+
+    def subject_of(self, fields: dict) -> str:
+        return (self.subject and fields.get(self.subject)) or self.of(fields)[0]
+
+    def caption(self, fields: dict) -> str:
+        return (self.place and fields.get(self.place)) or self.of(fields)[0]
+
+
+@dataclass(frozen=True)
+class Timer:
+    """What time itself does to an application in one of `states`, on the date `on(case)` gives.
+
+    With `fire`, the system fires that event the day after the date (an expiry, a missed supplement), when
+    `when(case)` holds, with `data(case)` and `comment(case)`. With `remind`, the holder and the handling
+    authority's clerks are told that many days before the date (only the nearest due reminder, once each):
+    `message(case, on, days_left)` gives the (zh, en) text. `label` names the count in `jobs run`'s summary."""
+    name: str
+    states: tuple[str, ...]
+    on: Callable[[Any], date | None]
+    label: str
+    fire: str | None = None
+    when: Callable[[Any], bool] = lambda case: True
+    data: Callable[[Any], dict] = lambda case: {}
+    comment: Callable[[Any], str] = lambda case: ""
+    remind: tuple[int, ...] = ()
+    message: Callable[[Any, date, int], tuple[str, str]] | None = None
+    notify: tuple[str, ...] = ("applicant", "clerk")
+    notice_kind: str = "reminder"      # the notification's kind, and its dedupe key's prefix
+
+
+@dataclass(frozen=True)
+class DrawCategory:
+    """A class of candidates of a spot-check draw with its default ratio; `always` ones are always selected."""
+    name: str
+    zh: str
+    en: str
+    ratio: float
+    always: bool = False
+
+
+@dataclass(frozen=True)
+class DrawRule:
+    """双随机、一公开: a reproducible draw over the handling authority's applications in `state`, fired as the
+    batch `event` (data: selected, draw_id, inspector_id) by a `role` of that authority; inspectors come from
+    the authority's `pool_role`. `category(case)` names each candidate's category (the first that applies)."""
+    event: str
+    state: str
+    categories: tuple[DrawCategory, ...]
+    category: Callable[[Any], str]
+    title: Text
+    who: Text            # who runs it, for the refusal of anyone else ("住房和城乡建设部门的窗口人员")
+    role: str = "clerk"
+    pool_role: str = "inspector"
+
+    @property
+    def ratios(self) -> dict[str, float]:
+        return {c.name: c.ratio for c in self.categories}
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """A document a procedure issues: its titles, the code in its number (哈道市监 + 经登 + 字〔2026〕…), and its
+    template `pdf/templates/<template or name>.html`; `sample` is a snapshot for the staff preview page."""
+    name: str
+    zh: str
+    en: str
+    code: str
+    template: str | None = None
+    sample: dict | None = None
+
+    def as_meta(self) -> dict:
+        return {"title_zh": self.zh, "title_en": self.en, "code": self.code,
+                "template": f"{self.template or self.name}.html", "sample": self.sample}
+
+
+@dataclass(frozen=True)
+class AuthoritySetting:
+    """A setting an authority of `kind` chooses for a procedure (the admin page and API set it)."""
+    name: str
+    kind: str
+    choices: dict[str, tuple[str, str]]          # value -> (zh, en)
+    default: str
+    zh: str = ""
+    en: str = ""
+
+
+@dataclass(frozen=True)
+class DemoCase:
+    """A demo application for `flask seed-demo`: its owner, fields, attachments (kinds, or (kind, file name)),
+    and the events that bring it to its state, each (event, username, data)."""
+    owner: str
+    fields: dict
+    attachments: tuple[str | tuple[str, str], ...]
+    path: tuple[tuple[str, str, dict | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -129,14 +279,28 @@ class Procedure:
     time_limits: dict[str, Any]
     eligibility: Callable[[dict, Any], "Eligibility"]
     authority_division: Callable[[dict], str | None]   # which division's authority handles it
+    holder: Holder
     guide: dict[str, Any] = field(default_factory=dict)  # the 办事指南: basis, conditions, time_limits (Text lists), where, fee (Text)
     number_prefix: str = "BM"
+    order: int = 100                          # where it is listed among the procedures (pages, API)
     # authority kinds of the same division that take part (give opinions, approve): they see the application
     parties: Callable[[dict], tuple[str, ...]] = lambda fields: ()
-    # values computed from the fields and settings (route, mode) that attachments and guards depend on
+    # values computed from the fields, settings and lookups (route, mode) that attachments and guards depend on
     derived: Callable[[dict, Any], dict] = lambda fields, world: {}
-    # (name, credit code) its documents are addressed to; None: the enterprise / operator / facility named
-    holder: Callable[[dict], tuple[str, str]] | None = None
+    editable: tuple[str, ...] = ("draft", "correction_required")   # where the applicant may change the fields
+    routes: dict[str, Text] = field(default_factory=dict)   # how each route eligibility names is shown
+    timers: tuple[Timer, ...] = ()
+    draw: DrawRule | None = None
+    documents: tuple[DocumentKind, ...] = ()
+    # what the application object (API, pages) adds for this procedure: present(case) -> extra keys
+    present: Callable[[Any], dict] = lambda case: {}
+    # questions other procedures may ask (world.lookup(name, *args)): name -> answer(world, *args), where
+    # world.records / world.document reach this procedure's own applications (later: its register, DOMAIN §6)
+    provides: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    settings: tuple[AuthoritySetting, ...] = ()
+    demo: tuple[DemoCase, ...] = ()
+    # staff its demo cases need beyond cli/demo.py's: (username, role, "division:kind", display name)
+    demo_staff: tuple[tuple[str, str, str, str], ...] = ()
 
     def event(self, name: str) -> Event | None:
         return next((e for e in self.events if e.name == name), None)

@@ -28,7 +28,7 @@ def dot_source(proc: Procedure, current: str | None = None, taken: tuple[str, ..
     steps = set(zip(taken, taken[1:]))
     for event in proc.events:
         for source in event.sources:
-            for dest in event.dests:
+            for dest in event.dests_from(source):
                 style = ', color="#1f4e9c", penwidth="2"' if (source, dest) in steps else ""
                 label = event.en if lang == "en" else event.zh
                 lines.append(f'  "{source}" -> "{dest}" [label="{label}"{style}];')

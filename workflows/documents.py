@@ -15,8 +15,8 @@ import pdf
 from infra import storage
 from models import Application, Document, DocumentCounter, db
 from models.base import local_iso
-from workflows.places import AUTHORITY_KINDS, CITY, DIVISIONS
 from workflows.registry import PROCEDURES
+from vocabulary import AUTHORITY_KINDS, CITY, DIVISIONS
 
 DIGITS = "〇一二三四五六七八九"
 
@@ -56,24 +56,13 @@ def base_url() -> str:
     return request.url_root.rstrip("/") if has_request_context() else "http://127.0.0.1:5000"
 
 
-HOLDER_KEYS = (("enterprise_name", "operator_name", "facility_name"), ("credit_code",))
-
-
-def holder_of(fields: dict, proc=None) -> tuple[str, str]:
-    """(name, credit code) a document is addressed to: the procedure's declared holder, else the first name field."""
-    if proc is not None and proc.holder is not None:
-        return proc.holder(fields)
-    name = next((fields[k] for k in HOLDER_KEYS[0] if fields.get(k)), "")
-    return name, fields.get("credit_code", "")
-
-
 def issue(app: Application, kind: str, facts: list[tuple[str, str]], extra: dict, today: date,
           authority=None) -> Document:
     authority = authority or app.authority
     seq = next_seq(authority.id, kind, today.year)
     number = number_for(authority, kind, today.year, seq)
     token = secrets.token_urlsafe(24)
-    holder_name, holder_code = holder_of(app.fields, PROCEDURES.get(app.procedure))
+    holder_name, holder_code = PROCEDURES[app.procedure].holder.of(app.fields or {})
     snapshot = {"number": number, "authority_name": authority.name,
                 "issue_date": today.isoformat(), "issue_date_cn": chinese_date(today),
                 "holder_name": holder_name, "holder_code": holder_code,

@@ -6,24 +6,20 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm.exc import StaleDataError
+from transitions import MachineError
 
 from models import Application, AuditEntry, db
 from models.audit import chain_hash
-from infra.observability import count_on_commit
+from workflows import calendar, holidays
 from workflows.context import EventContext, authority_id, eligibility_of, today  # noqa: F401  (re-exported)
 from workflows.definition import Event, Procedure, Reason
 from workflows.errors import Conflict, Forbidden, Invalid
-from workflows.places import division_name
 from workflows.registry import MACHINES, PROCEDURES
+from workflows.signals import announce
 from workflows.transaction import flush_or_conflict, stale_is_conflict
 from workflows.values import clean_data, clean_fields
 
 log = logging.getLogger(__name__)
-
-
-class _Carrier:
-    """What the shared machine moves: a throwaway holder of the state, never the ORM row."""
-    state: str
 
 
 def role_reason(app: Application, proc: Procedure, event: Event, actor) -> Reason | None:
@@ -63,12 +59,19 @@ def check(app: Application, event_name: str, actor) -> tuple[Procedure, Event]:
     return proc, event
 
 
+def allowed_now(app: Application) -> set[str]:
+    """The events the procedure's machine allows from the application's state."""
+    return set(MACHINES[app.procedure].get_triggers(app.state))
+
+
 def available_events(app: Application, actor) -> list[tuple[Event, list[Reason]]]:
-    """Events whose role and source fit this actor now, each with the guard reasons that block it."""
+    """Events the machine allows from the current state whose role fits this actor, each with the guard
+    reasons that block it now."""
     proc = PROCEDURES[app.procedure]
+    allowed = allowed_now(app)
     out = []
     for event in proc.events:
-        if event.internal or app.state not in event.sources or role_reason(app, proc, event, actor):
+        if event.internal or event.name not in allowed or role_reason(app, proc, event, actor):
             continue
         ctx = EventContext(app, proc, event, actor, {}, "")
         out.append((event, _guard_reasons(event, ctx)))
@@ -86,9 +89,53 @@ def _guard_reasons(event: Event, ctx: EventContext) -> list[Reason]:
     return reasons
 
 
+class _Carrier:
+    """What the shared machine moves: a throwaway holder of the state, never the ORM row."""
+
+    def __init__(self, state: str):
+        self.state = state
+
+
+class Firing:
+    """One firing's checks, run by the machine (registry._prepare) once it has allowed the event from the
+    current state and before it picks a branch: comment, data, guards; then `ctx` is what the branches see."""
+
+    def __init__(self, app, proc: Procedure, event: Event, actor, data, comment, on: date | None):
+        self.app, self.proc, self.event, self.actor = app, proc, event, actor
+        self.data, self.comment, self.on = data, comment, on
+        self.ctx: EventContext | None = None
+        self.branch = None
+
+    def takes(self, branch) -> bool:
+        """A branch's condition, for the machine: the branch is remembered when it is the one taken."""
+        if branch.when(self.ctx):
+            self.branch = branch
+            return True
+        return False
+
+    def prepare(self) -> None:
+        proc, event, comment = self.proc, self.event, self.comment
+        if comment is not None and (not isinstance(comment, str) or "\x00" in comment):
+            raise Invalid("comment 应为文本", "comment must be a string (without NUL characters)",
+                          [Reason("type", "comment：应为文本", "comment: must be a string", "comment")])
+        clean, problems = clean_data(event.schema, self.data, proc)
+        if problems:
+            raise Invalid("事件数据不完整或有误", "event data invalid", problems)
+        ctx = EventContext(self.app, proc, event, self.actor, clean, (comment or "").strip()[:2000], self.on)
+        reasons = _guard_reasons(event, ctx)
+        if any(r.status == 403 for r in reasons):
+            raise Forbidden(f"无权执行“{event.zh}”", f"not allowed to {event.en.lower()}", reasons)
+        if any(r.status == 409 for r in reasons):
+            raise Conflict(f"不能执行“{event.zh}”", f"cannot {event.en.lower()}", reasons, code="conflict")
+        if reasons:
+            raise Invalid(f"不能执行“{event.zh}”", f"cannot {event.en.lower()}", reasons, code="guard_failed")
+        self.ctx = ctx
+
+
 def fire(app: Application, event_name: str, actor, data=None, version=None, comment: str = "",
-         internal: bool = False) -> Application:
-    """Fire one event: checks, guards, the machine, effects, audit. Flushes; the caller commits.
+         internal: bool = False, on: date | None = None) -> Application:
+    """Fire one event: checks, the machine (state, then data and guards, then its branch), effects, audit.
+    Flushes; the caller commits. `on` is the business date it happens on (a job's --as-of), default today.
 
     `internal` events (a draw's per-application step) can only be fired by their batch operation.
     """
@@ -103,39 +150,30 @@ def fire(app: Application, event_name: str, actor, data=None, version=None, comm
         raise Conflict(f"申请已被他人修改（当前版本 {app.version}），请刷新后重试",
                        f"stale version: the application is now at version {app.version}; reload and retry",
                        code="stale_version")
-    if app.state not in event.sources:
-        raise Conflict(f"当前状态“{proc.states[app.state][0]}”下不能执行“{event.zh}”",
-                       f"event {event.name} is not allowed in state {app.state}", code="invalid_state")
-    if comment is not None and (not isinstance(comment, str) or "\x00" in comment):
-        raise Invalid("comment 应为文本", "comment must be a string (without NUL characters)",
-                      [Reason("type", "comment：应为文本", "comment: must be a string", "comment")])
-    clean, problems = clean_data(event.schema, data, proc)
-    if problems:
-        raise Invalid("事件数据不完整或有误", "event data invalid", problems)
-    ctx = EventContext(app, proc, event, actor, clean, (comment or "").strip()[:2000])
-    reasons = _guard_reasons(event, ctx)
-    if any(r.status == 403 for r in reasons):
-        raise Forbidden(f"无权执行“{event.zh}”", f"not allowed to {event.en.lower()}", reasons)
-    if any(r.status == 409 for r in reasons):
-        raise Conflict(f"不能执行“{event.zh}”", f"cannot {event.en.lower()}", reasons, code="conflict")
-    if reasons:
-        raise Invalid(f"不能执行“{event.zh}”", f"cannot {event.en.lower()}", reasons, code="guard_failed")
     from_state = app.state
-    carrier = _Carrier()
-    carrier.state = app.state
+    firing, carrier = Firing(app, proc, event, actor, data, comment, on), _Carrier(app.state)
     # the shared machine's event, triggered on the carrier without add_model: nothing is bound to the
     # machine, so concurrent calls share nothing but the (read-only) transition table
-    MACHINES[proc.name].events[event.name].trigger(carrier, ctx=ctx)
+    try:
+        moved = MACHINES[proc.name].events[event.name].trigger(carrier, firing=firing)
+    except MachineError:
+        raise Conflict(f"当前状态“{proc.states[app.state][0]}”下不能执行“{event.zh}”",
+                       f"event {event.name} is not allowed in state {app.state}", code="invalid_state") from None
+    if not moved:       # every declared branch list ends with an unconditional one
+        raise AssertionError(f"{proc.name}.{event.name}: no branch taken from {app.state}")
+    ctx = firing.ctx
     app.state = carrier.state
     app.is_open = proc.holders.get(app.state) is not None
     app.version += 1
     app.updated_at = datetime.now(timezone.utc)
+    if event.decides_in(app.state):
+        ctx.decide()
     # One flush at the end writes the row (its UPDATE checks the version) with the audit entry. An event
     # that issues a document claims the version before, in EventContext.issue, so that a concurrent loser
     # fails before it numbers or prints anything; an effect's query may also autoflush the UPDATE early,
     # hence the whole block turns a lost race into 409.
     with stale_is_conflict():
-        for effect in event.effects:
+        for effect in (*event.effects, *(firing.branch.effects if firing.branch else ())):
             effect(ctx)
         entry = _audit(app, event.name, from_state, actor, ctx)
         db.session.add_all(ctx._notes)
@@ -160,7 +198,7 @@ def _audit(app: Application, event: str, from_state: str | None, actor, ctx: Eve
              "data": {**(ctx.data if ctx else {}), **(ctx.changes if ctx else {})}, "prev_hash": app.audit_head}
     entry["hash"] = chain_hash(entry)
     app.audit_seq, app.audit_head = entry["seq"], entry["hash"]
-    count_on_commit(db.session(), app.procedure, event)
+    announce(db.session(), app.procedure, event, app.id)
     return entry
 
 
@@ -194,7 +232,7 @@ def update_fields(app: Application, actor, fields, version=None) -> Application:
     proc = PROCEDURES[app.procedure]
     if actor.id != app.applicant_id:
         raise Forbidden("只有申请人可以修改申请", "only the applicant may edit the application")
-    if app.state not in ("draft", "correction_required"):
+    if app.state not in proc.editable:
         raise Conflict(f"当前状态“{proc.states[app.state][0]}”下不能修改", f"cannot edit in state {app.state}",
                        code="invalid_state")
     if version is not None and version != app.version:
@@ -216,13 +254,8 @@ def update_fields(app: Application, actor, fields, version=None) -> Application:
     return app
 
 
-def division_label(code: str | None) -> str:
-    return division_name(code)
-
-
 def recompute_provisional_deadlines(actor) -> int:
     """After a holiday table is loaded: provisional deadlines counted again from their recorded basis, audited."""
-    from workflows import calendar, holidays
     table, entries = holidays.table(), []
     apps = db.session.execute(select(Application).where(
         Application.deadline_provisional.is_(True), Application.deadline_basis.is_not(None))).scalars().all()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from workflows.places import CITY, division_name, street_name
+from vocabulary import CITY, division_name, street_name
 
 
 def number(value) -> str:

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from vocabulary import SERVICE_CATEGORIES, category_name
 from workflows import common, figures
-from workflows.common import REASON_SCHEMA, decided, issuing, notifying, not_own_application, record_reason
-from workflows.definition import AttachmentSpec, Branch, DataField, Eligibility, Event, Field, Procedure, Reason, Text
-from workflows.premise_addition import SERVICE_CATEGORIES
+from workflows.common import REASON_SCHEMA, issuing, notifying, not_own_application, record_reason
+from workflows.definition import (AttachmentSpec, AuthoritySetting, Branch, DataField, DemoCase, DocumentKind,
+                                  DrawCategory, DrawRule, Eligibility, Event, Field, Holder, Procedure, Reason, Text,
+                                  Timer)
+from workflows.values import normalise_address
 
 AREA_LIMIT, INVESTMENT_LIMIT = 300, 300_000          # "以下" includes the number (民法典 art. 1259)
 MODES = {"promise": ("告知承诺", "commitment"), "fast_track": ("容缺受理", "fast track"),
@@ -52,7 +55,8 @@ def route_of(fields: dict) -> str | None:
 
 def derived(fields: dict, world) -> dict:
     route = route_of(fields)
-    mode = world.authority_setting(fields.get("site_division"), "housing", "fire_mode", "promise")
+    setting = SETTINGS[0]         # the simplified route's mode, each housing authority's choice
+    mode = world.authority_setting(fields.get("site_division"), setting.kind, setting.name, setting.default)
     return {"_route": route, "_mode": mode if route == "simplified" else "standard"}
 
 
@@ -132,7 +136,7 @@ def receipt_extra(ctx) -> dict:
 
 def fire_facts(ctx) -> list[tuple[str, str]]:
     f = ctx.fields
-    category = dict((c[0], c[1]) for c in SERVICE_CATEGORIES).get(f.get("facility_type"), "")
+    category = category_name(f.get("facility_type"))
     return [("设施名称", f.get("facility_name", "")),
             ("设施地址", figures.place(f.get("site_division"), None, f.get("site_address"))),
             ("设施类别", category), ("建筑面积", figures.area(f.get("floor_area_m2"))),
@@ -142,17 +146,15 @@ def fire_facts(ctx) -> list[tuple[str, str]]:
             ("人员密集场所", "是" if f.get("crowded_place") else "否"), ("申请编号", ctx.app.number)]
 
 
-def on_submit(ctx):
-    """Promise mode files at once with a receipt; exempt mode confirms the exemption; else it waits for a clerk."""
-    classify(ctx)
-    if ctx.app.state == "filed":
-        ctx.clear_deadline()
-        ctx.decide()
-        ctx.issue("filing_receipt", fire_facts(ctx), **receipt_extra(ctx))
-    elif ctx.app.state == "exempted":
-        ctx.clear_deadline()
-        ctx.decide()
-        ctx.issue("exemption_confirmation", fire_facts(ctx))
+def files_at_once(ctx):
+    """The promise route's receipt, issued on the commitment letter at submission."""
+    ctx.clear_deadline()
+    ctx.issue("filing_receipt", fire_facts(ctx), **receipt_extra(ctx))
+
+
+def exempts(ctx):
+    ctx.clear_deadline()
+    ctx.issue("exemption_confirmation", fire_facts(ctx))
 
 
 def _mode_is(*modes):
@@ -181,7 +183,6 @@ def on_inspection(ctx):
                            "on": ctx.today.isoformat(), "inspector": ctx.actor.username})
     if ctx.data["passed"]:
         ctx.clear_deadline()
-        ctx.decide()
         ctx.issue("inspection_result", fire_facts(ctx), passed=True, findings=ctx.data.get("findings") or "合格")
     else:
         ctx.clear_deadline()   # now waiting on the applicant to rectify
@@ -189,6 +190,51 @@ def on_inspection(ctx):
         ctx.issue("rectification_notice", fire_facts(ctx), findings=ctx.data.get("findings") or "",
                   recheck_due_cn=ctx.chinese_date(recheck.due), recheck_due_provisional=recheck.provisional,
                   remedies=common.REMEDIES_ZH)
+
+
+IN_FORCE = ("filed", "selected", "closed", "passed")      # DOMAIN §6: in force unless rectifying or withdrawn
+
+
+def receipt_in_force(world, number: str, address: str, division: str) -> bool:
+    """The lookup other procedures ask: does `number` name a filing receipt of a filing in force at this
+    address (the same division, the addresses compared normalised)? (DOMAIN §6: its register, later.)"""
+    case = world.document(number)
+    if case is None or case.document["kind"] != "filing_receipt" or case.document["status"] != "valid":
+        return False
+    return (case.state in IN_FORCE and case.fields.get("site_division") == division
+            and normalise_address(case.fields.get("site_address")) == normalise_address(address))
+
+
+def draw_category(case) -> str:
+    """Late beats crowded beats route: the strictest ratio that applies."""
+    if case.is_late:
+        return "late"
+    if case.fields.get("crowded_place"):
+        return "crowded"
+    return "standard" if case.route == "standard" else "simplified"
+
+
+def supplement_due(case):
+    due = case.outcome.get("supplement_due")
+    return date.fromisoformat(due) if due else None
+
+
+def supplements_missing(case) -> list[str]:
+    return [k for k in case.outcome.get("supplement_kinds", ()) if k not in case.attachment_kinds]
+
+
+def supplement_items(case) -> dict:
+    due = case.outcome["supplement_due"]
+    return {"items": [{"field": k, "reason": f"容缺受理的材料未在{due}前补齐"} for k in supplements_missing(case)]}
+
+
+def supplement_comment(case) -> str:
+    return f"容缺材料逾期未补：{', '.join(PROCEDURE.label(k)[0] for k in supplements_missing(case))}"
+
+
+def present(case) -> dict:
+    """What the application object adds: a late filing, the drawn inspector and the draw."""
+    return {"is_late": case.is_late, "inspector": case.inspector, "draw_id": case.draw_id}
 
 
 def findings_when_failed(ctx):
@@ -199,16 +245,18 @@ def findings_when_failed(ctx):
 
 
 EVENTS = (
-    common.submit_event(dest=(Branch("exempted", _mode_is("exempt")), Branch("filed", _mode_is("promise")),
-                              Branch("submitted", lambda ctx: True)), effects=(on_submit,)),
+    common.submit_event(dest=(Branch("exempted", _mode_is("exempt"), effects=(exempts,)),
+                              Branch("filed", _mode_is("promise"), effects=(files_at_once,)),
+                              Branch("submitted", lambda ctx: True)), effects=(classify,),
+                        decides=("filed", "exempted")),
     Event("file", ("submitted",), "filed", ("clerk",), "予以备案", "File", guards=(not_own_application,), bulk=True,
-          effects=(common.pause_clock, decided, issuing("filing_receipt", fire_facts, extra=receipt_extra),
+          decides=True, effects=(common.pause_clock, issuing("filing_receipt", fire_facts, extra=receipt_extra),
                    notifying("filed", "您的消防验收备案已完成，可下载备案凭证。", "Your filing is complete."))),
     common.request_correction_event(("submitted", "filed"), roles=("clerk", "system")),
     common.resubmit_event(effects=(classify,)),
     Event("not_accept", ("submitted",), "not_accepted", ("clerk",), "不予受理", "Do not accept", schema=REASON_SCHEMA,
-          guards=(not_own_application,),
-          effects=(record_reason, common.pause_clock, decided,
+          guards=(not_own_application,), decides=True,
+          effects=(record_reason, common.pause_clock,
                    issuing("non_acceptance_notice", fire_facts, reasons=common.reasons_text, remedies=common.remedies))),
     common.withdraw_event(("submitted", "correction_required")),
     Event("draw", ("filed",), (Branch("selected", lambda ctx: ctx.data["selected"]), Branch("closed", lambda ctx: True)),
@@ -217,12 +265,12 @@ EVENTS = (
                   "inspector_id": DataField("int", required=False)}, effects=(on_draw,)),
     Event("record_inspection", ("selected", "rechecking"),
           (Branch("passed", lambda ctx: ctx.data["passed"]), Branch("rectifying", lambda ctx: True)),
-          ("inspector",), "录入检查结果", "Record the inspection",
+          ("inspector",), "录入检查结果", "Record the inspection", decides=("passed",),
           schema={"passed": DataField("bool", zh="是否合格", en="passed"),
                   "findings": DataField("str", required=False, zh="检查发现", en="findings")},
           guards=(assigned_inspector, not_own_application, findings_when_failed), effects=(on_inspection,)),
     Event("request_recheck", ("rectifying",), "rechecking", ("applicant",), "整改完毕申请复查", "Ask for a recheck",
-          effects=(lambda ctx: ctx.set_deadline(ctx.proc.time_limits["recheck"]["days"]),)),
+          effects=(common.clock("recheck"),)),
 )
 
 TIME_LIMITS = {"intake": {"days": 5, "unit": "working_days", "from": "submit"},
@@ -234,11 +282,40 @@ TIME_LIMITS = {"intake": {"days": 5, "unit": "working_days", "from": "submit"},
                "recheck": {"days": 7, "unit": "working_days", "from": "request_recheck"}}
 LIMIT = {name: limit.get("days") for name, limit in TIME_LIMITS.items()}
 
-def holder(fields: dict) -> tuple[str, str]:
-    """A filing's documents are addressed to the builder (建设单位, whose credit code the form asks for);
-    a filing that names no builder separately is the facility operator's own."""
-    return fields.get("builder_name") or fields.get("facility_name", ""), fields.get("credit_code", "")
+DOCUMENTS = (
+    common.CORRECTION_NOTICE, common.NON_ACCEPTANCE_NOTICE,
+    DocumentKind("filing_receipt", "建设工程消防验收备案凭证", "Fire-safety acceptance filing receipt", "消备"),
+    DocumentKind("exemption_confirmation", "免于消防验收备案确认书", "Confirmation of exemption from fire-safety filing",
+                 "消免"),
+    DocumentKind("rectification_notice", "责令停止使用、限期整改通知书", "Order to stop use and rectify within a time limit",
+                 "消改"),
+    DocumentKind("inspection_result", "消防验收备案抽查结果通知书", "Result of the fire-safety filing spot check", "消查"),
+)
 
+# 容缺受理: non-core documents still missing after their 5 working days → a correction request
+TIMERS = (Timer("supplement", ("submitted", "filed"), on=supplement_due, fire="request_correction",
+                when=lambda case: bool(supplements_missing(case)), data=supplement_items, comment=supplement_comment,
+                label="late fast-track supplements"),)
+
+DRAW = DrawRule("draw", "filed", title=Text("消防验收备案抽查", "fire-safety filing spot check"), category=draw_category,
+                who=Text("住房和城乡建设部门的窗口人员", "a housing authority's clerk"),
+                categories=(DrawCategory("crowded", "人员密集场所", "crowded places", 0.5),
+                            DrawCategory("standard", "一般程序", "standard route", 0.1),
+                            DrawCategory("simplified", "简易程序", "simplified route", 0.05),
+                            DrawCategory("late", "逾期备案", "late filing", 1.0, always=True)))
+
+SETTINGS = (AuthoritySetting("fire_mode", "housing", MODES, "promise", "简易程序办理方式", "simplified route mode"),)
+
+# --- demo data (`flask seed-demo`): two small community facilities in 道里区 --------------------------------
+_FIRE = {"facility_name": "河松小区二期社区托育服务点", "credit_code": "91230102MA1C2D3E41", "site_address": "河松小区二期6号楼1层",
+         "site_division": "230102", "facility_type": "childcare", "special_construction": False, "crowded_place": True,
+         "floor_area_m2": 260, "total_investment_yuan": 280000, "completion_date": "2026-11-20"}
+_KINDS = ("filing_form", "commitment_letter", "completion_report", "as_built_drawings")
+DEMO = (
+    DemoCase("zhang", _FIRE, _KINDS, (("submit", "zhang", None),)),
+    DemoCase("zhang", {**_FIRE, "facility_name": "索菲亚小区社区助餐点", "facility_type": "community_catering",
+                       "crowded_place": False, "site_address": "索菲亚小区2号楼门市"}, _KINDS, (("submit", "zhang", None),)),
+)
 
 PROCEDURE = Procedure(
     name="fire_filing", zh="建设工程消防验收备案（社区服务设施简易程序）", en="Fire-safety acceptance filing",
@@ -246,7 +323,10 @@ PROCEDURE = Procedure(
     events=EVENTS, fields=FIELDS, attachments=ATTACHMENTS,
     time_limits=TIME_LIMITS,
     eligibility=eligibility, authority_division=lambda fields: fields.get("site_division"),
-    derived=derived, number_prefix="FF", holder=holder,
+    holder=Holder("builder_name", fallback="facility_name", place="site_address", subject="facility_name"),
+    routes={"simplified": Text("简化办理", "Simplified procedure"), "standard": Text("一般程序", "Standard procedure")},
+    derived=derived, number_prefix="FF", order=3, documents=DOCUMENTS, timers=TIMERS, draw=DRAW, present=present,
+    provides={"fire_receipt_in_force": receipt_in_force}, settings=SETTINGS, demo=DEMO,
     guide={"basis": [Text("《中华人民共和国消防法》第十三条、第五十八条",
                           "Fire Protection Law of the People's Republic of China, Articles 13 and 58"),
                      Text("《建设工程消防设计审查验收管理暂行规定》（住房和城乡建设部令第51号）",

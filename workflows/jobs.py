@@ -1,4 +1,6 @@
-"""Daily jobs: overdue flags, land-transition reminders and expiries (idempotent: safe to rerun).
+"""Daily jobs: overdue flags and each procedure's declared timers (expiries, reminders, missed supplements),
+idempotent: safe to rerun. Every date they compute is the as-of date (`jobs run --as-of D` runs as on D),
+the events they fire included.
 
 `run` is safe on several machines at once: on PostgreSQL it holds an advisory lock for its whole
 length (a session lock on a connection of its own, since the jobs commit several times), and a run
@@ -14,8 +16,11 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from models import Application, Notification, User, db
-from workflows import calendar, holidays
+from workflows import calendar, engine, holidays
+from workflows.context import Case
+from workflows.definition import Procedure, Timer
 from workflows.registry import PROCEDURES
+from workflows.transaction import commit
 
 log = logging.getLogger(__name__)
 LOCK_KEY = 0x6269616E6D696E   # "bianmin": one bigint key for `jobs run` across every app server
@@ -41,62 +46,43 @@ class SystemActor:
 
 
 SYSTEM = SystemActor()
-# days before a land transition period's last day when its holder is reminded: the procedure's own time limits
-REMINDER_DAYS = tuple(PROCEDURES["land_transition"].time_limits["period"]["reminders_days_before"])
 
 
-def _clerks(authority_id: int) -> list[int]:
+def _users(authority_id: int | None, roles: tuple[str, ...]) -> list[int]:
     return list(db.session.execute(select(User.id).where(
-        User.authority_id == authority_id, User.role == "clerk")).scalars())
+        User.authority_id == authority_id, User.role.in_(roles))).scalars())
 
 
-def land_periods(today: date) -> tuple[int, int]:
-    """Reminders 180/90/30 days before the last day (only the nearest one due), expiry the day after it."""
-    from workflows import engine
-    from workflows.transaction import commit
-    reminders = expired = 0
+def run_timer(proc: Procedure, timer: Timer, today: date) -> int:
+    """One declared timer over the procedure's applications in its states, as on `today`: fire its event
+    the day after its date, or send the nearest reminder due before it (once each). How many it acted on."""
+    done = 0
     apps = db.session.execute(select(Application).where(
-        Application.procedure == "land_transition", Application.state == "in_transition",
-        Application.period_last_day.is_not(None))).scalars().all()
+        Application.procedure == proc.name, Application.state.in_(timer.states))
+        .order_by(Application.id)).scalars().all()
     for app in apps:
-        last = app.period_last_day
-        if today > last:   # the day after the last day, never earlier
-            engine.fire(app, "expire", SYSTEM, {}, app.version)
-            commit()
-            expired += 1
+        case = Case(app)
+        on = timer.on(case)
+        if on is None:
             continue
-        due = [n for n in REMINDER_DAYS if today >= last - timedelta(days=n)]
+        if timer.fire:
+            if today > on and timer.when(case):      # the day after the date, never earlier
+                engine.fire(app, timer.fire, SYSTEM, timer.data(case), app.version, comment=timer.comment(case),
+                            on=today)
+                commit()
+                done += 1
+            continue
+        due = [n for n in timer.remind if on - timedelta(days=n) <= today <= on]
         if not due:
             continue
         n = min(due)
-        zh = f"{app.number} 过渡期将于{last.year}年{last.month}月{last.day}日届满（还有{(last - today).days}天），请提前办理用地手续或准备恢复原用途"
-        en = f"{app.number}: the transition period ends on {last.isoformat()} ({(last - today).days} days left)"
-        for uid in {app.applicant_id, *_clerks(app.authority_id)}:
-            reminders += _notify_once(uid, app, "reminder", zh, en, f"reminder{n}:{app.id}:{uid}")
+        zh, en = timer.message(case, on, (on - today).days)
+        users = {app.applicant_id} if "applicant" in timer.notify else set()
+        users |= set(_users(app.authority_id, tuple(r for r in timer.notify if r != "applicant")))
+        for uid in sorted(users):
+            done += _notify_once(uid, app, timer.notice_kind, zh, en, f"{timer.notice_kind}{n}:{app.id}:{uid}")
     db.session.commit()
-    return reminders, expired
-
-
-def fire_supplements(today: date) -> int:
-    """容缺受理: non-core documents still missing after their 5 working days → a correction request."""
-    from workflows import engine
-    from workflows.registry import PROCEDURES
-    from workflows.transaction import commit
-    proc, moved = PROCEDURES["fire_filing"], 0
-    apps = db.session.execute(select(Application).where(
-        Application.procedure == "fire_filing", Application.state.in_(("submitted", "filed")))).scalars().all()
-    for app in apps:
-        due = (app.outcome or {}).get("supplement_due")
-        have = {a.kind for a in app.attachments}
-        missing = [k for k in (app.outcome or {}).get("supplement_kinds", ()) if k not in have]
-        if not due or not missing or today <= date.fromisoformat(due):
-            continue
-        items = [{"field": k, "reason": f"容缺受理的材料未在{due}前补齐"} for k in missing]
-        engine.fire(app, "request_correction", SYSTEM, {"items": items}, app.version,
-                    comment=f"容缺材料逾期未补：{', '.join(proc.label(k)[0] for k in missing)}")
-        commit()
-        moved += 1
-    return moved
+    return done
 
 
 @contextmanager
@@ -130,10 +116,10 @@ def run(as_of: date | None = None) -> str:
 
 
 def _run(as_of: date | None) -> str:
-    """Flag what is overdue or due within one working day to the clerks of the handling authority."""
+    """Every procedure's timers, then flag what is overdue or due within one working day to the clerks of
+    the handling authority."""
     today = as_of or calendar.today_shanghai()
-    reminders, expired = land_periods(today)
-    supplements = fire_supplements(today)
+    counts = [f"{run_timer(proc, timer, today)} {timer.label}" for proc in PROCEDURES.values() for timer in proc.timers]
     table = holidays.table()
     soon = calendar.add_working_days(today, 1, table).due
     open_apps = db.session.execute(select(Application).where(
@@ -147,8 +133,7 @@ def _run(as_of: date | None) -> str:
         overdue = app.deadline_due < today
         kind = "overdue" if overdue else "due_soon"
         if app.authority_id not in staff:
-            staff[app.authority_id] = list(db.session.execute(select(User.id).where(
-                User.authority_id == app.authority_id, User.role.in_(("clerk", "approver")))).scalars())
+            staff[app.authority_id] = _users(app.authority_id, ("clerk", "approver"))
         due = app.deadline_due.isoformat()
         zh = f"{app.number} {'已超期' if overdue else '即将到期'}（办理期限 {due}）"
         en = f"{app.number} is {'overdue' if overdue else 'due soon'} (due {due})"
@@ -156,5 +141,9 @@ def _run(as_of: date | None) -> str:
             sent += _notify_once(uid, app, kind, zh, en, f"{kind}:{app.id}:{due}:{uid}")
     db.session.commit()
     return (f"jobs run as of {today.isoformat()}: {len(open_apps)} applications due by {soon.isoformat()}, "
-            f"{sent} notifications sent; {reminders} period reminders, {expired} periods expired; "
-            f"{supplements} late fast-track supplements")
+            f"{sent} notifications sent; {', '.join(counts) or 'no timers'}")
+
+
+def run_task(as_of: str | None = None) -> str:
+    """`flask jobs run` as a background task (dates as text: tasks take plain arguments)."""
+    return run(date.fromisoformat(as_of) if as_of else None)

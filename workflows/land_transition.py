@@ -1,11 +1,11 @@
 """存量建筑过渡期: an existing building serves inclusive services for 5 years, unchanged land holder (DOMAIN §2)."""
 from __future__ import annotations
 
+from vocabulary import AUTHORITY_KINDS, SERVICE_CATEGORIES, category_name
 from workflows import common, figures
-from workflows.common import REASON_SCHEMA, decided, issuing, notifying, not_own_application, record_reason
-from workflows.definition import AttachmentSpec, Branch, DataField, Eligibility, Event, Field, Procedure, Reason, Text
-from workflows.places import AUTHORITY_KINDS
-from workflows.premise_addition import SERVICE_CATEGORIES
+from workflows.common import REASON_SCHEMA, issuing, notifying, not_own_application, record_reason
+from workflows.definition import (AttachmentSpec, Branch, DataField, DemoCase, DocumentKind, Eligibility, Event, Field,
+                                  Holder, Procedure, Reason, Text, Timer)
 
 INDUSTRY_DEPARTMENT = {"elderly_care": "civil_affairs", "childcare": "health", "culture": "culture_tourism",
                        "sports": "sports"}
@@ -119,7 +119,7 @@ def land_facts(ctx) -> list[tuple[str, str]]:
             ("不动产权证书号", f.get("property_certificate_no", "")),
             ("建筑地址", figures.place(f.get("building_division"), None, f.get("building_address"))),
             ("建筑面积", figures.area(f.get("floor_area_m2"))), ("现状土地用途", f.get("current_land_use", "")),
-            ("普惠性服务", dict((c[0], c[1]) for c in SERVICE_CATEGORIES).get(f.get("service_type"), "")),
+            ("普惠性服务", category_name(f.get("service_type"))),
             ("申请编号", ctx.app.number)]
 
 
@@ -132,9 +132,25 @@ def convert_effect(ctx):
     ctx.set_document_status("transition_approval", "superseded", "已办理新用途用地手续 land procedures done")
 
 
+def period_last_day(case):
+    return case.period_last_day
+
+
+def period_reminder(case, last, days_left: int) -> tuple[str, str]:
+    return (f"{case.number} 过渡期将于{last.year}年{last.month}月{last.day}日届满（还有{days_left}天），"
+            "请提前办理用地手续或准备恢复原用途",
+            f"{case.number}: the transition period ends on {last.isoformat()} ({days_left} days left)")
+
+
+def present(case) -> dict:
+    """What the application object adds: the departments' opinions and the period."""
+    period = ({"first_day": case.period_first_day.isoformat(), "last_day": case.period_last_day.isoformat()}
+              if case.period_last_day else None)
+    return {"opinions": case.opinions, "period": period}
+
+
 DECIDING = (not_own_application,)
 GOV = ("government",)
-SAVE = {"reason": DataField("str", zh="理由", en="reason")}
 
 EVENTS = (
     common.submit_event(),
@@ -142,8 +158,9 @@ EVENTS = (
           guards=DECIDING, effects=(request_opinions, issuing("acceptance_notice", land_facts,
                                                               deadline=lambda ctx: ctx.deadline_for_document()))),
     Event("not_accept", ("submitted",), "not_accepted", ("clerk",), "不予受理", "Do not accept", schema=REASON_SCHEMA,
-          guards=DECIDING, effects=(record_reason, common.pause_clock, decided,
-                                    issuing("non_acceptance_notice", land_facts, reasons=common.reasons_text,
+          guards=DECIDING, decides=True,
+          effects=(record_reason, common.pause_clock,
+                   issuing("non_acceptance_notice", land_facts, reasons=common.reasons_text,
                                             remedies=common.remedies),
                                     notifying("not_accepted", "您的申请不予受理，请查看不予受理通知书。", "Your application was not accepted."))),
     common.request_correction_event(("submitted",)),
@@ -159,14 +176,14 @@ EVENTS = (
                   "soil_ok": DataField("bool", zh="土壤环境是否符合要求", en="soil ok"),
                   "use_change_allowed": DataField("bool", zh="期满后是否可改变用途", en="use change allowed at expiry")}),
     Event("approve", ("government_approval",), "in_transition", ("approver",), "批准过渡期", "Approve",
-          acting=GOV, guards=DECIDING,
-          effects=(fix_period, common.pause_clock, decided,
+          acting=GOV, guards=DECIDING, decides=True,
+          effects=(fix_period, common.pause_clock,
                    issuing("transition_approval", land_facts, by="government", period=period_extra,
                            opinions=lambda ctx: ctx.opinions_for_document()),
                    notifying("approved", "过渡期已获批准，可下载批复。", "The transition period was approved."))),
     Event("not_approve", ("government_approval",), "not_approved", ("approver",), "不予批准", "Do not approve",
-          acting=GOV, schema=REASON_SCHEMA, guards=DECIDING,
-          effects=(record_reason, common.pause_clock, decided,
+          acting=GOV, schema=REASON_SCHEMA, guards=DECIDING, decides=True,
+          effects=(record_reason, common.pause_clock,
                    issuing("non_approval_decision", land_facts, by="government", reasons=common.reasons_text,
                            remedies=common.remedies),
                    notifying("not_approved", "您的申请不予批准。", "Your application was not approved."))),
@@ -174,7 +191,7 @@ EVENTS = (
                            "government_approval")),
     Event("expire", ("in_transition",), "expired", ("system",), "过渡期届满", "Period expired",
           effects=(lambda ctx: ctx.set_document_status("transition_approval", "expired", "过渡期届满 period ended"),
-                   lambda ctx: ctx.set_deadline(ctx.proc.time_limits["after_expiry"]["days"]),
+                   common.clock("after_expiry"),
                    notifying("expired", "过渡期已届满，请办理用地手续或恢复原用途。", "The period has ended."))),
     Event("convert", ("expired", "in_transition"), "converted", ("clerk",), "办理新用途用地手续", "Convert",
           schema={"land_document": DataField("str", zh="新用地文件文号", en="new land document reference")},
@@ -200,13 +217,49 @@ REMINDERS_ZH = "、".join(f"{n}日" for n in PERIOD["reminders_days_before"])
 *_earlier, _last = PERIOD["reminders_days_before"]
 REMINDERS_EN = ", ".join(str(n) for n in _earlier) + f" and {_last}"
 
+DOCUMENTS = (
+    DocumentKind("acceptance_notice", "受理通知书", "Notice of acceptance", "受"),
+    common.NON_ACCEPTANCE_NOTICE, common.CORRECTION_NOTICE,
+    DocumentKind("transition_approval", "关于同意利用存量建筑兴办普惠性生活服务设施享受过渡期政策的批复",
+                 "Approval of the transition period for an existing building used for inclusive life services", "批"),
+    DocumentKind("non_approval_decision", "不予批准决定书", "Decision not to approve", "不批"),
+    DocumentKind("termination_decision", "终止过渡期决定书", "Decision to terminate the transition period", "终"),
+)
+
+# the period's end: expiry the day after its last day, reminders 180, 90 and 30 days before it
+TIMERS = (
+    Timer("expiry", ("in_transition",), on=period_last_day, fire="expire", label="periods expired"),
+    Timer("period_reminder", ("in_transition",), on=period_last_day, remind=tuple(PERIOD["reminders_days_before"]),
+          message=period_reminder, label="period reminders"),
+)
+
+# --- demo data (`flask seed-demo`): an elderly-care operator's two buildings in 道里区 -------------------------
+_LAND = {"operator_name": "哈尔滨市阳光颐养养老服务有限公司", "credit_code": "91230102MA1D0XG5LR",
+         "land_holder_name": "哈尔滨市道里区城市建设投资有限公司", "property_certificate_no": "黑（2021）哈尔滨市不动产权第0012345号",
+         "building_address": "经纬街274号院3号楼（原仓储用房）", "building_division": "230102", "floor_area_m2": 860,
+         "current_land_use": "仓储用地", "service_type": "elderly_care",
+         "price_commitment": "养老床位收费不高于同区域公办养老机构标准，为特困老人保留10%床位"}
+_KINDS = ("property_certificate", "holder_consent", "project_plan", "safety_assessment")
+_OPINION = {"agree": True, "opinion": "同意，符合本区养老服务设施布局规划"}
+_REVIEW = {"expropriation_plan": False, "soil_ok": True, "use_change_allowed": True}
+DEMO = (
+    DemoCase("li", _LAND, _KINDS, (("submit", "li", None), ("accept", "nr_clerk_daoli", None),
+                                   ("give_opinion", "reviewer_civil_daoli", _OPINION))),
+    DemoCase("li", {**_LAND, "building_address": "公路四处家属楼1号楼底商"}, _KINDS, (
+        ("submit", "li", None), ("accept", "nr_clerk_daoli", None), ("give_opinion", "reviewer_civil_daoli", _OPINION),
+        ("give_opinion", "reviewer_housing_daoli", {"agree": True, "opinion": "房屋安全鉴定为B级，可以使用"}),
+        ("issue_review_opinion", "nr_clerk_daoli", _REVIEW), ("approve", "gov_approver_daoli", None))),
+)
+
 PROCEDURE = Procedure(
     name="land_transition", zh="存量建筑兴办普惠性生活服务过渡期", en="Transition period for existing buildings",
     authority_kind="natural_resources", states=STATES, initial="draft", holders=HOLDERS,
     events=EVENTS, fields=FIELDS, attachments=ATTACHMENTS,
     time_limits=TIME_LIMITS,
     eligibility=eligibility, authority_division=lambda fields: fields.get("building_division"),
-    parties=parties, number_prefix="LT",
+    holder=Holder("operator_name", place="building_address"),
+    routes={"transition": Text("过渡期政策", "Transition-period policy")},
+    parties=parties, number_prefix="LT", order=2, documents=DOCUMENTS, timers=TIMERS, present=present, demo=DEMO,
     guide={"basis": [Text("《哈尔滨市关于推动生活性服务业补短板上水平提高人民生活品质行动方案（2022—2025年）》第（八）项",
                           "Harbin Action Plan for Improving Life-Service Industries and People's Quality of Life "
                           "(2022–2025), item (8)"),

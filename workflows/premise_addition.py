@@ -3,20 +3,13 @@ from __future__ import annotations
 
 import re
 
+from vocabulary import (SERVICE_CATEGORIES, STREET_NAMES, authority_name, authority_name_en, category_name,
+                        division_name, division_name_en)
 from workflows import common, figures
-from workflows.common import REASON_SCHEMA, decided, issuing, notifying, not_own_application, record_reason
-from workflows.definition import AttachmentSpec, DataField, Eligibility, Event, Field, Procedure, Reason, Text
-from workflows.places import authority_name, authority_name_en, division_name, division_name_en
+from workflows.common import REASON_SCHEMA, issuing, notifying, not_own_application, record_reason
+from workflows.definition import (AttachmentSpec, DataField, DemoCase, DocumentKind, Eligibility, Event, Field,
+                                  Holder, Procedure, Reason, Text)
 from workflows.values import normalise_address
-
-SERVICE_CATEGORIES = (
-    ("elderly_care", "养老服务", "elderly care"), ("childcare", "托育服务", "childcare"),
-    ("housekeeping", "家政服务", "housekeeping"), ("community_catering", "社区餐饮（助餐）", "community catering"),
-    ("convenience_retail", "便民商业", "convenience retail"), ("repair", "维修服务", "repair"),
-    ("hairdressing_beauty", "美容美发", "hairdressing and beauty"), ("laundry", "洗染服务", "laundry"),
-    ("fitness", "健身服务", "fitness"), ("culture", "文化服务", "culture"), ("sports", "体育服务", "sports"),
-    ("other", "其他生活服务", "other services"),
-)
 
 STATES = {
     "draft": ("草稿", "draft"), "submitted": ("已提交", "submitted"),
@@ -38,7 +31,8 @@ FIELDS = (
           help=Text("路、门牌号、楼栋、房间号", "road, number, building, room")),
     Field("premise_division", "division", "经营场所所在区县", "premise division"),
     Field("premise_street", "text", "经营场所所在街道", "premise street office", max_length=40,
-          help=Text("街道办事处名称或统计用区划代码", "the street office's name or its statistical division code")),
+          help=Text("街道办事处名称或统计用区划代码", "the street office's name or its statistical division code"),
+          suggestions=STREET_NAMES),
     Field("business_scope", "textarea", "该场所经营范围", "business scope at the premise", max_length=1000),
     Field("needs_prior_licence", "bool", "该场所经营活动是否需要前置审批", "needs a prior licence at the premise"),
     Field("registered_scope", "textarea", "营业执照登记的经营范围", "registered business scope",
@@ -87,7 +81,7 @@ def eligibility(fields: dict, world) -> Eligibility:
     if premise and premise == normalise_address(fields.get("domicile_address")):
         reasons.append(Reason("not_domicile", "经营场所与住所相同，无需增加经营场所登记",
                               "the premise is the registered domicile itself", "premise_address"))
-    elif premise and fields.get("credit_code") and premise in world.active_premises(fields["credit_code"]):
+    elif premise and fields.get("credit_code") and premise in world.lookup("active_premises", fields["credit_code"]):
         reasons.append(Reason("duplicate", "该企业已登记此经营场所（有效状态）",
                               "this enterprise already has this premise registered", "premise_address"))
     registered = _scope_items(fields.get("registered_scope"))
@@ -104,7 +98,7 @@ def eligibility(fields: dict, world) -> Eligibility:
 def premise_facts(ctx) -> list[tuple[str, str]]:
     f = ctx.fields
     place = figures.place(f.get("premise_division"), f.get("premise_street"), f.get("premise_address"))
-    category = dict((c[0], c[1]) for c in SERVICE_CATEGORIES).get(f.get("service_category"), "")
+    category = category_name(f.get("service_category"))
     return [("企业名称", f.get("enterprise_name", "")), ("统一社会信用代码", f.get("credit_code", "")),
             ("住所", f.get("domicile_address", "")), ("新增经营场所", place),
             ("服务类别", category), ("该场所经营范围", f.get("business_scope", ""))]
@@ -113,6 +107,13 @@ def premise_facts(ctx) -> list[tuple[str, str]]:
 def receipt_facts(ctx) -> list[tuple[str, str]]:
     materials = "；".join(f"{ctx.proc.label(a.kind)[0]}（{a.filename}）" for a in ctx.app.attachments) or "申请书"
     return premise_facts(ctx)[:4] + [("申请编号", ctx.app.number), ("收到材料", materials)]
+
+
+def active_premises(world, credit_code: str) -> set[str]:
+    """The lookup other procedures and this one's eligibility ask: the normalised addresses of an enterprise's
+    registered premises (DOMAIN §6: its `premises` register, later)."""
+    return {normalise_address(case.fields.get("premise_address"))
+            for case in world.records(("registered",), credit_code=credit_code)}
 
 
 def extension_left(ctx):
@@ -162,8 +163,8 @@ remedies = common.remedies
 EVENTS = (
     common.submit_event(),
     Event("register", ("submitted", "under_review"), "registered", ("clerk",), "准予登记", "Register",
-          guards=DECIDING, bulk=True,
-          effects=(common.pause_clock, decided, issuing("registration_notice", premise_facts),
+          guards=DECIDING, bulk=True, decides=True,
+          effects=(common.pause_clock, issuing("registration_notice", premise_facts),
                    notifying("registered", "您的经营场所已登记，可下载经营场所登记通知书。",
                              "Your premise is registered: the notice can be downloaded."))),
     Event("accept", ("submitted",), "under_review", ("clerk",), "受理（出具接收凭证）", "Accept for review",
@@ -175,14 +176,14 @@ EVENTS = (
     common.request_correction_event(("submitted", "under_review")),
     common.resubmit_event(),
     Event("refuse", ("submitted", "under_review"), "refused", ("clerk",), "不予登记", "Refuse",
-          schema=REASON_SCHEMA, guards=DECIDING,
-          effects=(record_reason, common.pause_clock, decided,
+          schema=REASON_SCHEMA, guards=DECIDING, decides=True,
+          effects=(record_reason, common.pause_clock,
                    issuing("refusal_notice", premise_facts, reasons=common.reasons_text, remedies=remedies),
                    notifying("refused", "您的申请不予登记，请查看不予登记通知书。", "Your application was refused."))),
     Event("redirect", ("submitted",), "redirected", ("clerk",), "告知向有权机关申请", "Redirect",
           schema={"authority": DataField("division", zh="有权机关所在区县", en="division of the competent authority")},
-          guards=(*DECIDING, other_authority),
-          effects=(record_redirect, common.pause_clock, decided,
+          guards=(*DECIDING, other_authority), decides=True,
+          effects=(record_redirect, common.pause_clock,
                    notifying("redirected", "本机关无管辖权，请向告知的有权机关申请。",
                              "Please apply to the competent authority named."))),
     common.withdraw_event(("submitted", "correction_required", "under_review")),
@@ -202,6 +203,50 @@ TIME_LIMITS = {"decision": {"days": 3, "unit": "working_days", "from": "submit",
                "cancel_within_days": 30}
 DECISION, EXTENSION = TIME_LIMITS["decision"], TIME_LIMITS["extension"]
 
+# --- demo data (`flask seed-demo`): two service businesses of 道里区 and their premises -----------
+_HOUSEKEEPING = {"enterprise_name": "哈尔滨市便民家政服务有限公司", "credit_code": "91230102MA1BN7QK0X",
+                 "domicile_address": "哈尔滨市道里区经纬街266号院2号楼1单元101室", "domicile_division": "230102",
+                 "service_category": "housekeeping", "business_scope": "家政服务；养老服务",
+                 "registered_scope": "家政服务；养老服务；保洁服务", "needs_prior_licence": False,
+                 "contact_phone": "0451-84600000", "premise_division": "230102"}
+_ELDERLY = {"enterprise_name": "哈尔滨市阳光颐养养老服务有限公司", "credit_code": "91230102MA1D0XG5LR",
+            "domicile_address": "哈尔滨市道里区阳光颐养花园小区8号楼", "domicile_division": "230102",
+            "service_category": "elderly_care", "business_scope": "养老服务；社区助餐",
+            "needs_prior_licence": False, "premise_division": "230102"}
+_LEASE = (("premise_use_document", "房屋租赁合同及产权证明.pdf"),)
+_CORRECTION = {"items": [{"field": "premise_use_document", "reason": "租赁合同缺少出租方签章页"},
+                         {"field": "business_scope", "reason": "该场所经营范围请具体写明“家政服务”"}]}
+
+
+def _demo(owner, base, address, street, path=()):
+    return DemoCase(owner, {**base, "premise_address": address, "premise_street": street}, _LEASE, tuple(path))
+
+
+DEMO = (
+    _demo("zhang", _HOUSEKEEPING, "索菲亚小区3号楼1单元102室", "230102001"),
+    _demo("zhang", _HOUSEKEEPING, "工厂街北小区6号楼门市", "230102001", [("submit", "zhang", None)]),
+    _demo("zhang", _HOUSEKEEPING, "经纬八道街31号院1楼", "230102001",
+          [("submit", "zhang", None), ("accept", "clerk_daoli", None)]),
+    _demo("zhang", _HOUSEKEEPING, "河梁小区12号楼门市房", "230102015",
+          [("submit", "zhang", None), ("request_correction", "clerk_daoli", _CORRECTION)]),
+    _demo("zhang", _HOUSEKEEPING, "工程街186号1层", "230102012",
+          [("submit", "zhang", None), ("register", "clerk_daoli", None)]),
+    _demo("li", _ELDERLY, "河政花园5号楼1层", "230102015",
+          [("submit", "li", None), ("accept", "clerk_daoli", None), ("register", "clerk_daoli", None)]),
+    _demo("li", _ELDERLY, "瑞江花园社区用房", "230102019",
+          [("submit", "li", None),
+           ("refuse", "clerk_daoli", {"reason": "经营场所使用证明载明用途为住宅，且未提供利害关系业主同意证明"})]),
+    _demo("li", _ELDERLY, "迎宾小区四街区2号楼门市", "230102017", [("submit", "li", None)]),
+)
+
+DOCUMENTS = (
+    DocumentKind("receipt", "接收申请材料凭证", "Receipt of application materials", "收"),
+    common.CORRECTION_NOTICE,
+    DocumentKind("registration_notice", "经营场所登记通知书", "Notice of business premise registration", "经登"),
+    DocumentKind("refusal_notice", "不予登记通知书", "Notice of refusal to register", "不登"),
+    DocumentKind("revocation_decision", "撤销登记决定书", "Decision to revoke a registration", "撤登"),
+)
+
 PROCEDURE = Procedure(
     name="premise_addition", zh="增加经营场所登记（一照多址）", en="Adding a business premise (one licence, several addresses)",
     authority_kind="market_regulation", states=STATES, initial="draft", holders=HOLDERS,
@@ -209,7 +254,12 @@ PROCEDURE = Procedure(
     time_limits=TIME_LIMITS,
     eligibility=eligibility,
     authority_division=lambda fields: fields.get("domicile_division"),
-    number_prefix="PA",
+    holder=Holder("enterprise_name", place="premise_address"),
+    routes={"premise": Text("增加经营场所登记", "Adding a business premise"),
+            "branch": Text("应办理分支机构设立登记", "register a branch instead")},
+    number_prefix="PA", order=1, documents=DOCUMENTS,
+    provides={"active_premises": active_premises},
+    demo=DEMO,
     guide={
         "basis": [Text("《市场主体登记管理条例》第十一条、第十九条、第二十条",
                        "Regulations on the Registration Administration of Market Entities, Articles 11, 19 and 20"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from models import Authority, Division, db
-from workflows.places import AUTHORITY_KINDS, CITY, DIVISIONS, authority_name
+from vocabulary import AUTHORITY_KINDS, CITY, DIVISIONS, authority_name
 
 
 def ensure_reference_data() -> int:

@@ -10,8 +10,8 @@ On time or late: the deadline a decision had is the one **in force just before t
 entry**, found by replaying the application's audit trail: every entry whose data carries a
 `deadline` key sets it (submit, accept, extend, a draw, a recount after a holiday table is loaded) or
 clears it (`null`: a correction request, a decision). The deciding entry is the last one that set
-`decided_on`: an event with the shared `decided` effect other than `withdraw`, or a fire filing's
-submit that files or exempts at once and a passed inspection (`BRANCH_DECISIONS`). The decision is on
+`decided_on` as a decision: an event its procedure declares `decides` (in every destination, or in the
+destinations it names: a submit that files at once, a passed inspection). The decision is on
 time when `decided_on` <= that deadline; a decision taken with no clock running (filed or exempted
 at submission) is immediate and so on time. Time waiting on the applicant never counts: a correction
 clears the clock and resubmission starts a new one.
@@ -31,13 +31,11 @@ from sqlalchemy import func, select
 
 from models import Application, AuditEntry, Authority, Evaluation, db
 from workflows import access, calendar, engine, holidays
-from workflows.common import decided as DECIDED_EFFECT
 from workflows.definition import Procedure, Reason
 from workflows.errors import Forbidden, Invalid
 from workflows.registry import PROCEDURES
 
 VIEWERS = ("clerk", "approver", "reviewer", "inspector", "admin", "auditor")
-BRANCH_DECISIONS = {"fire_filing": {("submit", "filed"), ("submit", "exempted"), ("record_inspection", "passed")}}
 
 
 @dataclass(frozen=True)
@@ -169,9 +167,7 @@ def _authority_dict(authority: Authority | None) -> dict | None:
 def is_decision(proc: Procedure, event_name: str, to_state: str) -> bool:
     """Did this audit entry set `decided_on`? (see the module docstring)"""
     event = proc.event(event_name)
-    if event is None or event.name == "withdraw":
-        return False
-    return DECIDED_EFFECT in event.effects or (event_name, to_state) in BRANCH_DECISIONS.get(proc.name, set())
+    return event is not None and event.decides_in(to_state)
 
 
 def deadline_at_decision(proc: Procedure, entries) -> date | None:
@@ -219,3 +215,19 @@ def recent_comments(user, filters: Filters, limit: int = 10) -> list[dict]:
         .order_by(Evaluation.id.desc()).limit(limit)).all()
     return [{"number": number, "procedure": procedure, "score": ev.score, "comment": ev.comment,
              "created_at": ev.created_at} for ev, number, procedure in rows]
+
+
+def overdue_by_procedure() -> list[tuple[tuple[str], int]]:
+    """Open applications past their deadline and held by the authority, per procedure (a /metrics gauge)."""
+    counts = dict.fromkeys(PROCEDURES, 0)
+    try:
+        rows = db.session.execute(select(Application.procedure, Application.state, func.count())
+                                  .where(Application.is_open.is_(True), Application.deadline_due < engine.today())
+                                  .group_by(Application.procedure, Application.state)).all()
+    except Exception:
+        db.session.rollback()
+        raise
+    for procedure, state, n in rows:
+        if procedure in PROCEDURES and PROCEDURES[procedure].holders.get(state) == "authority":
+            counts[procedure] += n
+    return [((procedure,), n) for procedure, n in sorted(counts.items())]

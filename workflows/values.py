@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from workflows import credit_code
 from workflows.definition import DataField, Field, Procedure, Reason
-from workflows.places import DIVISIONS
+from vocabulary import DIVISIONS
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -17,10 +17,19 @@ def _bad(f: Field, zh: str, en: str, rule: str = "type") -> Reason:
     return Reason(rule, f"{f.zh}：{zh}", f"{f.en}: {en}", f.name)
 
 
-def clean_value(f: Field, value):
-    """(clean value, None) or (None, Reason). None/"" clears an optional value."""
-    if value is None or value == "":
+def clean_value(f: Field, value, where: str | None = None):
+    """(clean value, None) or (None, Reason). None/"" (and an empty list) clears an optional value.
+
+    `where` names the value in a reason when it is not the field's own name (a group's cell: classes[0].children)."""
+    if value is None or value == "" or (value == [] and f.type in ("multichoice", "group")):
         return None, None
+    if where is not None:
+        clean, reason = clean_value(f, value)
+        return clean, reason and Reason(reason.rule, reason.zh, reason.en, where, reason.status)
+    if f.type == "multichoice":
+        return _clean_choices(f, value)
+    if f.type == "group":
+        return _clean_group(f, value)
     if f.type in ("text", "textarea", "choice", "division", "credit_code"):
         if not isinstance(value, str):
             return None, _bad(f, "应为文本", "must be a string")
@@ -50,8 +59,9 @@ def clean_value(f: Field, value):
             number = Decimal(str(value).strip())
         except InvalidOperation:
             return None, _bad(f, "应为数字", "must be a number")
-        if not number.is_finite() or number < 0 or number > Decimal("1e12"):
-            return None, _bad(f, "应为不小于0的有限数字", "must be a finite number ≥ 0", "range")
+        low = Decimal(str(f.minimum if f.minimum is not None else 0))
+        if not number.is_finite() or number < low or number > Decimal("1e12"):
+            return None, _bad(f, f"应为不小于{low:g}的有限数字", f"must be a finite number ≥ {low:g}", "range")
         if f.type == "int":
             if number != number.to_integral_value():
                 return None, _bad(f, "应为整数", "must be a whole number")
@@ -65,6 +75,51 @@ def clean_value(f: Field, value):
     raise AssertionError(f"unknown field type {f.type}")
 
 
+def _clean_choices(f: Field, value) -> tuple[list | None, Reason | None]:
+    """A list of distinct allowed values, in the order given."""
+    allowed = {c[0] for c in f.choices or ()}
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return None, _bad(f, "应为可选值的列表", "must be a list of the allowed values")
+    if any(v not in allowed for v in value):
+        return None, _bad(f, "含有不在可选值中的项", "contains a value that is not allowed", "choice")
+    return list(dict.fromkeys(value)), None
+
+
+def _clean_group(f: Field, value) -> tuple[list | None, Reason | None]:
+    """A list of rows, each an object of the group's columns, each cell checked like a field. Every problem
+    of every row is reported at once, named `name[i].column`; the caller gets the first one here and the
+    rest through clean_fields (which calls group_problems)."""
+    rows, problems = group_rows(f, value)
+    return (None, problems[0]) if problems else (rows, None)
+
+
+def group_rows(f: Field, value) -> tuple[list, list[Reason]]:
+    if not isinstance(value, list):
+        return [], [_bad(f, "应为列表", "must be a list")]
+    if len(value) > f.max_rows:
+        return [], [_bad(f, f"最多{f.max_rows}行", f"at most {f.max_rows} rows", "max_length")]
+    rows, problems = [], []
+    for i, row in enumerate(value):
+        at = f"{f.name}[{i}]"
+        if not isinstance(row, dict):
+            problems.append(Reason("type", f"{f.zh}第{i + 1}行：应为对象", f"{f.en} row {i + 1}: must be an object", at))
+            continue
+        clean = {}
+        for key in row:
+            if f.column(key) is None:
+                problems.append(Reason("unknown_field", f"{f.zh}第{i + 1}行：未知字段 {key}",
+                                       f"{f.en} row {i + 1}: unknown field {key}", f"{at}.{key}"))
+        for column in f.columns:
+            cell, reason = clean_value(column, row.get(column.name), f"{at}.{column.name}")
+            if reason:
+                problems.append(Reason(reason.rule, f"{f.zh}第{i + 1}行{reason.zh}", f"{f.en} row {i + 1}: {reason.en}",
+                                       reason.field))
+            elif cell is not None:      # a cell still empty is no error in a draft: the submit guard names it
+                clean[column.name] = cell
+        rows.append(clean)
+    return rows, problems
+
+
 def clean_fields(proc: Procedure, values: object) -> tuple[dict, list[Reason]]:
     """Type-check the given fields (no eligibility, no required check): unknown names are errors."""
     if not isinstance(values, dict):
@@ -74,6 +129,12 @@ def clean_fields(proc: Procedure, values: object) -> tuple[dict, list[Reason]]:
         f = proc.field(name)
         if f is None:
             reasons.append(Reason("unknown_field", f"未知字段：{name}", f"unknown field: {name}", str(name)))
+            continue
+        if f.type == "group" and value not in (None, "", []):      # every problem of every row at once
+            rows, problems = group_rows(f, value)
+            reasons += problems
+            if not problems:
+                out[name] = rows
             continue
         clean, reason = clean_value(f, value)
         if reason:
@@ -85,7 +146,12 @@ def clean_fields(proc: Procedure, values: object) -> tuple[dict, list[Reason]]:
 
 def missing_required(proc: Procedure, fields: dict, attachment_kinds: set[str]) -> list[Reason]:
     reasons = [Reason("required", f"{f.zh}：必填", f"{f.en}: required", f.name)
-               for f in proc.fields if f.required and fields.get(f.name) in (None, "")]
+               for f in proc.fields if f.required and fields.get(f.name) in (None, "", [])]
+    for f in proc.fields:       # every row of a group needs its required cells
+        for i, row in enumerate(fields.get(f.name) or () if f.type == "group" else ()):
+            reasons += [Reason("required", f"{f.zh}第{i + 1}行{c.zh}：必填", f"{f.en} row {i + 1}: {c.en}: required",
+                               f"{f.name}[{i}].{c.name}") for c in f.columns
+                        if c.required and (row or {}).get(c.name) in (None, "", [])]
     reasons += [Reason("attachment_required", f"{a.zh}：请上传", f"{a.en}: please upload this attachment", a.kind)
                 for a in proc.attachments if a.needed(fields) and a.kind not in attachment_kinds]
     return reasons
@@ -137,7 +203,24 @@ def clean_data(schema: dict[str, DataField], data: object, proc: Procedure) -> t
             items, item_reasons = _clean_items(value, proc, where)
             reasons += item_reasons
             out[key] = items
+        elif spec.type == "fields":
+            changed, field_reasons = _clean_changes(value, spec, proc, where)
+            reasons += field_reasons
+            out[key] = changed
     return out, reasons
+
+
+def _clean_changes(value, spec: DataField, proc: Procedure, where: str) -> tuple[dict, list[Reason]]:
+    """Changed fields carried by an event (an amendment): only the names the event allows, each checked as
+    the procedure's field; the reasons name them under the event's key (data.fields.places)."""
+    if not isinstance(value, dict):
+        return {}, [Reason("type", "应为对象", "must be an object", where)]
+    reasons = [Reason("not_changeable", f"{proc.label(k)[0]}：不能通过此操作修改", f"{k}: cannot be changed this way",
+                      f"{where}.{k}") for k in value if proc.field(k) is not None and k not in spec.names]
+    allowed = {k: v for k, v in value.items() if k in spec.names or proc.field(k) is None}
+    clean, problems = clean_fields(proc, allowed)
+    reasons += [Reason(r.rule, r.zh, r.en, f"{where}.{r.field}" if r.field else where, r.status) for r in problems]
+    return clean, reasons
 
 
 def _clean_items(value, proc: Procedure, where: str) -> tuple[list, list[Reason]]:

@@ -1,7 +1,7 @@
 """lookup_limits: failed public lookups (progress, verification by number) per network address
 
 Revision ID: b7d2e4f6a8c1
-Revises: 5e3c0b1d9a7e
+Revises: 7d2f4a9c1e05
 Create Date: 2026-12-06 10:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7d2e4f6a8c1'
-down_revision = '5e3c0b1d9a7e'
+down_revision = '7d2f4a9c1e05'
 branch_labels = None
 depends_on = None
 

@@ -46,7 +46,7 @@ def test_the_api_publishes_names_never_logins(api, draw):
     assert public["inspectors"][str(late)] in ("李检查", "检查员1")
     rows = {r["id"]: r for r in public["results"]}
     assert rows[late]["selected"] and not rows[on_time]["selected"]
-    assert rows[late]["holder"] == "哈尔滨市兆麟建设有限公司" and rows[late]["facility"] == "兆麟社区老年食堂"
+    assert rows[late]["holder"] == "哈尔滨市兆麟建设有限公司" and rows[late]["subject"] == "兆麟社区老年食堂"
     assert api.get(f"/api/v1/draws/{made['id']}/verify").get_json()["reproduced"] is True
 
 

@@ -89,6 +89,9 @@ def test_routing_countersign_and_approval(api, land, runner, app):
     assert "0 periods expired" in jobs("2031-11-26")
     body = api.get(f"/api/v1/applications/{app_id}", "alice").get_json()
     assert body["state"] == "expired"
+    # the 20 working days after expiry count from the date the job ran as (--as-of), not from today's date
+    assert body["deadline"]["basis"]["start"] == "2031-11-26" and body["deadline"]["basis"]["days"] == 20
+    assert body["deadline"]["due"] > "2031-12-20"
     token = approval["verify_url"].rsplit("/", 1)[1]
     assert api.get(f"/api/v1/verify/{token}").get_json()["status"] == "expired"
     r = api.fire(app_id, "convert", "nr_clerk", {"land_document": "哈道自然资规〔2031〕第88号"})

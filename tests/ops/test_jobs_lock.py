@@ -68,6 +68,7 @@ def test_jobs_run_works_twice_in_a_row(app, runner, overdue):
 
 def test_run_jobs_is_a_background_task_too(app, overdue):
     from infra import tasks
+    from workflows import jobs
     with app.app_context():
-        summary = tasks.enqueue(tasks.run_jobs, "2026-11-25")        # no Redis configured: inline
+        summary = tasks.enqueue(jobs.run_task, "2026-11-25")        # no Redis configured: inline
     assert summary.startswith("jobs run as of 2026-11-25") and notifications(app) > 0

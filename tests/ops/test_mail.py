@@ -64,6 +64,17 @@ def test_with_redis_the_mail_is_queued_and_a_worker_sends_it(app, api, smtp, rq_
     check_message(smtp.messages[0][2])
 
 
+def test_the_flask_worker_runs_each_job_inside_the_app(app, api, smtp, rq_queue, fast_pdf):
+    """`flask --app app worker`'s worker pushes the app context itself: no app context around it here."""
+    from cli.worker import worker_class
+    set_email(app, "alice", "alice@example.cn")
+    ask_for_correction(api)
+    assert len(rq_queue) >= 1
+    worker_class(app)([rq_queue], connection=rq_queue.connection).work(burst=True)
+    assert rq_queue.failed_job_registry.count == 0
+    assert [m[1] for m in smtp.messages] == [["alice@example.cn"]]
+
+
 def test_a_rolled_back_notification_sends_nothing(app, smtp, users):
     set_email(app, "alice", "alice@example.cn")
     with app.app_context():

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from workflows import calendar
 from workflows.fire_filing import eligibility, route_of
-from workflows.premise_addition import SERVICE_CATEGORIES
+from vocabulary import SERVICE_CATEGORIES
 from workflows.registry import PROCEDURES
 from workflows.values import clean_fields
 

@@ -326,6 +326,6 @@ def test_documents_people_and_punctuation_in_english(api, client, login):
     ("230100", "development_reform", "Harbin Municipal Development and Reform Commission"),
 ])
 def test_authorities_have_english_names(division, kind, english):
-    from workflows.places import DIVISIONS, DIVISIONS_EN, authority_name_en
+    from vocabulary import DIVISIONS, DIVISIONS_EN, authority_name_en
     assert set(DIVISIONS_EN) == set(DIVISIONS)
     assert authority_name_en(division, kind) == english

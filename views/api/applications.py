@@ -1,15 +1,17 @@
 """API: applications, their fields, attachments, events, audit trail and documents."""
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Response, current_app, request
 from sqlalchemy import select
 
 from infra import storage
+from models import Application, AuditEntry, Notification, db
 from models.base import local_iso
-from models import Application, AuditEntry, db
 from views.api import api_user, bp, image_lang, json_body, lang
 from views.api.presenters import application as present, summary
-from workflows import access, attachments, engine, inbox
+from workflows import access, attachments, diagram, engine, inbox
 from workflows.definition import Reason
 from workflows.errors import Forbidden, Invalid, NotFound
 from workflows.registry import PROCEDURES
@@ -150,13 +152,11 @@ def download_document(number):
 
 
 def _quote(name: str) -> str:
-    from urllib.parse import quote
     return quote(name, safe="")
 
 
 @bp.get("/applications/<app_id>/diagram.svg")
 def application_diagram(app_id):
-    from workflows import diagram
     app = access.application(api_user(), app_id)
     states = db.session.execute(select(AuditEntry.to_state).where(AuditEntry.application_id == app.id)
                                 .order_by(AuditEntry.seq)).scalars().all()
@@ -166,7 +166,6 @@ def application_diagram(app_id):
 
 @bp.get("/notifications")
 def notifications():
-    from models import Notification
     user = api_user()
     rows = db.session.execute(select(Notification).where(Notification.user_id == user.id)
                               .order_by(Notification.id.desc()).limit(100)).scalars()

@@ -1,4 +1,5 @@
-"""API: spot-check draws (POST by a housing clerk; reading and verifying are public) and authority settings."""
+"""API: spot-check draws (POST by the clerk a procedure's draw rule names; reading and verifying are public) and
+authority settings."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -10,8 +11,11 @@ from workflows import draws
 from workflows.accounts import authority_for
 from workflows.definition import Reason
 from workflows.errors import Forbidden, Invalid, NotFound
-from workflows.fire_filing import MODES
+from workflows.registry import authority_setting
 from workflows.transaction import commit
+
+FIRE_MODE = authority_setting("fire_mode")
+MODES = FIRE_MODE.choices
 
 
 def _draw(draw_id) -> Draw:
@@ -64,7 +68,7 @@ def set_authority_settings(key):
     authority = _authority(key)
     body = json_body()
     mode = body.get("fire_mode")
-    if authority.kind != "housing" or not isinstance(mode, str) or mode not in MODES:
+    if authority.kind != FIRE_MODE.kind or not isinstance(mode, str) or mode not in MODES:
         raise Invalid("设置有误", "invalid settings", [Reason(
             "choice", f"fire_mode：住建部门可设为 {', '.join(MODES)}", f"fire_mode: one of {', '.join(MODES)} (housing only)",
             "fire_mode")])

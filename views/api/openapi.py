@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from models.base import ID_MAX
-from workflows.places import DIVISIONS
+from vocabulary import DIVISIONS
 from workflows.registry import PROCEDURES
 
 TYPES = {"text": {"type": "string"}, "textarea": {"type": "string"}, "bool": {"type": "boolean"},
@@ -20,9 +20,18 @@ ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
 def _field_schema(f) -> dict:
     if f.type == "choice":
         return {"type": "string", "enum": [c[0] for c in f.choices]}
+    if f.type == "multichoice":
+        return {"type": "array", "items": {"type": "string", "enum": [c[0] for c in f.choices]},
+                "description": f"{f.zh} / {f.en}"}
+    if f.type == "group":
+        return {"type": "array", "maxItems": f.max_rows, "description": f"{f.zh} / {f.en}",
+                "items": {"type": "object", "additionalProperties": False,
+                          "properties": {c.name: _field_schema(c) for c in f.columns}}}
     if f.type == "division":
         return {"type": "string", "enum": sorted(DIVISIONS)}
     schema = dict(TYPES[f.type])
+    if f.minimum is not None:
+        schema["minimum"] = f.minimum
     if schema["type"] == "string" and f.type != "date":
         schema["maxLength"] = f.max_length
     schema["description"] = f"{f.zh} / {f.en}"
@@ -179,7 +188,8 @@ def document() -> dict:
             "responses": {"200": {"description": "the PDF", "content": {"application/pdf": {}}}, **_errors(401, 404)}}},
         "/api/v1/draws": {
             "post": {"requestBody": _json({"type": "object", "properties": {"ratios": {"type": "object", "properties": {
-                k: {"type": "number", "minimum": 0, "maximum": 1} for k in ("crowded", "standard", "simplified")}}}}),
+                c.name: {"type": "number", "minimum": 0, "maximum": 1} for p in PROCEDURES.values() if p.draw
+                for c in p.draw.categories if not c.always}}}}),
                 "responses": {**_ok({"type": "object", "required": ["id", "seed", "ratios", "selected", "closed", "inspectors"]}, 201),
                               **_errors(400, 401, 403, 422)}},
             "get": {"security": [], "responses": _ok({"type": "object"})}},

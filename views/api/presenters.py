@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from models import Application, Document, Opinion, db
+from models import Application, Document, db
 from models.base import local_iso
 from workflows import engine
-from workflows.context import World
+from workflows.context import Case, World
 from workflows.documents import owner_view
 from workflows.materials import materials
 from workflows.registry import PROCEDURES
@@ -38,29 +38,15 @@ def application(app: Application, user, lang: str = "zh") -> dict:
         "submitted_on": app.submitted_on.isoformat() if app.submitted_on else None,
         "decided_on": app.decided_on.isoformat() if app.decided_on else None,
         "created_at": local_iso(app.created_at),
-        **_procedure_specific(app),
+        **proc.present(Case(app)),      # what the procedure adds (its declared presenter)
     }
-
-
-def _procedure_specific(app: Application) -> dict:
-    if app.procedure == "land_transition":
-        opinions = db.session.execute(select(Opinion).where(Opinion.application_id == app.id)
-                                      .order_by(Opinion.id)).scalars()
-        return {"opinions": [o.as_dict() for o in opinions],
-                "period": {"first_day": app.period_first_day.isoformat(), "last_day": app.period_last_day.isoformat()}
-                if app.period_last_day else None}
-    if app.procedure == "fire_filing":
-        return {"is_late": app.is_late, "inspector": app.inspector.username if app.inspector else None,
-                "draw_id": app.draw_id}
-    return {}
 
 
 def summary(app: Application) -> dict:
     proc = PROCEDURES[app.procedure]
     return {"id": app.id, "number": app.number, "procedure": app.procedure, "state": app.state,
             "state_title": dict(zip(("zh", "en"), proc.states[app.state])), "version": app.version,
-            "holder": (app.fields or {}).get("enterprise_name") or (app.fields or {}).get("operator_name")
-            or (app.fields or {}).get("facility_name"),
+            "holder": proc.holder.of(app.fields or {})[0] or None,
             "authority": app.authority.key if app.authority else None,
             "deadline": {"due": app.deadline_due.isoformat(), "provisional": app.deadline_provisional}
             if app.deadline_due else None,

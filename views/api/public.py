@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import request
+from flask import Response, request
 from sqlalchemy import bindparam, select
 
 from infra.extensions import lookup_engine
@@ -11,7 +11,7 @@ from infra.extensions import lookup_engine
 from models import Document
 from views.api import bp, image_lang, json_body, lang
 from views.api.openapi import document as openapi_document
-from workflows import accounts, calendar, engine, holidays
+from workflows import accounts, calendar, diagram, engine, holidays
 from workflows.definition import Reason
 from workflows.documents import public_view
 from workflows.errors import Invalid, NotFound
@@ -125,8 +125,6 @@ def openapi():
 
 @bp.get("/procedures/<name>/diagram.svg")
 def procedure_diagram(name):
-    from flask import Response
-    from workflows import diagram
     if name not in PROCEDURES:
         raise NotFound()
     return Response(diagram.render(PROCEDURES[name], lang=image_lang()), mimetype="image/svg+xml")

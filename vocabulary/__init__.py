@@ -1,4 +1,15 @@
-"""Harbin's divisions (GB/T 2260), street offices the article names, and authority kinds."""
+"""The shared vocabulary (pure Python): service categories, Harbin's divisions (GB/T 2260), the street offices
+the article names, and authority kinds. Procedures, forms, models and pages all read it from here."""
+
+# the inclusive life services (DOMAIN §1): identifiers every procedure uses, (value, zh, en)
+SERVICE_CATEGORIES = (
+    ("elderly_care", "养老服务", "elderly care"), ("childcare", "托育服务", "childcare"),
+    ("housekeeping", "家政服务", "housekeeping"), ("community_catering", "社区餐饮（助餐）", "community catering"),
+    ("convenience_retail", "便民商业", "convenience retail"), ("repair", "维修服务", "repair"),
+    ("hairdressing_beauty", "美容美发", "hairdressing and beauty"), ("laundry", "洗染服务", "laundry"),
+    ("fitness", "健身服务", "fitness"), ("culture", "文化服务", "culture"), ("sports", "体育服务", "sports"),
+    ("other", "其他生活服务", "other services"),
+)
 
 CITY = ("230100", "哈尔滨市", "哈")
 
@@ -28,6 +39,9 @@ STREETS: dict[str, tuple[str, str]] = {
     "230102012": ("230102", "工程街道"), "230102015": ("230102", "正阳河街道"),
     "230102017": ("230102", "康安街道"), "230102019": ("230102", "群力街道"),
 }
+
+# the street offices' names, offered as suggestions where a field asks for a street office
+STREET_NAMES = tuple(name for _division, name in STREETS.values())
 
 # kind -> (zh suffix of the authority's name, abbreviation in document numbers, en)
 AUTHORITY_KINDS: dict[str, tuple[str, str, str]] = {
@@ -76,3 +90,8 @@ def street_name(value: str | None) -> str:
     if value in STREETS:
         return STREETS[value][1]
     return value or ""
+
+
+def category_name(value: str | None) -> str:
+    """A service category identifier by its Chinese name ("" when unknown)."""
+    return next((zh for v, zh, _en in SERVICE_CATEGORIES if v == value), "")
