@@ -6,6 +6,7 @@ from infra.extensions import login_manager
 from forms.application import show_problems
 from forms.auth import LoginForm, RegisterForm
 from infra.i18n import bi, pair
+from infra.redirects import local_path
 from models import User, db
 from workflows import accounts
 from workflows.errors import DomainError, Invalid
@@ -37,8 +38,7 @@ def login():
             return render_template("auth/login.html", form=form), exc.status
         commit()
         login_user(user)
-        target = request.args.get("next", "")
-        return redirect(target if target.startswith("/") and not target.startswith("//") else home_for(user))
+        return redirect(local_path(request.args.get("next")) or home_for(user))
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 
 
