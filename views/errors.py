@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, flash, redirect, render_template, request
+from flask import Flask, Response, flash, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from infra.i18n import bi, pair
 from models import db
@@ -59,6 +59,15 @@ def register_error_handlers(app: Flask) -> None:
         if _is_api():
             return _json(503, "stored_file_problem", zh if _lang() == "zh" else en)
         return render_template("error.html", status=503, zh=zh, en=en), 503
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(exc: SecurityError):
+        """A Host header not in TRUSTED_HOSTS: no URL can be built for it, so no page template either."""
+        log.warning("refused a request for an untrusted host: %s", request.environ.get("HTTP_HOST", "")[:200])
+        zh, en = "请求的主机名不受信任", "the requested host name is not trusted"
+        if _is_api():
+            return _json(400, "untrusted_host", zh if _lang() == "zh" else en)
+        return Response(f"400 {zh}\n400 {en}\n", 400, mimetype="text/plain")
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
