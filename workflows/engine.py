@@ -9,6 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from models import Application, AuditEntry, db
 from models.audit import chain_hash
+from models.chain import CURRENT as HASH_VERSION
 from infra.observability import count_on_commit
 from workflows.context import EventContext, authority_id, eligibility_of, today  # noqa: F401  (re-exported)
 from workflows.definition import Event, Procedure, Reason
@@ -157,7 +158,8 @@ def _audit(app: Application, event: str, from_state: str | None, actor, ctx: Eve
              "to_state": app.state, "actor_id": actor.id, "actor": actor.username, "role": actor.role,
              "authority": actor.authority.key if getattr(actor, "authority", None) else None,
              "at": datetime.now(timezone.utc).replace(microsecond=0), "comment": ctx.comment if ctx else "",
-             "data": {**(ctx.data if ctx else {}), **(ctx.changes if ctx else {})}, "prev_hash": app.audit_head}
+             "data": {**(ctx.data if ctx else {}), **(ctx.changes if ctx else {})}, "prev_hash": app.audit_head,
+             "hash_version": HASH_VERSION}
     entry["hash"] = chain_hash(entry)
     app.audit_seq, app.audit_head = entry["seq"], entry["hash"]
     count_on_commit(db.session(), app.procedure, event)

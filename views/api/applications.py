@@ -9,7 +9,7 @@ from models.base import local_iso
 from models import Application, AuditEntry, db
 from views.api import api_user, bp, image_lang, json_body, lang
 from views.api.presenters import application as present, summary
-from workflows import access, attachments, engine, inbox
+from workflows import access, attachments, engine, inbox, operations
 from workflows.definition import Reason
 from workflows.errors import Forbidden, Invalid, NotFound
 from workflows.registry import PROCEDURES
@@ -130,6 +130,25 @@ def fire_event(app_id):
     engine.fire(app, body.get("event"), user, body.get("data"), body.get("version"), body.get("comment") or "")
     commit()
     return present(app, user, lang())
+
+
+@bp.post("/applications/<app_id>/claim")
+def claim_application(app_id):
+    """Take the application to handle, as the console's 认领 (only staff who may act on its current step)."""
+    user = api_user()
+    app = access.application(user, app_id)
+    operations.claim(user, app)
+    commit()
+    return {"id": app.id, "claimed_by": user.username}
+
+
+@bp.delete("/applications/<app_id>/claim")
+def release_application(app_id):
+    user = api_user()
+    app = access.application(user, app_id)
+    operations.release(user, app)
+    commit()
+    return {"id": app.id, "claimed_by": None}
 
 
 @bp.get("/applications/<app_id>/events")

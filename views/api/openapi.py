@@ -75,11 +75,31 @@ def document() -> dict:
         "/api/v1/tokens/current": {"delete": {
             "summary": "revoke the bearer token of this request (log out of the API)",
             "responses": {"204": {"description": "revoked"}, **_errors(401)}}},
+        "/api/v1/users": {"post": {
+            "summary": "admin: create a user (logged in the security log)",
+            "requestBody": _json({"type": "object", "required": ["username", "password", "role"], "properties": {
+                "username": {"type": "string"}, "password": {"type": "string"}, "role": {"type": "string"},
+                "authority": {"type": "string", "description": "division code:kind, for staff roles"},
+                "display_name": {"type": "string"}, "email": {"type": "string"}}}),
+            "responses": {**_ok({"type": "object", "required": ["username", "role"]}, 201), **_errors(400, 401, 403, 422)}}},
+        "/api/v1/users/{username}/lock": {"post": {
+            "summary": "admin: lock an account until an admin unlocks it; its sessions and tokens end",
+            "parameters": [USERNAME], "responses": {**_ok({"type": "object"}), **_errors(401, 403, 404)}}},
+        "/api/v1/account/password": {"post": {
+            "summary": "change one's own password; every session and token of the account ends",
+            "requestBody": _json({"type": "object", "required": ["current_password", "new_password"], "properties": {
+                "current_password": {"type": "string"}, "new_password": {"type": "string"}}}),
+            "responses": {**_ok({"type": "object"}), **_errors(400, 401, 422)}}},
+        "/api/v1/applications/{app_id}/claim": {
+            "post": {"summary": "staff: take the application to handle (only who may act on its current step)",
+                     "parameters": ID, "responses": {**_ok({"type": "object"}), **_errors(401, 403, 404, 409)}},
+            "delete": {"summary": "staff: release an application one holds", "parameters": ID,
+                       "responses": {**_ok({"type": "object"}), **_errors(401, 404, 409)}}},
         "/api/v1/users/{username}/unlock": {"post": {
             "summary": "admin: unlock an account locked after failed logins (logged in the security log)",
             "parameters": [USERNAME], "responses": {**_ok({"type": "object"}), **_errors(401, 403, 404)}}},
         "/api/v1/users/{username}/tokens": {"delete": {
-            "summary": "admin: revoke every API token of a user (logged in the security log)",
+            "summary": "admin: revoke every API token and web session of a user (logged in the security log)",
             "parameters": [USERNAME], "responses": {**_ok({"type": "object", "required": ["revoked"]}), **_errors(401, 403, 404)}}},
         "/api/v1/addresses/unlock": {"post": {
             "summary": "admin: unlock a network address locked after failed logins",
