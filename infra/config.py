@@ -37,11 +37,12 @@ DEFAULTS = {
     "SMTP_FROM": "bianmin@localhost",
     "SMTP_STARTTLS": False,
     "LOG_JSON": False,                            # one JSON object per log line, with the request id
+    "RETRY_AFTER_SECONDS": 30,                    # Retry-After of a 503 while the database or storage is unreachable
     "METRICS_TOKEN": "",                          # if set, /metrics wants "Authorization: Bearer <token>"
 }
 
 INTS = {"UPLOAD_MAX_BYTES", "MAX_JSON_BYTES", "TOKEN_HOURS", "LOCKOUT_FAILURES", "LOCKOUT_MINUTES", "LOCKOUT_ADDRESS_FAILURES",
-        "MAX_CONTENT_LENGTH", "PER_PAGE_MAX", "SMTP_PORT", "PROXY_COUNT", "PORT"}
+        "MAX_CONTENT_LENGTH", "PER_PAGE_MAX", "SMTP_PORT", "PROXY_COUNT", "PORT", "RETRY_AFTER_SECONDS"}
 BOOLS = {"CROSS_COUNTY_PREMISE", "SMTP_STARTTLS", "LOG_JSON"}
 
 

@@ -9,6 +9,9 @@ from models.authority import Authority
 from models.base import db, local_iso, utcnow
 from models.user import User
 
+# the states in which an applicant edits fields and attachments (every procedure has both)
+EDITABLE = ("draft", "correction_required")
+
 
 class Application(db.Model):
     __tablename__ = "applications"

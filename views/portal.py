@@ -15,6 +15,7 @@ from forms.application import (application_form, event_choices, fields_from, fir
                                show_problems, version_from)
 from infra.i18n import bi, pick
 from models import Application, Notification, db
+from models.application import EDITABLE
 from views.shared import application_facts, attachment_response, document_response
 from workflows import access, attachments, engine
 from workflows.errors import DomainError, Invalid, TooLarge
@@ -22,7 +23,6 @@ from workflows.registry import PROCEDURES
 from workflows.transaction import commit
 
 bp = Blueprint("portal", __name__, url_prefix="/my")
-EDITABLE = ("draft", "correction_required")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 

@@ -10,13 +10,13 @@ from flask import current_app
 
 from infra import storage
 from models import Application, Attachment, db
+from models.application import EDITABLE
 from workflows.definition import Reason
 from workflows.errors import Conflict, Forbidden, Invalid, TooLarge, UnsupportedType
 from workflows.registry import PROCEDURES
 
 SIGNATURES = ((b"%PDF-", "application/pdf", "pdf"), (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
               (b"\xff\xd8\xff", "image/jpeg", "jpg"))
-EDITABLE = ("draft", "correction_required")
 
 
 def sniff(head: bytes) -> tuple[str, str] | None:

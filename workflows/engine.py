@@ -8,6 +8,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from models import Application, AuditEntry, db
+from models.application import EDITABLE
 from models.audit import chain_hash
 from models.chain import CURRENT as HASH_VERSION
 from infra.observability import count_on_commit
@@ -196,7 +197,7 @@ def update_fields(app: Application, actor, fields, version=None) -> Application:
     proc = PROCEDURES[app.procedure]
     if actor.id != app.applicant_id:
         raise Forbidden("只有申请人可以修改申请", "only the applicant may edit the application")
-    if app.state not in ("draft", "correction_required"):
+    if app.state not in EDITABLE:
         raise Conflict(f"当前状态“{proc.states[app.state][0]}”下不能修改", f"cannot edit in state {app.state}",
                        code="invalid_state")
     if version is not None and version != app.version:

@@ -63,21 +63,23 @@ def log_in(username, password) -> User:
     security.check_address()
     cfg, now = current_app.config, security.now()
     user = db.session.execute(select(User).where(User.username == username)).scalar()
+    if user is not None and security._aware(user.locked_until) and security._aware(user.locked_until) > now:
+        raise _locked(_minutes_left(user))
+    until = now + timedelta(minutes=cfg["LOCKOUT_MINUTES"])
+    last = User.failed_logins + 1 >= cfg["LOCKOUT_FAILURES"]
+    # for an unknown name the same statement runs on no row, and a dummy hash is checked below: both paths
+    # cost the same round trips and the same hashing, so the answer's timing tells no user names
+    taken = db.session.execute(
+        update(User).where(User.id == (user.id if user is not None else -1), _not_locked(now))
+        .values(failed_logins=case((last, 0), else_=User.failed_logins + 1),
+                locked_until=case((last, until), else_=None))
+        .returning(User.locked_until).execution_options(synchronize_session=False)).first()
+    db.session.commit()
     if user is None:
         check_password_hash(_dummy_hash(), password)
         security.address_failed()
         db.session.commit()
         raise wrong
-    if security._aware(user.locked_until) and security._aware(user.locked_until) > now:
-        raise _locked(_minutes_left(user))
-    until = now + timedelta(minutes=cfg["LOCKOUT_MINUTES"])
-    last = User.failed_logins + 1 >= cfg["LOCKOUT_FAILURES"]
-    taken = db.session.execute(
-        update(User).where(User.id == user.id, _not_locked(now))
-        .values(failed_logins=case((last, 0), else_=User.failed_logins + 1),
-                locked_until=case((last, until), else_=None))
-        .returning(User.locked_until).execution_options(synchronize_session=False)).first()
-    db.session.commit()
     if taken is None:                # another attempt locked it a moment ago
         raise _locked()
     is_last = taken.locked_until is not None
