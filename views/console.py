@@ -17,7 +17,7 @@ from infra.i18n import bi, lang, pick
 from models import Application, Opinion, User, db
 from models.base import ID_MAX
 from pdf.samples import sample_snapshot
-from views.shared import application_facts, attachment_response, document_response, file_response
+from views.shared import application_facts, attachment_response, document_response, file_response, hidden_or_forbidden
 from workflows import access, calendar, draws, engine, holidays, operations
 from workflows import inbox as inbox_query
 from workflows.errors import Conflict, DomainError, Invalid
@@ -38,7 +38,7 @@ def staff_only():
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if not current_user.is_staff:
-        abort(403)
+        abort(hidden_or_forbidden(current_user))
 
 
 # --- the inbox --------------------------------------------------------------------------------
