@@ -8,7 +8,7 @@ from flask import Flask, Response, flash, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as SATimeoutError
-from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, SecurityError
 
 from infra.i18n import bi, lang, pair
 from models import db
@@ -86,13 +86,16 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         zh, en = HTTP_TEXT.get(exc.code, (exc.name, exc.name))
+        # a 405 says which methods the URL takes (RFC 9110 §15.5.6), whatever the shape of the body
+        allow = {"Allow": ", ".join(exc.valid_methods)} if isinstance(exc, MethodNotAllowed) and exc.valid_methods else {}
         if _is_api():
-            return _json(exc.code, exc.name.lower().replace(" ", "_"), zh if lang() == "zh" else en)
+            return (*_json(exc.code, exc.name.lower().replace(" ", "_"), zh if lang() == "zh" else en), allow)
         if exc.code == 413 and request.method == "POST" and request.referrer:
             limit = app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024)
             flash(bi("文件过大：单个文件不得超过%(limit)s MiB", limit=limit), "error")
             return redirect(request.referrer, 303)
-        return page(exc.code, zh, en)
+        shown = page(exc.code, zh, en)
+        return shown if len(shown) == 3 else (*shown, allow)
 
     def unavailable(what: str, exc: Exception):
         """The database or the storage cannot be reached: 503 with Retry-After, never a 500 (API.md). The

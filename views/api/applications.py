@@ -35,7 +35,11 @@ def list_applications():
         query = query.where(Application.procedure == procedure)
     if state:
         query = query.where(Application.state == state)
-    if request.args.get("overdue") in ("true", "1"):
+    overdue = request.args.get("overdue")
+    if overdue not in (None, "", "true", "false"):      # as the OpenAPI document says (not null, not 1)
+        raise Invalid("参数 overdue 应为 true 或 false", "overdue must be true or false",
+                      [Reason("choice", "overdue：应为 true 或 false", "overdue: true or false", "overdue")])
+    if overdue == "true":
         query = query.where(Application.is_open.is_(True), Application.deadline_due < engine.today())
     page = _int_arg("page", 1, 1, 10**6)
     per_page = _int_arg("per_page", 20, 1, current_app.config["PER_PAGE_MAX"])

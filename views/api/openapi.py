@@ -63,14 +63,16 @@ SECURE = [{"bearer": []}]
 @lru_cache(maxsize=1)
 def document() -> dict:
     fields = {name: {"type": "object", "additionalProperties": False,
-                     "properties": {f.name: {"anyOf": [_field_schema(f), {"type": "null"}]} for f in p.fields}}
+                     # null or "" leaves a field empty (clears it in a PATCH): a draft is filled in over time
+                     "properties": {f.name: {"anyOf": [_field_schema(f), {"const": ""}, {"type": "null"}]}
+                                    for f in p.fields}}
               for name, p in PROCEDURES.items()}
     any_fields = {"oneOf": [{"$ref": f"#/components/schemas/Fields_{n}"} for n in PROCEDURES]}
     paths = {
         "/api/v1/tokens": {"post": {"summary": "log in, get a bearer token", "security": [],
                                     "requestBody": _json({"type": "object", "required": ["username", "password"],
-                                                          "properties": {"username": {"type": "string"},
-                                                                         "password": {"type": "string"}}}),
+                                                          "properties": {"username": {"type": "string", "minLength": 1},
+                                                                         "password": {"type": "string", "minLength": 1}}}),
                                     "responses": {**_ok({"type": "object"}, 201), **_errors(400, 401, 422, 423)}}},
         "/api/v1/tokens/current": {"delete": {
             "summary": "revoke the bearer token of this request (log out of the API)",
@@ -154,8 +156,9 @@ def document() -> dict:
                     "total_capped": {"type": "boolean", "description": "true when more than 1,000 match: "
                                      "`total` is then 1000 and the pages show 1000+"}}}),
                               **_errors(401, 422)}},
-            "post": {"requestBody": _json({"type": "object", "required": ["procedure"], "properties": {
-                "procedure": {"type": "string", "enum": list(PROCEDURES)}, "fields": any_fields}}),
+            "post": {"requestBody": _json({"type": "object", "required": ["procedure"], "additionalProperties": False,
+                                           "properties": {"procedure": {"type": "string", "enum": list(PROCEDURES)},
+                                                          "fields": any_fields}}),
                 "responses": {**_ok(APP, 201), **_errors(400, 401, 403, 422)}}},
         "/api/v1/applications/{app_id}": {
             "get": {"parameters": ID, "responses": {**_ok(APP), **_errors(401, 404)}},
@@ -204,6 +207,10 @@ def document() -> dict:
             "responses": {**_ok({"type": "object", "required": ["number", "kind", "holder", "issued_at", "status", "facts"]}),
                           **_errors(404)}}},
     }
+    for operations in paths.values():
+        for operation in operations.values():
+            operation["responses"].update({code: spec for code, spec in _errors(400, 503).items()
+                                           if code not in operation["responses"]})
     return {
         "openapi": "3.1.0",
         "info": {"title": "Bianmin 便民 API", "version": "1",
