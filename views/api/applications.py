@@ -18,7 +18,7 @@ from workflows.transaction import commit
 
 def _int_arg(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:     # '²'.isdigit() is True
         raise Invalid(f"参数 {name} 应为 {low}–{high} 的整数", f"{name} must be an integer {low}–{high}",
