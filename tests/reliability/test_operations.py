@@ -95,7 +95,7 @@ def test_creating_users(app, users, api, runner, admin_page):
         "field": "username", "rule": "unique", "message": "用户名已存在", "message_en": "username already exists"}
 
 
-def test_holidays_by_page_then_cli_the_same_file_changes_nothing_the_second_time(app, users, runner, admin_page):
+def test_holidays_by_page_then_cli_the_same_file_changes_nothing_the_second_time(app, users, api, runner, admin_page):
     text = EXAMPLE.read_text(encoding="utf-8")
     from io import BytesIO
     r = admin_page.post("/admin/holidays", data={"file": (BytesIO(text.encode()), "h.csv")},
@@ -104,6 +104,8 @@ def test_holidays_by_page_then_cli_the_same_file_changes_nothing_the_second_time
     first = entries(app)
     assert [(e[0], e[1]) for e in first] == [("admin", "holidays_loaded")]
     assert "nothing changed" in runner.invoke(args=["holidays", "load", str(EXAMPLE)]).output
+    again = api.client.post("/api/v1/holidays", json={"text": text}, headers=api._headers("admin"))
+    assert again.status_code == 200 and again.get_json()["changed"] is False
     r = admin_page.post("/admin/holidays", data={"file": (BytesIO(text.encode()), "h.csv")},
                         content_type="multipart/form-data", follow_redirects=True)
     assert "未作改动" in r.get_data(as_text=True)
@@ -129,3 +131,14 @@ def test_one_editable_and_one_lang():
     assert sum(len(re.findall(r"^EDITABLE = ", s, re.M)) for s in sources.values()) == 1
     assert sum(len(re.findall(r"^def _?lang\(", s, re.M)) for s in sources.values()) == 1
     assert sum(s.count("accept_languages.best_match") for s in sources.values()) == 1
+
+
+def test_holidays_through_the_api_leave_the_same_entry_as_the_page(app, users, api, admin_page):
+    text = EXAMPLE.read_text(encoding="utf-8")
+    r = api.client.post("/api/v1/holidays", json={"text": text}, headers=api._headers("admin"))
+    assert r.status_code == 200 and r.get_json()["changed"] is True
+    by_api = entries(app)
+    assert [(e[0], e[1]) for e in by_api] == [("admin", "holidays_loaded")]
+    bad = api.client.post("/api/v1/holidays", json={"text": "2028-13-01,holiday,x"}, headers=api._headers("admin"))
+    assert bad.status_code == 422 and bad.get_json()["error"]["details"][0]["field"] == "file"
+    assert api.client.post("/api/v1/holidays", json={"text": text}, headers=api._headers("auditor")).status_code == 403

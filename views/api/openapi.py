@@ -84,6 +84,12 @@ def document() -> dict:
                 "authority": {"type": "string", "description": "division code:kind, for staff roles"},
                 "display_name": {"type": "string"}, "email": {"type": "string"}}}),
             "responses": {**_ok({"type": "object", "required": ["username", "role"]}, 201), **_errors(400, 401, 403, 422)}}},
+        "/api/v1/holidays": {"post": {
+            "summary": "admin: load a holiday file (lines YYYY-MM-DD,holiday|workday,name and year,YYYY); the same "
+                       "file again changes nothing",
+            "requestBody": _json({"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}}),
+            "responses": {**_ok({"type": "object", "required": ["days", "years", "recounted", "changed"]}),
+                          **_errors(400, 401, 403, 422)}}},
         "/api/v1/users/{username}/lock": {"post": {
             "summary": "admin: lock an account until an admin unlocks it; its sessions and tokens end",
             "parameters": [USERNAME], "responses": {**_ok({"type": "object"}), **_errors(401, 403, 404)}}},

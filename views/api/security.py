@@ -104,3 +104,12 @@ def security_log():
     if user.role not in ("admin", "auditor"):
         raise Forbidden("只有管理员和审计员可以查看安全日志", "only admins and auditors read the security log")
     return {"items": [e.as_dict() for e in security.entries()], "intact": not operations.verify_security_log()}
+
+
+@bp.post("/holidays")
+def load_holidays():
+    """{"text": "<the holiday file>"}: the same operation as the admin page and `flask holidays load`."""
+    admin = _admin()
+    loaded = operations.load_holidays(admin, _text(json_body(), "text"))
+    commit()
+    return {"days": loaded.days, "years": loaded.years, "recounted": loaded.recounted, "changed": loaded.changed}
