@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request
 
 from views.api import api_user, bp, json_body
-from workflows import accounts, operations, security
+from workflows import operations, security
 from workflows.errors import Forbidden, Invalid
 from workflows.operations.accounts import user_named
 from workflows.transaction import commit
@@ -13,8 +13,8 @@ from workflows.transaction import commit
 
 @bp.delete("/tokens/current")
 def revoke_current_token():
-    api_user()           # a valid bearer token (a web session cannot DELETE through the API)
-    accounts.revoke_token(request.headers["Authorization"][7:].strip())
+    user = api_user()    # a valid bearer token (a web session cannot DELETE through the API)
+    operations.revoke_token(user, request.headers["Authorization"][7:].strip())
     commit()
     return "", 204
 

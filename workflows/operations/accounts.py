@@ -116,6 +116,12 @@ def log_out(user: User) -> None:
     security.record("logged_out", user, user.username, {"tokens": tokens})
 
 
+def revoke_token(user: User, token: str) -> None:
+    """The API's log-out of one bearer token (DELETE /api/v1/tokens/current): that token stops working now."""
+    accounts.revoke_token(token)
+    security.record("token_revoked", user, user.username)
+
+
 def create_user(actor: User | None, username: str, password: str, role: str, authority: str | None = None,
                 display_name: str = "", email: str | None = None, registering: bool = False) -> User:
     """A new user (workflows/accounts.py checks every value). `actor` None is the command line ("system");
