@@ -26,6 +26,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config.from_environment(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
+    for warning in config.resolve(app.config, app.instance_path):
+        log.warning(warning)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", config.engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):

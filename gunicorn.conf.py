@@ -1,5 +1,6 @@
 """gunicorn settings: `gunicorn -c gunicorn.conf.py "app:create_app()"` (README, "Running in production").
 
+Refuses to start without BIANMIN_BASE_URL and BIANMIN_SECRET_KEY (API.md, Configuration).
 Overridable by environment: BIANMIN_BIND (default 127.0.0.1:8000, behind nginx), BIANMIN_WORKERS
 (default 2 x cores + 1, at most 12), BIANMIN_TIMEOUT (seconds), BIANMIN_FORWARDED_ALLOW_IPS.
 """
@@ -7,7 +8,21 @@ import glob
 import multiprocessing
 import os
 import shutil
+import sys
 import tempfile
+
+# Serving for real needs the public address (printed in every document and QR code, never taken from a
+# request's Host header) and a signing key of its own (a generated one would differ between servers):
+# refuse to start without them rather than print a wrong address into official documents for good.
+_missing = [name for name in ("BIANMIN_BASE_URL", "BIANMIN_SECRET_KEY") if not os.environ.get(name, "").strip()]
+if _missing:
+    sys.stderr.write(
+        f"Bianmin: {' and '.join(_missing)} must be set to serve through gunicorn.conf.py "
+        "(BIANMIN_BASE_URL: the public address printed in documents, e.g. https://bianmin.harbin.gov.cn; "
+        "BIANMIN_SECRET_KEY: a long random string, the same on every server; see docs/DEPLOY.md)\n"
+        f"便民：使用 gunicorn.conf.py 部署时必须设置 {'、'.join(_missing)}（BIANMIN_BASE_URL 为文书和二维码上印制的"
+        "对外地址；BIANMIN_SECRET_KEY 为足够长的随机字符串，各服务器相同）\n")
+    sys.exit(1)
 
 bind = os.environ.get("BIANMIN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("BIANMIN_WORKERS") or min(2 * multiprocessing.cpu_count() + 1, 12))

@@ -188,6 +188,7 @@ def _measure(url, dbname, tmp, rounds, seconds, connections, load) -> dict:
         from models import db
         db.engine.dispose()
     env = {"BIANMIN_DATABASE_URL": url, "BIANMIN_STORAGE_DIR": str(tmp / "storage"), "BENCH_VERIFY_JSON": str(answer_file),
+           "BIANMIN_BASE_URL": "http://bianmin.bench", "BIANMIN_SECRET_KEY": "bench-verify",
            "BIANMIN_LOG_LEVEL": "warning"}
     servers = {"app": Server("app:create_app()", env, tmp / "gunicorn-app.log"),
                "bare": Server("bench.bare_app:app", env, tmp / "gunicorn-bare.log")}

@@ -7,7 +7,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from workflows.audit import verify_chains
+from workflows.operations import verify_chains
 
 
 def register(app: Flask) -> None:

@@ -18,3 +18,10 @@ class RegisterForm(FlaskForm):
     display_name = StringField(_b("单位或姓名"), validators=[DataRequired(_b("请填写名称")), Length(max=128)])
     password = PasswordField(_b("密码"), validators=[DataRequired(_b("请填写密码")), Length(min=8, message=_b("密码至少8位"))])
     confirm = PasswordField(_b("确认密码"), validators=[EqualTo("password", message=_b("两次密码不一致"))])
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(_b("当前密码"), validators=[DataRequired(_b("请填写当前密码"))])
+    new_password = PasswordField(_b("新密码"), validators=[DataRequired(_b("请填写新密码")),
+                                                          Length(min=8, message=_b("密码至少8位"))])
+    confirm = PasswordField(_b("确认新密码"), validators=[EqualTo("new_password", message=_b("两次密码不一致"))])

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 from babel.support import NullTranslations, Translations
 from flask import Blueprint, Flask, has_request_context, redirect, request, url_for
@@ -27,6 +26,7 @@ from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
 
 from infra.extensions import login_manager
+from infra.redirects import local_path
 
 COOKIE = "bianmin_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -134,13 +134,8 @@ def paren(text: str) -> str:
 
 
 def safe_next(target: str | None) -> str:
-    """A local path to go back to, never another site (no scheme, no host, no //, no backslash)."""
-    target = (target or "").strip()
-    parts = urlsplit(target)
-    if (not target.startswith("/") or target.startswith("//") or "\\" in target or parts.scheme or parts.netloc
-            or any(ord(c) < 32 for c in target)):
-        return url_for("public.index")
-    return target
+    """A path of this site to go back to (infra/redirects.py judges it), else the home page."""
+    return local_path(target) or url_for("public.index")
 
 
 @bp.post("/lang")

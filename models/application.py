@@ -9,7 +9,6 @@ from models.authority import Authority
 from models.base import db, local_iso, utcnow
 from models.user import User
 
-
 class Application(db.Model):
     __tablename__ = "applications"
     __table_args__ = (

@@ -1,35 +1,26 @@
 """The append-only, hash-chained audit trail of every event on an application."""
-import hashlib
-import json
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import db, local_iso
+from models.chain import CURRENT, GENESIS, Chained, utc_text  # noqa: F401  (GENESIS, utc_text re-exported)
 
-GENESIS = "0" * 64
-# the fields an entry's hash covers: all but its id, its actor's id and the hash itself
-HASHED = ("application_id", "seq", "event", "from_state", "to_state", "actor", "role", "authority", "at", "comment",
-          "data", "prev_hash")
-
-
-def utc_text(at: datetime) -> str:
-    """The same text for a time whether the database gave it back with or without its zone (SQLite)."""
-    at = at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at.astimezone(timezone.utc)
-    return at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+# the columns an entry's hash covers, by hash version (models/chain.py): version 1 left out the actor's id
+HASHED_V1 = ("application_id", "seq", "event", "from_state", "to_state", "actor", "role", "authority", "at", "comment",
+             "data", "prev_hash")
+HASHED = {1: HASHED_V1, 2: (*HASHED_V1, "actor_id", "hash_version")}
 
 
 def chain_hash(entry: Mapping) -> str:
-    """sha256 of an entry's hashed fields (an AuditEntry's, or the values the engine inserts), in a canonical form."""
-    payload = {key: entry[key] for key in HASHED}
-    payload["at"] = utc_text(payload["at"])
-    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode()).hexdigest()
+    """The hash of an audit entry given as the values the engine inserts (its hash_version, else the current one)."""
+    return AuditEntry.hash_of(entry)
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Chained, db.Model):
+    HASHED = HASHED
     __tablename__ = "audit_entries"
     __table_args__ = (UniqueConstraint("application_id", "seq"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,9 +38,7 @@ class AuditEntry(db.Model):
     data: Mapped[dict] = mapped_column(default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
-
-    def compute_hash(self) -> str:
-        return chain_hash({key: getattr(self, key) for key in HASHED})
+    hash_version: Mapped[int] = mapped_column(default=CURRENT, server_default="1")
 
     def as_dict(self) -> dict:
         return {"seq": self.seq, "event": self.event, "from_state": self.from_state,

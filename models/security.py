@@ -1,21 +1,23 @@
 """The security log (admin and account actions, hash-chained like the applications' audit) and
 per-address login lockouts."""
-import hashlib
-import json
 from datetime import datetime
 
 from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.audit import utc_text
+from models.chain import CURRENT, Chained
 from models.base import db, local_iso
 
 
-class SecurityEvent(db.Model):
+HASHED_V1 = ("seq", "at", "actor", "action", "target", "address", "data", "prev_hash")
+
+
+class SecurityEvent(Chained, db.Model):
     """One admin or account action: who, what, on what, from where. One chain for the whole system: each
     row carries the previous row's hash, so an edit or a deletion behind the app's back is found by
     `flask audit verify`."""
     __tablename__ = "security_events"
+    HASHED = {1: HASHED_V1, 2: (*HASHED_V1, "actor_id", "hash_version")}     # models/chain.py
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(unique=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -27,14 +29,7 @@ class SecurityEvent(db.Model):
     data: Mapped[dict] = mapped_column(default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
-
-    def payload(self) -> dict:
-        return {"seq": self.seq, "at": utc_text(self.at), "actor": self.actor, "action": self.action,
-                "target": self.target, "address": self.address, "data": self.data, "prev_hash": self.prev_hash}
-
-    def compute_hash(self) -> str:
-        blob = json.dumps(self.payload(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(blob.encode()).hexdigest()
+    hash_version: Mapped[int] = mapped_column(default=CURRENT, server_default="1")
 
     def as_dict(self) -> dict:
         return {"seq": self.seq, "at": local_iso(self.at), "actor": self.actor, "action": self.action,

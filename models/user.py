@@ -30,6 +30,9 @@ class User(UserMixin, db.Model):
     authority_id: Mapped[int | None] = mapped_column(ForeignKey("authorities.id"))
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # moved on by logout, lock, password change and revocation: a web session made under an earlier value is
+    # over (DOMAIN §0, Sessions); checked where each request loads its user anyway, so it costs nothing more
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     authority: Mapped[Authority | None] = relationship(lazy="joined")

@@ -1,4 +1,5 @@
-"""Administration (admins only, no business actions): fire filing modes, the holiday table, users."""
+"""Administration (admins only, no business actions): fire filing modes, the holiday table, users, account
+security. Every change is one operation of workflows/operations/ (the CLI and the API call the same)."""
 from __future__ import annotations
 
 import logging
@@ -15,8 +16,9 @@ from infra.i18n import bi, bt, lang, pick
 from models import Application, Authority, User, db
 from models.user import ROLES
 from views.filters import authority_title
-from workflows import accounts, calendar, engine, holidays, jobs, security
+from workflows import calendar, engine, holidays, operations, security
 from workflows.errors import Invalid
+from workflows.operations.settings import setting_of
 from workflows.registry import authority_setting
 from workflows.transaction import commit
 
@@ -44,7 +46,7 @@ def _housing():
 
 
 def fire_mode(authority: Authority) -> str:
-    return (authority.settings or {}).get("fire_mode", DEFAULT_MODE)
+    return setting_of(authority, "fire_mode")
 
 
 def holiday_status() -> dict:
@@ -89,11 +91,12 @@ def set_fire_mode(authority_id):
     if authority is None or authority.kind != FIRE_MODE.kind:
         abort(404)
     mode = request.form.get("fire_mode") or request.form.get(f"a{authority_id}-fire_mode")
-    if mode not in MODES:
+    try:
+        operations.set_authority_setting(current_user, authority, "fire_mode", mode)
+    except Invalid:
+        db.session.rollback()
         message = bt("办理方式须为：%(modes)s", modes=("、" if lang() == "zh" else ", ").join(MODES))
         return _authorities_page({authority.id: message}, 422)
-    authority.settings = {**(authority.settings or {}), "fire_mode": mode}
-    security.record("fire_mode_set", current_user, authority.key, {"fire_mode": mode})
     commit()
     log.info("fire_mode of %s set to %s by %s", authority.key, mode, current_user.username)
     flash(bi("%(authority)s：简易程序办理方式改为“%(mode)s”，自下一件提交的申请起适用",
@@ -122,15 +125,20 @@ def load_holidays():
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ValueError(bt("文件须为UTF-8编码的文本")) from None
-        count, years = holidays.load(text)
-        recounted = engine.recompute_provisional_deadlines(jobs.SYSTEM)
-        security.record("holidays_loaded", current_user, ",".join(map(str, years)),
-                        {"days": count, "recounted": recounted})
+        loaded = operations.load_holidays(current_user, text)
         commit()
     except ValueError as exc:
         db.session.rollback()
         return render_template("admin/holidays.html", status=holiday_status(), form=HolidayFileForm(),
                                error=str(exc)), 422
+    except Invalid as exc:
+        db.session.rollback()
+        return render_template("admin/holidays.html", status=holiday_status(), form=HolidayFileForm(),
+                               error=pick(exc.message("zh"), exc.message("en"))), 422
+    count, years, recounted = loaded.days, loaded.years, loaded.recounted
+    if not loaded.changed:
+        flash(bi("节假日表已有此文件的全部内容，未作改动"), "info")
+        return redirect(url_for(".holiday_table"), 303)
     log.info("holiday file loaded by %s: %d days for %s", current_user.username, count, years)
     flash(bi("已载入 %(years)s 年节假日 %(count)s 天，重新计算暂定期限 %(recounted)s 件",
              years="、".join(map(str, years)), count=count, recounted=recounted), "info")
@@ -164,13 +172,13 @@ def users():
 def create_user():
     form = _user_form()
     try:
-        user = accounts.create_user((form.username.data or "").strip(), form.password.data or "", form.role.data or "",
-                                    form.authority.data or None, display_name=(form.display_name.data or "").strip(),
-                                    email=request.form.get("email", ""))
+        user = operations.create_user(current_user, (form.username.data or "").strip(), form.password.data or "",
+                                      form.role.data or "", form.authority.data or None,
+                                      display_name=(form.display_name.data or "").strip(),
+                                      email=request.form.get("email", ""))
     except Invalid as exc:
         db.session.rollback()
         return _users_page(form, show_problems(form, exc.details), 422)
-    security.record("user_created", current_user, user.username, {"role": user.role})
     commit()
     log.info("user %s (%s) created by %s", user.username, user.role, current_user.username)
     flash(bi("已创建用户 %(name)s（%(role)s）", name=user.username, role=user.role), "info")
@@ -187,7 +195,7 @@ def _user_or_404(user_id: int) -> User:
 def security_log():
     now = security.now()
     locked = db.session.execute(select(User).where(User.locked_until > now).order_by(User.username)).scalars().all()
-    return render_template("admin/security.html", entries=security.entries(), problems=security.verify_chain(),
+    return render_template("admin/security.html", entries=security.entries(), problems=operations.verify_security_log(),
                            locked_users=locked, locked_addresses=security.locked_addresses(),
                            can_act=current_user.role == "admin")
 
@@ -195,7 +203,7 @@ def security_log():
 @bp.post("/users/<int:user_id>/unlock")
 def unlock_user(user_id):
     user = _user_or_404(user_id)
-    security.unlock_user(current_user, user)
+    operations.unlock_account(current_user, user)
     commit()
     flash(bi("已解锁账户 %(name)s", name=user.username), "info")
     return redirect(url_for(".security_log"), 303)
@@ -204,16 +212,25 @@ def unlock_user(user_id):
 @bp.post("/users/<int:user_id>/revoke-tokens")
 def revoke_tokens(user_id):
     user = _user_or_404(user_id)
-    gone = security.revoke_tokens(current_user, user)
+    gone = operations.revoke_tokens(current_user, user)
     commit()
-    flash(bi("已吊销 %(name)s 的 %(count)s 个接口令牌", name=user.username, count=gone), "info")
+    flash(bi("已吊销 %(name)s 的 %(count)s 个接口令牌，并结束其全部登录会话", name=user.username, count=gone), "info")
     return redirect(url_for(".security_log"), 303)
+
+
+@bp.post("/users/<int:user_id>/lock")
+def lock_user(user_id):
+    user = _user_or_404(user_id)
+    operations.lock_account(current_user, user)
+    commit()
+    flash(bi("已锁定账户 %(name)s，其全部登录会话和接口令牌已失效", name=user.username), "info")
+    return redirect(request.referrer or url_for(".security_log"), 303)
 
 
 @bp.post("/addresses/unlock")
 def unlock_address():
     address = (request.form.get("address") or "").strip()
-    security.unlock_address(current_user, address)
+    operations.unlock_address(current_user, address)
     commit()
     flash(bi("已解锁网络地址 %(address)s", address=address), "info")
     return redirect(url_for(".security_log"), 303)

@@ -8,7 +8,7 @@ import re
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 
 import pdf
 from infra.extensions import login_manager
@@ -17,10 +17,11 @@ from infra.i18n import bi, lang, pick
 from models import Application, Opinion, User, db
 from models.base import ID_MAX
 from pdf.samples import sample_snapshot
-from views.shared import application_facts, attachment_response, document_response, file_response
-from workflows import access, calendar, draws, engine, holidays
+from views.shared import application_facts, attachment_response, document_response, file_response, hidden_or_forbidden
+from workflows import access, calendar, draws, engine, holidays, operations
 from workflows import inbox as inbox_query
 from workflows.errors import Conflict, DomainError, Invalid
+from workflows.operations.claims import may_act
 from workflows.registry import PROCEDURES
 from workflows.transaction import commit
 
@@ -39,7 +40,7 @@ def staff_only():
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if not current_user.is_staff:
-        abort(403)
+        abort(hidden_or_forbidden(current_user))
 
 
 # --- the inbox --------------------------------------------------------------------------------
@@ -180,24 +181,11 @@ def bulk():
     return redirect(request.referrer or url_for(".inbox"), 303)
 
 
-def claimable(app_id) -> Application:
-    app = access.application(current_user, app_id)
-    if not app.is_open:
-        raise Conflict("已办结的申请不能认领", "a closed application cannot be claimed")
-    return app
-
-
 @bp.post("/applications/<int:app_id>/claim")
 def claim(app_id):
-    """Take an application to handle: not a state change, so the column is set directly, and only
-    while nobody else holds it (a conditional UPDATE, so two claims at once cannot both win)."""
-    app = claimable(app_id)
-    result = db.session.execute(update(Application).where(
-        Application.id == app.id, or_(Application.claimed_by_id.is_(None), Application.claimed_by_id == current_user.id))
-        .values(claimed_by_id=current_user.id).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        holder = names_of([app.claimed_by_id]).get(app.claimed_by_id, "他人")
-        raise Conflict(f"该申请已由{holder}办理，不能认领", f"already claimed by {holder}")
+    """Take an application to handle (workflows/operations/claims.py: only staff who may act on its step)."""
+    app = access.application(current_user, app_id)
+    operations.claim(current_user, app)
     commit()
     flash(bi("已认领：%(number)s，由您办理", number=app.number), "info")
     return redirect(request.referrer or url_for(".application", app_id=app_id), 303)
@@ -206,13 +194,7 @@ def claim(app_id):
 @bp.post("/applications/<int:app_id>/unclaim")
 def unclaim(app_id):
     app = access.application(current_user, app_id)
-    result = db.session.execute(update(Application).where(
-        Application.id == app.id, Application.claimed_by_id == current_user.id)
-        .values(claimed_by_id=None).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        holder = names_of([app.claimed_by_id]).get(app.claimed_by_id)
-        raise Conflict(f"该申请由{holder}办理，只有本人可以释放" if holder else "该申请尚未被认领",
-                       f"claimed by {holder}: only they may release it" if holder else "the application is not claimed")
+    operations.release(current_user, app)
     commit()
     flash(bi("已释放：%(number)s", number=app.number), "info")
     return redirect(request.referrer or url_for(".application", app_id=app_id), 303)
@@ -236,7 +218,8 @@ def application(app_id):
     facts = application_facts(app)
     events = event_choices(app, facts["proc"], current_user, every_role_event=True)
     return render_template("console/application.html", events=events, targets=correction_targets(facts["proc"]),
-                           claimer=names_of([app.claimed_by_id]).get(app.claimed_by_id), **facts)
+                           claimer=names_of([app.claimed_by_id]).get(app.claimed_by_id),
+                           can_claim=may_act(app, current_user), **facts)
 
 
 @bp.post("/applications/<int:app_id>/events")

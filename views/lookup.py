@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
+from infra.i18n import lang
 from models import db
 from workflows import progress
 from workflows.documents import public_view, replacement
@@ -46,6 +47,5 @@ def rate_limited(exc: RateLimited):
     db.session.rollback()
     headers = {"Retry-After": str(exc.retry_after)}
     if request.path.startswith("/api/"):
-        lang = "en" if request.accept_languages.best_match(["zh", "zh-CN", "en"]) == "en" else "zh"
-        return {"error": {"code": exc.code, "message": exc.message(lang), "details": []}}, 429, headers
+        return {"error": {"code": exc.code, "message": exc.message(lang()), "details": []}}, 429, headers
     return render_template("error.html", status=429, zh=exc.message("zh"), en=exc.message("en")), 429, headers

@@ -15,7 +15,7 @@ from forms.application import (application_form, event_choices, fields_from, fir
                                show_problems, version_from)
 from infra.i18n import bi, pick
 from models import Application, Notification, db
-from views.shared import application_facts, attachment_response, document_response
+from views.shared import application_facts, attachment_response, document_response, hidden_or_forbidden
 from workflows import access, attachments, engine
 from workflows.errors import DomainError, Invalid, TooLarge
 from workflows.registry import PROCEDURES
@@ -30,7 +30,7 @@ def applicants_only():
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if current_user.role != "applicant":
-        abort(403)
+        abort(hidden_or_forbidden(current_user))
 
 
 def _procedure(name: str):

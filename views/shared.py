@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Response, abort
+from flask import Response, abort, request
 from sqlalchemy import select
 
 from infra import storage
@@ -58,3 +58,9 @@ def document_response(user, doc_id: int) -> Response:
     doc = access.document(user, found.number)
     return file_response(storage.read_checked(doc.storage_path, doc.sha256), "application/pdf",
                          f"{doc.number}.pdf", "attachment")
+
+
+def hidden_or_forbidden(user) -> int:
+    """The status for someone outside a page's audience: an application is not there at all for an admin
+    (DOMAIN §0: 404 as if it did not exist, separation of duties); anything else is forbidden (403)."""
+    return 404 if user.role == "admin" and "app_id" in (request.view_args or {}) else 403

@@ -1,4 +1,5 @@
-"""Accounts: password login with lockout, API bearer tokens with expiry, user creation."""
+"""Accounts: API bearer tokens with expiry, the password policy, checked user creation (the operations that
+log in, lock, revoke… are in workflows/operations/accounts.py)."""
 from __future__ import annotations
 
 import hashlib
@@ -11,8 +12,7 @@ from sqlalchemy import delete, select
 
 from models import ApiToken, Authority, User, db
 from models.user import ROLES
-from workflows import security
-from workflows.errors import Invalid, Locked, Unauthenticated
+from workflows.errors import Invalid
 
 
 def _now() -> datetime:
@@ -21,39 +21,6 @@ def _now() -> datetime:
 
 def _aware(dt: datetime | None) -> datetime | None:
     return dt.replace(tzinfo=timezone.utc) if dt is not None and dt.tzinfo is None else dt
-
-
-def authenticate(username, password) -> User:
-    """The user for these credentials; counts failures and locks after too many in a row.
-
-    The failure count is committed even though the caller then gets an error, so it survives.
-    """
-    if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
-        raise Invalid("请填写用户名和密码", "username and password are required",
-                      [{"field": "username", "rule": "required", "message": "用户名和密码必填",
-                        "message_en": "username and password are required"}])
-    if "\x00" in username:           # no user has one, and PostgreSQL cannot compare it
-        raise Unauthenticated("用户名或密码错误", "wrong username or password", code="invalid_credentials")
-    security.check_address()
-    user = db.session.execute(select(User).where(User.username == username)).scalar()
-    if user is not None and _aware(user.locked_until) and _aware(user.locked_until) > _now():
-        minutes = int((_aware(user.locked_until) - _now()).total_seconds() // 60) + 1
-        raise Locked(f"连续登录失败次数过多，账户已锁定，请{minutes}分钟后再试",
-                     f"too many failed logins: the account is locked for {minutes} more minutes")
-    if user is None or not user.check_password(password):
-        if user is not None:
-            user.failed_logins += 1
-            if user.failed_logins >= current_app.config["LOCKOUT_FAILURES"]:
-                user.locked_until = _now() + timedelta(minutes=current_app.config["LOCKOUT_MINUTES"])
-                user.failed_logins = 0
-                security.record("account_locked", None, user.username,
-                                {"minutes": current_app.config["LOCKOUT_MINUTES"]})
-        security.address_failed()
-        db.session.commit()
-        raise Unauthenticated("用户名或密码错误", "wrong username or password", code="invalid_credentials")
-    if user.failed_logins or user.locked_until:
-        user.failed_logins, user.locked_until = 0, None
-    return user
 
 
 def issue_token(user: User) -> tuple[str, datetime]:
@@ -71,9 +38,14 @@ def revoke_token(token: str) -> None:
 def user_for_token(token: str) -> User | None:
     row = db.session.execute(select(ApiToken).where(
         ApiToken.token_hash == hashlib.sha256(token.encode()).hexdigest())).scalar()
-    if row is None or _aware(row.expires_at) <= _now():
+    if row is None or _aware(row.expires_at) <= _now() or not is_usable(row.user):
         return None
     return row.user
+
+
+def is_usable(user: User) -> bool:
+    """Not locked now (by failed logins or by an admin): a locked account acts through no session or token."""
+    return not (_aware(user.locked_until) and _aware(user.locked_until) > _now())
 
 
 def authority_for(spec: str | None) -> Authority | None:

@@ -12,6 +12,9 @@ from typing import Any, Callable
 SAME = "="     # an event's destination that is the state it fired from (transitions' reflexive transition)
 
 
+# the states in which an applicant edits fields and attachments, unless a procedure declares others
+EDITABLE = ("draft", "correction_required")
+
 @dataclass(frozen=True)
 class Text:
     """A text of a procedure's service guide, in Chinese and in English."""
@@ -287,7 +290,7 @@ class Procedure:
     parties: Callable[[dict], tuple[str, ...]] = lambda fields: ()
     # values computed from the fields, settings and lookups (route, mode) that attachments and guards depend on
     derived: Callable[[dict, Any], dict] = lambda fields, world: {}
-    editable: tuple[str, ...] = ("draft", "correction_required")   # where the applicant may change the fields
+    editable: tuple[str, ...] = EDITABLE    # where the applicant may change the fields
     routes: dict[str, Text] = field(default_factory=dict)   # how each route eligibility names is shown
     timers: tuple[Timer, ...] = ()
     draw: DrawRule | None = None

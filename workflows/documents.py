@@ -7,7 +7,7 @@ import secrets
 from urllib.parse import quote
 from datetime import date, datetime, timezone
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -50,10 +50,9 @@ def next_seq(authority_id: int, kind: str, year: int) -> int:
 
 
 def base_url() -> str:
-    configured = current_app.config.get("BASE_URL")
-    if configured:
-        return configured.rstrip("/")
-    return request.url_root.rstrip("/") if has_request_context() else "http://127.0.0.1:5000"
+    """The public address printed in documents: configuration only (infra/config.resolve), never the request's
+    Host header, which anyone can forge and which a document would then carry for good."""
+    return current_app.config["BASE_URL"].rstrip("/")
 
 
 def issue(app: Application, kind: str, facts: list[tuple[str, str]], extra: dict, today: date,

@@ -10,6 +10,7 @@ from transitions import MachineError
 
 from models import Application, AuditEntry, db
 from models.audit import chain_hash
+from models.chain import CURRENT as HASH_VERSION
 from workflows import calendar, holidays
 from workflows.context import EventContext, authority_id, eligibility_of, today  # noqa: F401  (re-exported)
 from workflows.definition import Event, Procedure, Reason
@@ -195,7 +196,8 @@ def _audit(app: Application, event: str, from_state: str | None, actor, ctx: Eve
              "to_state": app.state, "actor_id": actor.id, "actor": actor.username, "role": actor.role,
              "authority": actor.authority.key if getattr(actor, "authority", None) else None,
              "at": datetime.now(timezone.utc).replace(microsecond=0), "comment": ctx.comment if ctx else "",
-             "data": {**(ctx.data if ctx else {}), **(ctx.changes if ctx else {})}, "prev_hash": app.audit_head}
+             "data": {**(ctx.data if ctx else {}), **(ctx.changes if ctx else {})}, "prev_hash": app.audit_head,
+             "hash_version": HASH_VERSION}
     entry["hash"] = chain_hash(entry)
     app.audit_seq, app.audit_head = entry["seq"], entry["hash"]
     announce(db.session(), app.procedure, event, app.id)

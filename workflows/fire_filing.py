@@ -43,9 +43,25 @@ FIELDS = (
 )
 
 
-def route_of(fields: dict) -> str | None:
-    """None for a special construction project (消防验收 instead), else simplified or standard."""
+def missing_for_route(fields: dict) -> list[str]:
+    """The inputs still needed to decide the route: whether it is a special construction project, the
+    facility type, and — for a community facility not already small by one measure — area and investment."""
     if fields.get("special_construction"):
+        return []                                    # decided: not this procedure at all
+    missing = [name for name in ("special_construction", "facility_type") if fields.get(name) is None]
+    if fields.get("facility_type") == "other":
+        return missing                               # standard whatever its size
+    area, money = fields.get("floor_area_m2"), fields.get("total_investment_yuan")
+    small = (area is not None and float(area) <= AREA_LIMIT) or (money is not None and float(money) <= INVESTMENT_LIMIT)
+    if not small:
+        missing += [name for name, value in (("floor_area_m2", area), ("total_investment_yuan", money)) if value is None]
+    return missing
+
+
+def route_of(fields: dict) -> str | None:
+    """None for a special construction project (消防验收 instead) or while the inputs that decide it are
+    missing, else simplified or standard."""
+    if fields.get("special_construction") or missing_for_route(fields):
         return None
     community = fields.get("facility_type") not in (None, "other")
     area, money = fields.get("floor_area_m2"), fields.get("total_investment_yuan")
@@ -91,6 +107,12 @@ NON_CORE = ("completion_report", "as_built_drawings")
 
 
 def eligibility(fields: dict, world) -> Eligibility:
+    missing = missing_for_route(fields)
+    if missing:              # never a route (and its reason) made up from inputs that are not there
+        labels = {f.name: f for f in FIELDS}
+        return Eligibility(False, None, tuple(Reason(
+            "incomplete", f"请填写“{labels[name].zh}”后判断适用程序", f"fill in “{labels[name].en}” to decide the route",
+            name) for name in missing))
     route = route_of(fields)
     if route is None:
         return Eligibility(False, None, (Reason(

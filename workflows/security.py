@@ -1,6 +1,7 @@
 """The security log and per-address lockout: what admins do to accounts and settings, and what the
 login guard does on its own, each one hash-chained entry (三权分立: admins act, auditors read, neither
-fires business events; the log is how an auditor checks the admins).
+fires business events; the log is how an auditor checks the admins). The changes themselves are the
+operations of workflows/operations/, each calling `record` inside; workflows/audit.py verifies the chain.
 
 `record` joins the caller's transaction: the action and its entry commit together or not at all.
 """
@@ -9,18 +10,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import delete, select, text
+from sqlalchemy import case, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 
-from models import AddressLock, ApiToken, SecurityEvent, User, db
-from models.audit import GENESIS
-from workflows.errors import Locked, NotFound
+from models import AddressLock, SecurityEvent, User, db
+from models.chain import CURRENT as HASH_VERSION, GENESIS
+from workflows.errors import Locked
 
 LOCK_KEY = 0x5EC106     # PostgreSQL advisory lock: one writer at a time at the head of the chain
 
 
 def now() -> datetime:
     return datetime.now(timezone.utc)
-
 
 
 def _aware(at: datetime | None) -> datetime | None:
@@ -39,27 +40,11 @@ def record(action: str, actor: User | None = None, target: str = "", data: dict 
     entry = SecurityEvent(seq=(head.seq + 1) if head else 1, at=now(),
                           actor_id=actor.id if actor else None, actor=actor.username if actor else "system",
                           action=action, target=target[:128], address=client_address(), data=data or {},
-                          prev_hash=head.hash if head else GENESIS)
+                          prev_hash=head.hash if head else GENESIS, hash_version=HASH_VERSION)
     entry.hash = entry.compute_hash()
     db.session.add(entry)
     db.session.flush()
     return entry
-
-
-def verify_chain() -> list[str]:
-    """Each problem with the security log, first break first (empty when intact)."""
-    problems, prev, expected_seq = [], GENESIS, 1
-    for entry in db.session.execute(select(SecurityEvent).order_by(SecurityEvent.seq)).scalars():
-        if entry.seq != expected_seq:
-            problems.append(f"security log: entry {expected_seq} is missing (next is {entry.seq}) / 安全日志缺少第{expected_seq}条")
-        if entry.prev_hash != prev:
-            problems.append(f"security log entry {entry.seq}: prev_hash does not match / 安全日志第{entry.seq}条前序哈希不符")
-        if entry.compute_hash() != entry.hash:
-            problems.append(f"security log entry {entry.seq} ({entry.action}): content altered / 安全日志第{entry.seq}条内容被改动")
-        prev, expected_seq = entry.hash, entry.seq + 1
-        if problems:
-            break
-    return problems
 
 
 # ---- per-address lockout ------------------------------------------------------------------------
@@ -85,49 +70,33 @@ def check_address() -> None:
 
 
 def address_failed() -> None:
-    """Count a failed login from this address; lock it past the limit within the window (the caller commits)."""
+    """Count a failed login from this address; lock it past the limit within the window (the caller commits).
+
+    One upsert that counts and returns the new count: parallel failures from one address each add one
+    (a read-then-write lost some, and two first failures at once collided on the new row's key)."""
     address = _lockable_address()
     if not address:
         return
-    minutes = current_app.config["LOCKOUT_MINUTES"]
-    lock = db.session.get(AddressLock, address)
+    minutes, limit = current_app.config["LOCKOUT_MINUTES"], current_app.config["LOCKOUT_ADDRESS_FAILURES"]
     at = now()
-    if lock is None:
-        lock = AddressLock(address=address, failures=0, window_start=at)
-        db.session.add(lock)
-    if _aware(lock.window_start) + timedelta(minutes=minutes) < at:
-        lock.failures, lock.window_start = 0, at
-    lock.failures += 1
-    if lock.failures >= current_app.config["LOCKOUT_ADDRESS_FAILURES"]:
-        lock.locked_until, lock.failures, lock.window_start = at + timedelta(minutes=minutes), 0, at
+    table = AddressLock.__table__
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    stale = table.c.window_start < at - timedelta(minutes=minutes)
+    failures = db.session.execute(
+        insert(table).values(address=address, failures=1, window_start=at)
+        .on_conflict_do_update(index_elements=[table.c.address], set_={
+            "failures": case((stale, 1), else_=table.c.failures + 1),
+            "window_start": case((stale, at), else_=table.c.window_start)})
+        .returning(table.c.failures)).scalar_one()
+    if failures == limit:         # exactly one of the parallel failures reaches the limit: one lock, one entry
+        db.session.execute(update(table).where(table.c.address == address).values(
+            locked_until=at + timedelta(minutes=minutes), failures=0, window_start=at))
         record("address_locked", None, address, {"minutes": minutes})
 
 
 def locked_addresses() -> list[AddressLock]:
     return list(db.session.execute(select(AddressLock).where(AddressLock.locked_until > now())
                                    .order_by(AddressLock.locked_until.desc())).scalars())
-
-
-# ---- admin actions ------------------------------------------------------------------------------
-
-def unlock_user(admin: User, user: User) -> None:
-    user.failed_logins, user.locked_until = 0, None
-    record("account_unlocked", admin, user.username)
-
-
-def revoke_tokens(admin: User, user: User) -> int:
-    """Every API token of `user` stops working now (a lost laptop, a leaver)."""
-    gone = db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id)).rowcount
-    record("tokens_revoked", admin, user.username, {"tokens": gone})
-    return gone
-
-
-def unlock_address(admin: User, address: str) -> None:
-    lock = db.session.get(AddressLock, address[:64]) if address else None
-    if lock is None or not (_aware(lock.locked_until) and _aware(lock.locked_until) > now()):
-        raise NotFound("该地址未被锁定", "this address is not locked")
-    lock.locked_until, lock.failures = None, 0
-    record("address_unlocked", admin, address)
 
 
 def entries(limit: int = 200) -> list[SecurityEvent]:

@@ -103,8 +103,12 @@ def _scope(user, filters: Filters):
     """SELECT Application … of the applications these statistics cover."""
     ensure_viewer(user)
     authority = scope_authority(user, filters)
-    # an admin choosing an authority sees what that authority's staff would see (access.visible)
-    viewer = SimpleNamespace(role="clerk", authority_id=authority.id) if authority is not None else user
+    # an admin choosing an authority sees what that authority's staff would see (access.visible); without one,
+    # admins count every application as auditors do (figures only: an admin reads no application itself)
+    if authority is not None:
+        viewer = SimpleNamespace(role="clerk", authority_id=authority.id)
+    else:
+        viewer = SimpleNamespace(role="auditor") if user.role in ("admin", "auditor") else user
     query = access.visible(viewer).where(Application.submitted_on.is_not(None))
     if filters.procedure:
         query = query.where(Application.procedure == filters.procedure)

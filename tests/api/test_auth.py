@@ -153,10 +153,13 @@ def test_staff_see_their_authority_and_never_drafts(api, population):
     assert api.get(f"/api/v1/applications/{p['b1']}", "clerk_daoli").status_code == 404
 
 
-def test_admin_and_auditor_read_everything(api, population):
-    for user in ("admin", "auditor"):
-        ids, total = listing(api, user)
-        assert ids == set(population.values()) and total == 5
+def test_the_auditor_reads_everything_and_an_admin_nothing(api, population):
+    """DOMAIN §0: auditors read every application; admins none (separation of duties, 404 each)."""
+    ids, total = listing(api, "auditor")
+    assert ids == set(population.values()) and total == 5
+    assert listing(api, "admin") == (set(), 0)
+    for app_id in population.values():
+        assert api.get(f"/api/v1/applications/{app_id}", "admin").status_code == 404
 
 
 def test_total_counts_beyond_the_page(api, population):

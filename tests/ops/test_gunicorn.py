@@ -23,7 +23,8 @@ BIN = Path(sys.executable).parent
 def _env(tmp_path: Path, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BIANMIN_", "PROMETHEUS_"))}
     env.update(BIANMIN_DATABASE_URL=f"sqlite:///{tmp_path / 'bianmin.sqlite'}",
-               BIANMIN_STORAGE_DIR=str(tmp_path / "storage"), BIANMIN_SECRET_KEY="gunicorn-test", **extra)
+               BIANMIN_STORAGE_DIR=str(tmp_path / "storage"), BIANMIN_SECRET_KEY="gunicorn-test",
+               BIANMIN_BASE_URL="http://bianmin.test", **extra)
     return env
 
 
@@ -97,7 +98,7 @@ def test_gunicorn_serves_probes_and_metrics(served):
     base, log = served
     assert _get(base + "/healthz")[:2] == (200, {"status": "ok"})
     status, body, headers = _get(base + "/readyz")
-    assert status == 200 and body["checks"] == {"database": {"ok": True}, "storage": {"ok": True}}
+    assert status == 200 and body["checks"] == {"database": "ok", "storage": "ok"}
     assert headers["X-Request-ID"]
     before = _served(base)
     for _ in range(8):
@@ -108,7 +109,7 @@ def test_gunicorn_serves_probes_and_metrics(served):
 
 def test_worker_count_follows_the_cores(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "BIANMIN_WORKERS"}
-    env["PROMETHEUS_MULTIPROC_DIR"] = str(tmp_path)
+    env.update(PROMETHEUS_MULTIPROC_DIR=str(tmp_path), BIANMIN_BASE_URL="http://bianmin.test", BIANMIN_SECRET_KEY="k")
     out = subprocess.run([sys.executable, "-c", "import runpy, os; c = runpy.run_path('gunicorn.conf.py'); "
                           "print(c['workers'], c['timeout'], c['accesslog'], os.cpu_count())"],
                          cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout.split()

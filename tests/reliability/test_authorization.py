@@ -22,11 +22,14 @@ NOBODY_ID = 2**31 - 7
 
 def sees(actor: Actor, procedure: str, state: str) -> bool:
     """Its applicant; staff of the handling authority; reviewers of the departments whose opinion it needs and
-    approvers of the government that decides it (same division); admin and auditor read everything."""
+    approvers of the government that decides it (same division); auditors read everything; admins nothing
+    (separation of duties: 404, as if it did not exist)."""
     if actor.role == "applicant":
         return actor == OWNER
-    if actor.role in ("admin", "auditor"):
+    if actor.role == "auditor":
         return True
+    if actor.role == "admin":
+        return False
     if state == "draft" or actor.division != HOME:
         return False
     proc = PROCEDURES[procedure]

@@ -1,6 +1,8 @@
 """Schemathesis over the app's own /api/v1/openapi.json (API.md "Never a 500 for bad input"): every operation,
 with data that fits the schema and data that does not, as an applicant and as a clerk (bearer tokens),
-through the WSGI app. Checks: no 5xx, and each response matches the schema the document declares for it.
+through the WSGI app. Checks: all of schemathesis's (no 5xx, documented status codes, content types and
+headers, responses matching their schemas, bad data rejected, good data accepted, unsupported methods
+answered 405 with Allow…): the document and the behaviour agree.
 
 Examples are capped (EXAMPLES per operation, mode, user and target) so the run takes a minute or two on 2 cores.
 """
@@ -15,8 +17,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.core.parameters import ParameterLocation
 
 from tests.reliability.figures import record
 from tests.reliability.world import CLERK, OWNER
@@ -69,10 +70,14 @@ def fuzz(app, operation, headers: dict, fixed: dict | None, mode, seen: dict) ->
               phases=[Phase.explicit, Phase.generate, Phase.shrink], suppress_health_check=list(HealthCheck))
     @given(case=operation.as_strategy(generation_mode=mode, path_parameters=fixed))
     def run(case):
-        response = case.call(app=app, headers=headers)
+        # a negative case that took a header away (Authorization: required) must be sent without it: our
+        # token added back would undo the very violation the check then expects to be refused
+        mutations = getattr(getattr(getattr(case.meta, "phase", None), "data", None), "mutations", ()) or ()
+        sent = {} if any(m.parameter_location == ParameterLocation.HEADER for m in mutations) else headers
+        response = case.call(app=app, headers=sent)
         seen["requests"] += 1
         seen["statuses"].add(response.status_code)
-        case.validate_response(response, checks=[not_a_server_error, response_schema_conformance], headers=headers)
+        case.validate_response(response, headers=sent)          # every check schemathesis has
     try:
         run()
     except Unsatisfiable:

@@ -75,3 +75,31 @@ def die_before_commit(config: dict, url: str, headers: dict, body: dict) -> None
     api_views.commit = lambda: os._exit(DIED)     # the view calls the commit() it imported by name
     app.test_client().post(url, headers=headers, json=body)
     os._exit(1)                                     # not reached: the request dies first
+
+
+def log_in_at_once(config: dict, barrier, results, worker: int, calls: list[tuple[str, dict]]) -> None:
+    """POST each (path, credentials) from its own thread, released with the other processes: the API's token
+    endpoint takes JSON, the login page a form. Reports (status, completion time) per call."""
+    try:
+        app = make_app(config)
+        clients = [app.test_client() for _ in calls]
+        out: list = [None] * len(calls)
+
+        def one(i, path, credentials):
+            try:
+                if path == "/login":
+                    r = clients[i].post(path, data=credentials)
+                else:
+                    r = clients[i].post(path, json=credentials)
+                out[i] = (r.status_code, time.perf_counter())
+            except Exception:
+                out[i] = (-1, traceback.format_exc())
+        threads = [threading.Thread(target=one, args=(i, *call)) for i, call in enumerate(calls)]
+        barrier.wait(timeout=180)
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        results.put((worker, out, 0.0))
+    except Exception:
+        results.put((worker, [(-1, traceback.format_exc())], 0.0))

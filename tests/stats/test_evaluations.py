@@ -58,7 +58,8 @@ def test_only_the_applicant(api, premise):
     assert api.post(url(registered), "clerk_nangang", json={"score": 5}).status_code == 404
     staff = api.post(url(registered), "clerk_daoli", json={"score": 5})                      # sees it, may not rate
     assert staff.status_code == 403 and staff.get_json()["error"]["code"] == "own_application"
-    assert api.post(url(registered), "admin", json={"score": 5}).status_code == 403
+    assert api.post(url(registered), "admin", json={"score": 5}).status_code == 404         # admins see none (DOMAIN §0)
+    assert api.post(url(registered), "auditor", json={"score": 5}).status_code == 403       # sees it, changes nothing
     assert api.post(url(registered), "alice", json={"score": 5}).status_code == 201
     assert api.get(url(registered), "bob").status_code == 404
     assert api.get(url(registered), "clerk_nangang").status_code == 404

@@ -7,17 +7,15 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-# Two known readers, each being changed elsewhere; then its entry goes:
-# - workflows/documents.py base_url() still falls back to the request's address: it is to read the configuration
-#   only (DOMAIN §0: BIANMIN_BASE_URL, never the Host header);
+# One known reader; then its entry goes:
 # - workflows/security.py client_address() reads the caller's address for lockouts and the security log: the
 #   views are to pass it in with the operations layer's admin actions.
-REQUEST_ALLOWED = {"workflows/documents.py", "workflows/security.py"}
+REQUEST_ALLOWED = {"workflows/security.py"}
 
 
 def test_the_engine_never_reads_the_request():
     found = []
-    for path in sorted((ROOT / "workflows").glob("*.py")):
+    for path in sorted((ROOT / "workflows").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "flask":
                 names = {a.name for a in node.names} & {"request", "has_request_context", "session", "g"}

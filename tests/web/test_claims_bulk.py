@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from models import Application, AuditEntry, db
+from tests.conftest import PASSWORD
+from workflows import accounts
 from tests.fire.test_fire_filing import ALL_KINDS, FIRE_FIELDS, set_mode
 from tests.web.pages import html
 
@@ -20,8 +22,11 @@ def claim(client, app_id, action="claim"):
 
 
 def test_claim_shows_the_handler_and_refuses_a_second_claimer(app, api, login):
+    with app.app_context():
+        accounts.create_user("clerk_daoli_2", PASSWORD, "clerk", "230102:market_regulation")
+        db.session.commit()
     one, two = api.submitted(), api.submitted()
-    clerk, approver = login("clerk_daoli"), login("approver_daoli")
+    clerk, approver = login("clerk_daoli"), login("clerk_daoli_2")     # both may act on a submitted application
     page = html(clerk.get("/console/"))
     assert "未认领" in row(page, one["number"]) and f'formaction="/console/applications/{one["id"]}/claim"' in page
 
@@ -43,9 +48,9 @@ def test_claim_shows_the_handler_and_refuses_a_second_claimer(app, api, login):
 
     assert "已释放" in html(claim(clerk, one["id"], "unclaim"))
     assert "尚未被认领" in html(claim(clerk, one["id"], "unclaim"))
-    assert "由 approver_daoli 办理" in html(claim(approver, one["id"]))
+    assert "由 clerk_daoli_2 办理" in html(claim(approver, one["id"]))
     page = html(approver.get(f"/console/applications/{one['id']}"))
-    assert "由 approver_daoli 办理" in page and "释放" in page
+    assert "由 clerk_daoli_2 办理" in page and "释放" in page
 
     # a claim is not an event: the version, the state and the audit trail are untouched
     body = api.get(f"/api/v1/applications/{one['id']}", "alice").get_json()

@@ -153,12 +153,19 @@ def test_error_pages_follow_the_page(client):
     assert "404 · not found" in page and "未找到" not in page
 
 
-def test_the_api_keeps_following_accept_language(client):
-    """The JSON API contract (API.md) is untouched by the page cookie."""
-    switch(client, "en")
+def test_the_api_follows_accept_language_and_the_choice_made_on_the_pages(app, client):
+    """One choice of language everywhere (infra/i18n.lang): an integrating system (no cookie) gets what its
+    Accept-Language asks, Chinese by default (API.md); a browser that chose a language on the pages gets
+    that language from the API too (issue 15: no lang() that ignores the cookie)."""
     assert client.get("/api/v1/applications/1").get_json()["error"]["message"].startswith("需要登录")
     english = client.get("/api/v1/applications/1", headers={"Accept-Language": "en"}).get_json()
     assert not re.search(r"[\u4e00-\u9fff]", english["error"]["message"])
+    switch(client, "en")
+    chosen = client.get("/api/v1/applications/1", headers={"Accept-Language": "zh-CN"}).get_json()
+    assert not re.search(r"[\u4e00-\u9fff]", chosen["error"]["message"])
+    switch(client, "zh")
+    assert client.get("/api/v1/applications/1", headers={"Accept-Language": "en"}).get_json()[
+        "error"]["message"].startswith("需要登录")
 
 
 # --- the catalogue ------------------------------------------------------------------------------------------

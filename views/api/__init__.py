@@ -6,6 +6,7 @@ import json
 from flask import Blueprint, current_app, g, request
 from flask_login import current_user
 
+from infra.i18n import lang  # noqa: F401  (the one choice of language, cookie first; re-exported)
 from workflows.accounts import user_for_token
 from workflows.definition import Reason
 from workflows.errors import Invalid, Malformed, TooLarge, Unauthenticated
@@ -50,11 +51,6 @@ def api_user():
         raise Unauthenticated("需要登录（Authorization: Bearer <token>）", "authentication required (Authorization: Bearer <token>)")
     g.api_user = user
     return user
-
-
-def lang() -> str:
-    best = request.accept_languages.best_match(["zh", "zh-CN", "en"])
-    return "en" if best == "en" else "zh"
 
 
 def image_lang() -> str:

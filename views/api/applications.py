@@ -11,7 +11,7 @@ from models import Application, AuditEntry, Notification, db
 from models.base import local_iso
 from views.api import api_user, bp, image_lang, json_body, lang
 from views.api.presenters import application as present, summary
-from workflows import access, attachments, diagram, engine, inbox
+from workflows import access, attachments, diagram, engine, inbox, operations
 from workflows.definition import Reason
 from workflows.errors import Forbidden, Invalid, NotFound
 from workflows.registry import PROCEDURES
@@ -20,7 +20,7 @@ from workflows.transaction import commit
 
 def _int_arg(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:     # '²'.isdigit() is True
         raise Invalid(f"参数 {name} 应为 {low}–{high} 的整数", f"{name} must be an integer {low}–{high}",
@@ -37,7 +37,11 @@ def list_applications():
         query = query.where(Application.procedure == procedure)
     if state:
         query = query.where(Application.state == state)
-    if request.args.get("overdue") in ("true", "1"):
+    overdue = request.args.get("overdue")
+    if overdue not in (None, "", "true", "false"):      # as the OpenAPI document says (not null, not 1)
+        raise Invalid("参数 overdue 应为 true 或 false", "overdue must be true or false",
+                      [Reason("choice", "overdue：应为 true 或 false", "overdue: true or false", "overdue")])
+    if overdue == "true":
         query = query.where(Application.is_open.is_(True), Application.deadline_due < engine.today())
     page = _int_arg("page", 1, 1, 10**6)
     per_page = _int_arg("per_page", 20, 1, current_app.config["PER_PAGE_MAX"])
@@ -132,6 +136,25 @@ def fire_event(app_id):
     engine.fire(app, body.get("event"), user, body.get("data"), body.get("version"), body.get("comment") or "")
     commit()
     return present(app, user, lang())
+
+
+@bp.post("/applications/<app_id>/claim")
+def claim_application(app_id):
+    """Take the application to handle, as the console's 认领 (only staff who may act on its current step)."""
+    user = api_user()
+    app = access.application(user, app_id)
+    operations.claim(user, app)
+    commit()
+    return {"id": app.id, "claimed_by": user.username}
+
+
+@bp.delete("/applications/<app_id>/claim")
+def release_application(app_id):
+    user = api_user()
+    app = access.application(user, app_id)
+    operations.release(user, app)
+    commit()
+    return {"id": app.id, "claimed_by": None}
 
 
 @bp.get("/applications/<app_id>/events")

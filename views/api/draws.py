@@ -7,15 +7,11 @@ from sqlalchemy import select
 from models import Authority, Draw, db
 from models.base import ID_MAX, local_iso
 from views.api import api_user, bp, json_body
-from workflows import draws
+from workflows import draws, operations
 from workflows.accounts import authority_for
 from workflows.definition import Reason
 from workflows.errors import Forbidden, Invalid, NotFound
-from workflows.registry import authority_setting
 from workflows.transaction import commit
-
-FIRE_MODE = authority_setting("fire_mode")
-MODES = FIRE_MODE.choices
 
 
 def _draw(draw_id) -> Draw:
@@ -62,17 +58,18 @@ def authority_settings(key):
 
 @bp.put("/authorities/<key>/settings")
 def set_authority_settings(key):
+    """{"<setting>": "<value>", …}: each one the same operation as the admin page and `flask authorities set`."""
     user = api_user()
     if user.role != "admin":
         raise Forbidden("只有管理员可以修改机关设置", "only admins change authority settings")
     authority = _authority(key)
     body = json_body()
-    mode = body.get("fire_mode")
-    if authority.kind != FIRE_MODE.kind or not isinstance(mode, str) or mode not in MODES:
+    if not body:
         raise Invalid("设置有误", "invalid settings", [Reason(
-            "choice", f"fire_mode：住建部门可设为 {', '.join(MODES)}", f"fire_mode: one of {', '.join(MODES)} (housing only)",
-            "fire_mode")])
-    authority.settings = {**(authority.settings or {}), "fire_mode": mode}
+            "required", "请给出要修改的设置，如 {\"fire_mode\": \"promise\"}", "name a setting, e.g. {\"fire_mode\": \"promise\"}",
+            "settings")])
+    for name, value in body.items():
+        operations.set_authority_setting(user, authority, name, value)
     commit()
     return {"authority": authority.as_dict(), "settings": authority.settings}
 

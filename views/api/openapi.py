@@ -92,23 +92,51 @@ SECURE = [{"bearer": []}]
 @lru_cache(maxsize=1)
 def document() -> dict:
     fields = {name: {"type": "object", "additionalProperties": False,
-                     "properties": {f.name: {"anyOf": [_field_schema(f), {"type": "null"}]} for f in p.fields}}
+                     # null or "" leaves a field empty (clears it in a PATCH): a draft is filled in over time
+                     "properties": {f.name: {"anyOf": [_field_schema(f), {"const": ""}, {"type": "null"}]}
+                                    for f in p.fields}}
               for name, p in PROCEDURES.items()}
     any_fields = {"oneOf": [{"$ref": f"#/components/schemas/Fields_{n}"} for n in PROCEDURES]}
     paths = {
         "/api/v1/tokens": {"post": {"summary": "log in, get a bearer token", "security": [],
                                     "requestBody": _json({"type": "object", "required": ["username", "password"],
-                                                          "properties": {"username": {"type": "string"},
-                                                                         "password": {"type": "string"}}}),
+                                                          "properties": {"username": {"type": "string", "minLength": 1},
+                                                                         "password": {"type": "string", "minLength": 1}}}),
                                     "responses": {**_ok({"type": "object"}, 201), **_errors(400, 401, 422, 423)}}},
         "/api/v1/tokens/current": {"delete": {
             "summary": "revoke the bearer token of this request (log out of the API)",
             "responses": {"204": {"description": "revoked"}, **_errors(401)}}},
+        "/api/v1/users": {"post": {
+            "summary": "admin: create a user (logged in the security log)",
+            "requestBody": _json({"type": "object", "required": ["username", "password", "role"], "properties": {
+                "username": {"type": "string"}, "password": {"type": "string"}, "role": {"type": "string"},
+                "authority": {"type": "string", "description": "division code:kind, for staff roles"},
+                "display_name": {"type": "string"}, "email": {"type": "string"}}}),
+            "responses": {**_ok({"type": "object", "required": ["username", "role"]}, 201), **_errors(400, 401, 403, 422)}}},
+        "/api/v1/holidays": {"post": {
+            "summary": "admin: load a holiday file (lines YYYY-MM-DD,holiday|workday,name and year,YYYY); the same "
+                       "file again changes nothing",
+            "requestBody": _json({"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}}),
+            "responses": {**_ok({"type": "object", "required": ["days", "years", "recounted", "changed"]}),
+                          **_errors(400, 401, 403, 422)}}},
+        "/api/v1/users/{username}/lock": {"post": {
+            "summary": "admin: lock an account until an admin unlocks it; its sessions and tokens end",
+            "parameters": [USERNAME], "responses": {**_ok({"type": "object"}), **_errors(401, 403, 404)}}},
+        "/api/v1/account/password": {"post": {
+            "summary": "change one's own password; every session and token of the account ends",
+            "requestBody": _json({"type": "object", "required": ["current_password", "new_password"], "properties": {
+                "current_password": {"type": "string"}, "new_password": {"type": "string"}}}),
+            "responses": {**_ok({"type": "object"}), **_errors(400, 401, 422)}}},
+        "/api/v1/applications/{app_id}/claim": {
+            "post": {"summary": "staff: take the application to handle (only who may act on its current step)",
+                     "parameters": ID, "responses": {**_ok({"type": "object"}), **_errors(401, 403, 404, 409)}},
+            "delete": {"summary": "staff: release an application one holds", "parameters": ID,
+                       "responses": {**_ok({"type": "object"}), **_errors(401, 404, 409)}}},
         "/api/v1/users/{username}/unlock": {"post": {
             "summary": "admin: unlock an account locked after failed logins (logged in the security log)",
             "parameters": [USERNAME], "responses": {**_ok({"type": "object"}), **_errors(401, 403, 404)}}},
         "/api/v1/users/{username}/tokens": {"delete": {
-            "summary": "admin: revoke every API token of a user (logged in the security log)",
+            "summary": "admin: revoke every API token and web session of a user (logged in the security log)",
             "parameters": [USERNAME], "responses": {**_ok({"type": "object", "required": ["revoked"]}), **_errors(401, 403, 404)}}},
         "/api/v1/addresses/unlock": {"post": {
             "summary": "admin: unlock a network address locked after failed logins",
@@ -163,8 +191,9 @@ def document() -> dict:
                     "total_capped": {"type": "boolean", "description": "true when more than 1,000 match: "
                                      "`total` is then 1000 and the pages show 1000+"}}}),
                               **_errors(401, 422)}},
-            "post": {"requestBody": _json({"type": "object", "required": ["procedure"], "properties": {
-                "procedure": {"type": "string", "enum": list(PROCEDURES)}, "fields": any_fields}}),
+            "post": {"requestBody": _json({"type": "object", "required": ["procedure"], "additionalProperties": False,
+                                           "properties": {"procedure": {"type": "string", "enum": list(PROCEDURES)},
+                                                          "fields": any_fields}}),
                 "responses": {**_ok(APP, 201), **_errors(400, 401, 403, 422)}}},
         "/api/v1/applications/{app_id}": {
             "get": {"parameters": ID, "responses": {**_ok(APP), **_errors(401, 404)}},
@@ -221,6 +250,10 @@ def document() -> dict:
             {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}],
             "responses": {**_ok(VERIFIED), **_errors(404)}}},
     }
+    for operations in paths.values():
+        for operation in operations.values():
+            operation["responses"].update({code: spec for code, spec in _errors(400, 503).items()
+                                           if code not in operation["responses"]})
     return {
         "openapi": "3.1.0",
         "info": {"title": "Bianmin 便民 API", "version": "1",

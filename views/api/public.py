@@ -11,7 +11,7 @@ from infra.extensions import lookup_engine
 from models import Document
 from views.api import bp, image_lang, json_body, lang
 from views.api.openapi import document as openapi_document
-from workflows import accounts, calendar, diagram, engine, holidays
+from workflows import accounts, calendar, diagram, engine, holidays, operations
 from workflows.definition import Reason
 from workflows.documents import public_view
 from workflows.errors import Invalid, NotFound
@@ -23,7 +23,7 @@ from workflows.values import clean_fields
 @bp.post("/tokens")
 def create_token():
     body = json_body()
-    user = accounts.authenticate(body.get("username"), body.get("password"))
+    user = operations.log_in(body.get("username"), body.get("password"))
     token, expires = accounts.issue_token(user)
     commit()
     return {"token": token, "expires_at": expires.astimezone(calendar.SHANGHAI).isoformat(),

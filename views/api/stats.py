@@ -5,7 +5,8 @@ from flask import request
 
 from views.api import api_user, bp, json_body
 from workflows import access, evaluations, stats
-from workflows.errors import NotFound
+from workflows.definition import Reason
+from workflows.errors import Invalid, NotFound
 from workflows.transaction import commit
 
 
@@ -29,4 +30,9 @@ def application_evaluation(app_id):
 @bp.get("/stats")
 def statistics():
     user = api_user()
+    empty = [name for name in ("procedure", "from", "to") if request.args.get(name) == ""]
+    if empty:      # the OpenAPI document types them (an enum, dates): leave one out rather than send it empty
+        raise Invalid("统计条件有误", "invalid statistics filters", [Reason(
+            "empty", f"{name}：不能为空（不限时请省略）", f"{name}: must not be empty (leave it out instead)", name)
+            for name in empty])
     return stats.compute(user, stats.parse_filters(request.args, user))
