@@ -11,6 +11,7 @@ from infra import config
 from infra import i18n
 from infra import mail
 from infra import observability
+from infra import signing
 from infra.extensions import ENGINES, SessionCookies, csrf, login_manager, migrate, resolve_psycopg_dumpers
 from models import db
 
@@ -46,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_filters(app)
     register_commands(app)
     mail.init_app(app)
+    signing.init_app(app)
     _check_pdf_speed(app)
     _fresh_pool_after_fork(app)
     return app

@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from infra.i18n import bi, pair
 from models import db
+from infra.keys import SigningUnavailable
 from infra.storage import StoredFileProblem
 from workflows.errors import DomainError
 
@@ -59,6 +60,16 @@ def register_error_handlers(app: Flask) -> None:
         if _is_api():
             return _json(503, "stored_file_problem", zh if _lang() == "zh" else en)
         return render_template("error.html", status=503, zh=zh, en=en), 503
+
+    @app.errorhandler(SigningUnavailable)
+    def signing_unavailable(exc: SigningUnavailable):
+        # the server cannot sign as configured (keys, passphrase, timestamp authority): nothing was issued, the
+        # request may be repeated once an operator fixes it, hence 503 and not the caller's 4xx
+        db.session.rollback()
+        log.error("cannot sign documents: %s", exc.en)
+        if _is_api():
+            return _json(503, "signing_unavailable", exc.zh if _lang() == "zh" else exc.en)
+        return render_template("error.html", status=503, zh=exc.zh, en=exc.en), 503
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

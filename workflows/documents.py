@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 import pdf
-from infra import storage
+from infra import signing, storage
+from pdf.sign import sign
 from models import Application, Document, DocumentCounter, db
 from models.base import local_iso
 from workflows.places import AUTHORITY_KINDS, CITY, DIVISIONS
@@ -65,6 +66,7 @@ def holder_of(fields: dict) -> tuple[str, str]:
 def issue(app: Application, kind: str, facts: list[tuple[str, str]], extra: dict, today: date,
           authority=None) -> Document:
     authority = authority or app.authority
+    key = signing.key_for(authority.key)   # first: a signing fault (503) must not consume a number
     seq = next_seq(authority.id, kind, today.year)
     number = number_for(authority, kind, today.year, seq)
     token = secrets.token_urlsafe(24)
@@ -77,7 +79,9 @@ def issue(app: Application, kind: str, facts: list[tuple[str, str]], extra: dict
                 "verify_url": f"{base_url()}/verify/{token}", **extra}
     # a PDF cannot print its own hash: it prints the digest of the facts it states, which verification shows
     snapshot["content_digest"] = content_digest(snapshot)
-    data = pdf.render(kind, snapshot)
+    data, place = pdf.render_for_signing(kind, snapshot)
+    data = sign(data, key, place, pdf.seal_appearance(authority.name), tsa_url=current_app.config["SIGNING_TSA_URL"],
+                reason=f"{authority.name}签发{pdf.KINDS[kind]['title_zh']}")
     sha = hashlib.sha256(data).hexdigest()
     path = f"documents/{today.year}/{token}.pdf"
     storage.write_on_commit(db.session(), path, data)
