@@ -10,12 +10,12 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from infra import storage
-from infra.keys import PASSPHRASE_FILE, KeyStore, SigningKey, SigningUnavailable
+from infra.keys import PASSPHRASE_FILE, KeyStore, SigningKey, SigningUnavailable, fingerprint
 from pdf.sign import check
 
 log = logging.getLogger(__name__)
 
-__all__ = ["SigningUnavailable", "check_pdf", "check_stored", "init_app", "key_for", "store"]
+__all__ = ["SigningUnavailable", "ca_pem", "ca_summary", "check_pdf", "check_stored", "init_app", "key_for", "store"]
 
 
 def init_app(app: Flask) -> None:
@@ -45,6 +45,22 @@ def key_for(authority: str) -> SigningKey:
     return store().signing_key(authority)
 
 
+def ca_pem() -> bytes | None:
+    """The deployment CA's certificate (PEM), public: readers trust it to check documents offline."""
+    path = Path(current_app.config["KEYS_DIR"]) / "ca.crt.pem"
+    return path.read_bytes() if path.exists() else None
+
+
+def ca_summary() -> dict | None:
+    """Subject and SHA-256 fingerprint of the deployment CA, for the verification page."""
+    keys = store()
+    if not keys.has_ca():
+        return None
+    cert = keys.ca_certificate()
+    return {"subject": cert.subject.rfc4514_string(), "fingerprint": fingerprint(cert),
+            "not_after": cert.not_valid_after_utc.date().isoformat()}
+
+
 def check_pdf(data: bytes) -> dict:
     """What the first signature of `data` proves (pdf.sign.Check as a dict) and whose key made it, by our store."""
     keys = store()
@@ -54,11 +70,26 @@ def check_pdf(data: bytes) -> dict:
     return result
 
 
-# A stored document's check, per process, while its file is unchanged (same path, size and mtime) and the trust
-# anchors are the same: validating costs ~15 ms, and every scan of a printed QR code asks again.
-_CHECKED: OrderedDict = OrderedDict()
+# A stored document's check, per process: validating costs ~15 ms, and every scan of a printed QR code asks again.
+# Two levels: a file (path, size, mtime) whose bytes were read and found to be the recorded sha256, and the check
+# of those bytes under the current trust anchors. Either changes, the check is made again.
+_FILES: OrderedDict = OrderedDict()
+_CHECKS: OrderedDict = OrderedDict()
 _LOCK = threading.Lock()
 CACHE_SIZE = 20_000
+
+
+def _cached(cache: OrderedDict, key, make):
+    with _LOCK:
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+    value = make()
+    with _LOCK:
+        cache[key] = value
+        while len(cache) > CACHE_SIZE:
+            cache.popitem(last=False)
+    return value
 
 
 def check_stored(relpath: str, sha256: str) -> dict:
@@ -68,21 +99,13 @@ def check_stored(relpath: str, sha256: str) -> dict:
         st = path.stat()
     except FileNotFoundError:
         return {"signed": False, "valid": False, "problem": "stored_file_missing"}
-    roots = store().trust_roots()
-    key = (str(path), st.st_size, st.st_mtime_ns, sha256, hash(roots))
-    with _LOCK:
-        found = _CHECKED.get(key)
-        if found is not None:
-            _CHECKED.move_to_end(key)
-            return found
-    data = path.read_bytes()
-    if hashlib.sha256(data).hexdigest() != sha256:
+    data: list[bytes] = []
+
+    def read_and_compare() -> bool:
+        data.append(path.read_bytes())
+        return hashlib.sha256(data[0]).hexdigest() == sha256
+    if not _cached(_FILES, (str(path), st.st_size, st.st_mtime_ns, sha256), read_and_compare):
         log.error("stored document %s no longer matches its recorded sha256", relpath)
-        found = {"signed": False, "valid": False, "problem": "stored_file_altered"}
-    else:
-        found = check_pdf(data)
-    with _LOCK:
-        _CHECKED[key] = found
-        while len(_CHECKED) > CACHE_SIZE:
-            _CHECKED.popitem(last=False)
-    return found
+        return {"signed": False, "valid": False, "problem": "stored_file_altered"}
+    roots = store().trust_roots()
+    return _cached(_CHECKS, (sha256, roots), lambda: check_pdf(data[0] if data else path.read_bytes()))

@@ -16,6 +16,7 @@ from infra import signing, storage
 from pdf.sign import sign
 from models import Application, Document, DocumentCounter, db
 from models.base import local_iso
+from workflows.calendar import SHANGHAI
 from workflows.places import AUTHORITY_KINDS, CITY, DIVISIONS
 
 DIGITS = "〇一二三四五六七八九"
@@ -119,7 +120,22 @@ def public_view(doc: Document) -> dict:
             "holder_code": doc.holder_code, "issued_at": doc.issue_date.isoformat(),
             "status": doc.status,
             "status_changed_at": local_iso(doc.status_changed_at),
-            "facts": doc.facts, "sha256": doc.sha256, "content_digest": doc.snapshot.get("content_digest")}
+            "facts": doc.facts, "sha256": doc.sha256, "content_digest": doc.snapshot.get("content_digest"),
+            "signature": signature_view(signing.check_stored(doc.storage_path, doc.sha256))}
+
+
+SIGNATURE_KEYS = ("valid", "signer", "authority", "certificate_serial", "certificate_fingerprint", "signed_at",
+                  "timestamped", "intact", "trusted", "modified_after_signing", "problem")
+
+
+def signature_view(check: dict) -> dict:
+    """What a verifier learns of a PDF's signature (pdf.sign.Check, infra.signing): who, which certificate, when,
+    and whether it holds; `problem` names why not (unsigned, altered, untrusted, modified, stored_file_…)."""
+    view = {key: check.get(key, False if key in ("valid", "intact", "trusted", "modified_after_signing", "timestamped")
+                           else None) for key in SIGNATURE_KEYS}
+    if view["signed_at"]:       # as every time the service shows: Beijing time
+        view["signed_at"] = datetime.fromisoformat(view["signed_at"]).astimezone(SHANGHAI).isoformat()
+    return view
 
 
 def owner_view(doc: Document) -> dict:
