@@ -216,3 +216,12 @@ def premise_fields(**over) -> dict:
 @pytest.fixture
 def api(client, users):
     return Api(client)
+
+
+@pytest.fixture(scope="session")
+def nss(tmp_path_factory):
+    """pdfsig -nssdir values: 'trusted' has the test CA as a root, 'empty' trusts nothing."""
+    from tests.signing import nss_database
+    base = tmp_path_factory.mktemp("nss")
+    return {"trusted": nss_database(base / "trusted", KEYS_DIR / "ca.crt.pem"),
+            "empty": nss_database(base / "empty", None)}
