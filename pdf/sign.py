@@ -10,13 +10,14 @@ import asyncio
 import hashlib
 import io
 import logging
+import secrets
 import threading
 import warnings
 import zlib
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
-from asn1crypto import keys as asn1_keys, x509 as asn1_x509
+from asn1crypto import cms, keys as asn1_keys, x509 as asn1_x509
 
 with warnings.catch_warnings():   # pyHanko imports cryptography's DSA module, deprecated since cryptography 45
     warnings.simplefilter("ignore")
@@ -68,10 +69,55 @@ def _deflated(ops: bytes) -> bytes:
     return zlib.compress(ops, 9)
 
 
+class _TemplatedSigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner, whose CMS container is built by pyHanko once per key and then reused.
+
+    For a PAdES B-B signature the container is the same every time except for two values: the document's digest
+    (in the messageDigest attribute, fixed length) and the signature over the signed attributes. Building it
+    anew with asn1crypto took ~75 % of the signing time (~20 ms of ~27); here the template's digest is replaced
+    and the attributes signed again (~2 ms). Anything else — a timestamp (B-T), other attributes — goes through
+    pyHanko's own path.
+    """
+    EXPECTED = ["content_type", "message_digest", "signing_certificate_v2"]
+    _template: tuple[bytes, int, int, int] | None = None      # DER, digest offset, signed attributes offset, length
+
+    async def async_sign(self, data_digest, digest_algorithm, dry_run=False, use_pades=False, timestamper=None,
+                         signed_attr_settings=None, is_pdf_sig=True, encap_content_info=None):
+        settings = signed_attr_settings
+        plain = (use_pades and is_pdf_sig and not dry_run and timestamper is None and encap_content_info is None
+                 and digest_algorithm == "sha256" and len(data_digest) == 32 and self.signed_attr_prov_spec is None
+                 and (settings is None or (settings.cades_signed_attrs is None and settings.adobe_revinfo_attr is None)))
+        if plain and self._template is None:
+            self._template = await self._make_template(settings)
+        if not plain or not self._template:
+            return await super().async_sign(data_digest, digest_algorithm, dry_run=dry_run, use_pades=use_pades,
+                                            timestamper=timestamper, signed_attr_settings=signed_attr_settings,
+                                            is_pdf_sig=is_pdf_sig, encap_content_info=encap_content_info)
+        der, at, attrs_at, attrs_length = self._template
+        der = der[:at] + data_digest + der[at + 32:]
+        # the attributes are signed as a SET OF (RFC 5652 §5.4), stored [0] IMPLICIT: same bytes, other first tag
+        signed = b"\x31" + der[attrs_at + 1:attrs_at + attrs_length]
+        info = cms.ContentInfo.load(der)
+        info["content"]["signer_infos"][0]["signature"] = await self.async_sign_raw(signed, digest_algorithm)
+        return info
+
+    async def _make_template(self, settings):
+        placeholder = secrets.token_bytes(32)
+        info = await super().async_sign(placeholder, "sha256", use_pades=True, signed_attr_settings=settings)
+        attrs = info["content"]["signer_infos"][0]["signed_attrs"]
+        der, attrs_der = info.dump(), attrs.dump()
+        if [a["type"].native for a in attrs] != self.EXPECTED or der.count(placeholder) != 1 \
+                or der.count(attrs_der) != 1:
+            log.warning("unexpected CMS attributes %s: every signature takes pyHanko's full path",
+                        [a["type"].native for a in attrs])
+            return False
+        return der, der.index(placeholder), der.index(attrs_der), len(attrs_der)
+
+
 @lru_cache(maxsize=64)
 def _signer(key_der: bytes, cert_der: bytes, chain_der: tuple[bytes, ...]) -> signers.SimpleSigner:
-    """pyHanko's signer, built once per key (ASN.1 parsing is the costly part)."""
-    return signers.SimpleSigner(
+    """pyHanko's signer, built once per key (ASN.1 parsing and the CMS template are the costly parts)."""
+    return _TemplatedSigner(
         signing_cert=asn1_x509.Certificate.load(cert_der), signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
         cert_registry=SimpleCertificateStore.from_certs([asn1_x509.Certificate.load(c) for c in chain_der]))
 
