@@ -83,3 +83,58 @@ def tiny_render_for_signing(kind: str, snapshot: dict):
     """pdf.render_for_signing's stand-in: the tiny PDF and a seal box where the real one usually is."""
     from pdf.seal import WIDTH_PT, Place
     return tiny_pdf(kind), Place(0, (320.0, 200.0, 320.0 + WIDTH_PT, 200.0 + WIDTH_PT))
+
+
+class LocalTimestampAuthority:
+    """An RFC 3161 timestamp authority on a loopback port (pyHanko's DummyTimeStamper behind http.server), with a
+    certificate of its own from a throwaway CA: for PAdES B-T without the network."""
+
+    def __init__(self):
+        import threading
+        from datetime import datetime, timedelta, timezone
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        from asn1crypto import keys, tsp, x509 as asn1_x509
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+        from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+        from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)     # pyHanko's dummy TSA signs RSA only
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "便民测试时间戳服务 test TSA")])
+        now = datetime.now(timezone.utc)
+        cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+                .serial_number(7).not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=30))
+                .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+                .sign(key, hashes.SHA256()))
+        stamper = DummyTimeStamper(
+            tsa_cert=asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
+            tsa_key=keys.PrivateKeyInfo.load(key.private_bytes(serialization.Encoding.DER,
+                                                               serialization.PrivateFormat.PKCS8,
+                                                               serialization.NoEncryption())))
+        self.requests = 0
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                answer = stamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
+                outer.requests += 1
+                self.send_response(200)
+                self.send_header("Content-Type", "application/timestamp-reply")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/tsa"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()

@@ -110,3 +110,30 @@ def test_no_usable_key_means_503_and_nothing_written(app, api, tmp_path, passphr
     assert sorted(Path(app.config["STORAGE_DIR"]).rglob("*")) == files      # not even a temporary file
     app.config["KEYS_PASSPHRASE"] = "test-keys-passphrase"
     assert api.fire(submitted["id"], "register", "clerk_daoli").status_code == 200   # fixed: it issues
+
+
+def test_with_a_timestamp_authority_signatures_are_pades_b_t(app, api, nss, tmp_path):
+    from tests.signing import LocalTimestampAuthority
+    tsa = LocalTimestampAuthority()
+    try:
+        app.config["SIGNING_TSA_URL"] = tsa.url
+        doc, pdf = register(api)
+    finally:
+        tsa.close()
+    assert tsa.requests == 1
+    signature = verified(api, doc)["signature"]
+    assert signature["valid"] and signature["timestamped"] is True, signature
+    report = pdfsig(pdf, nss["trusted"], tmp_path)
+    assert VALID in report and TRUSTED in report and WHOLE_FILE in report, report
+
+
+def test_an_unreachable_timestamp_authority_means_503_and_nothing_issued(app, api):
+    submitted = api.submitted()
+    app.config["SIGNING_TSA_URL"] = "http://127.0.0.1:9/tsa"       # the discard port: nothing listens
+    r = api.fire(submitted["id"], "register", "clerk_daoli")
+    assert r.status_code == 503 and r.get_json()["error"]["code"] == "signing_unavailable", r.get_json()
+    assert "时间戳" in r.get_json()["error"]["message"]
+    with app.app_context():
+        assert db.session.get(Application, submitted["id"]).state == "submitted"
+        assert db.session.scalar(select(DocumentCounter.last_value).where(
+            DocumentCounter.kind == "registration_notice")) is None
