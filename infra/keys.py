@@ -58,9 +58,19 @@ def _folder(authority: str) -> str:
     return f"{division}_{kind}"
 
 
+def _mkdirs(path: Path) -> None:
+    """Missing folders made owner-only (0700): they hold private keys; a listing is nobody else's business."""
+    missing = []
+    while not path.exists():
+        missing.append(path)
+        path = path.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
+
+
 def _write(path: Path, data: bytes, private: bool = False) -> None:
     """Whole file or nothing (a crash never leaves half a key); private files readable by the owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _mkdirs(path.parent)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o644)
     with os.fdopen(fd, "wb") as fh:
