@@ -12,6 +12,7 @@ from sqlalchemy import select
 from infra import signing
 from infra.keys import KeyStore, SigningUnavailable, ensure_passphrase
 from models import Authority, db
+from workflows import security
 from workflows.accounts import authority_for
 
 
@@ -26,6 +27,12 @@ def _authority(spec: str) -> Authority:
         _fail(f"没有机关 {spec!r}：应写作 <区划代码>:<类别>，如 230102:market_regulation",
               f"no authority {spec!r}: write <division code>:<kind>, e.g. 230102:market_regulation")
     return found
+
+
+def _log(action: str, target: str, data: dict) -> None:
+    """Key changes go in the security log (hash-chained, read by auditors), after the files are in place."""
+    security.record(action, None, target, data)
+    db.session.commit()
 
 
 def register(app: Flask) -> None:
@@ -44,12 +51,18 @@ def register(app: Flask) -> None:
         authorities = db.session.execute(select(Authority).order_by(Authority.division_code, Authority.kind)).scalars().all()
         if not authorities:
             _fail("数据库中还没有机关：请先运行 flask init-db", "no authorities in the database: run `flask init-db` first")
+        made = []
         try:
             made_ca = store.ensure_ca()
             store.check_passphrase()          # an existing store opened with the wrong passphrase fails here
-            made = [a.key for a in authorities if store.current(a.key) is None and store.issue(a.key, a.name)]
+            for authority in authorities:
+                if store.current(authority.key) is None:
+                    store.issue(authority.key, authority.name)
+                    made.append(authority.key)
         except SigningUnavailable as exc:
             _fail(exc.zh, exc.en)
+        if made_ca or made:
+            _log("keys.init", str(store.dir), {"ca_created": made_ca, "certificates": len(made)})
         click.echo(f"密钥目录 {store.dir}：{'新建根证书，' if made_ca else ''}新签发 {len(made)} 个机关证书\n"
                    f"keys in {store.dir}: {'created the deployment CA, ' if made_ca else ''}"
                    f"{len(made)} authority certificates issued"
@@ -67,6 +80,8 @@ def register(app: Flask) -> None:
             fp, installed = signing.store().import_p12(found.key, file.read_bytes(), password)
         except SigningUnavailable as exc:
             _fail(exc.zh, exc.en)
+        if installed:
+            _log("keys.import", found.key, {"fingerprint": fp})
         click.echo(f"{found.name} 的签名证书{'已导入' if installed else '已是该证书，未作改动'}：{fp[:16]}\n"
                    f"{found.key}: {'imported' if installed else 'already signing with this certificate, nothing changed'}"
                    f" {fp[:16]}")
@@ -82,6 +97,7 @@ def register(app: Flask) -> None:
             new = store.issue(found.key, found.name)
         except SigningUnavailable as exc:
             _fail(exc.zh, exc.en)
+        _log("keys.rotate", found.key, {"old": old, "new": new})
         click.echo(f"{found.name} 的签名证书已更换：{(old or '-')[:16]} → {new[:16]}\n"
                    f"{found.key}: rotated {(old or '-')[:16]} -> {new[:16]}")
 

@@ -14,6 +14,7 @@ import secrets
 import threading
 import warnings
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
@@ -26,7 +27,6 @@ with warnings.catch_warnings():   # pyHanko imports cryptography's DSA module, d
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign import fields, signers
-    from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko.sign.timestamps import HTTPTimeStamper
     from pyhanko.sign.timestamps.common_utils import TimestampRequestError
     from pyhanko.sign.validation import SignatureCoverageLevel, async_validate_pdf_signature
@@ -126,11 +126,18 @@ _loops = threading.local()
 
 
 def _run(coroutine):
-    """Run on this thread's own event loop, kept between calls (asyncio.run would build and tear down one each time)."""
-    loop = getattr(_loops, "loop", None)
-    if loop is None or loop.is_closed():
-        loop = _loops.loop = asyncio.new_event_loop()
-    return loop.run_until_complete(coroutine)
+    """Run pyHanko's coroutine to its end: on this thread's own event loop, kept between calls (asyncio.run would
+    build and tear one down each time), or, when the caller already runs an event loop (an async server,
+    Playwright or schemathesis in tests), on a thread of its own, as a loop cannot be entered twice."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        loop = getattr(_loops, "loop", None)
+        if loop is None or loop.is_closed():
+            loop = _loops.loop = asyncio.new_event_loop()
+        return loop.run_until_complete(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def sign(data: bytes, key, place: Place, appearance: bytes, *, tsa_url: str = "", reason: str = "") -> bytes:
@@ -204,7 +211,7 @@ def check(data: bytes, roots: tuple[bytes, ...]) -> Check:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             status = _run(async_validate_pdf_signature(embedded, context, skip_diff=True))
-    except (SignatureValidationError, ValueError, KeyError, TypeError) as exc:
+    except Exception as exc:  # an uploaded file may be crafted: whatever breaks validation is an answer, not a 500
         log.info("signature cannot be validated (%s): %s", type(exc).__name__, exc)
         result.problem = "malformed"
         return result

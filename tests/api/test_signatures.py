@@ -62,6 +62,20 @@ def test_changed_copies_fail_pdfsig_and_the_upload_check(api, client, nss, tmp_p
     assert 'data-valid="false"' in page and "签名后文件又被追加了内容" in page and doc["number"] in page
 
 
+def test_broken_uploads_are_answered_not_crashed_on(api, client):
+    _doc, pdf = register(api)
+    start = pdf.index(b"/Contents <") + len(b"/Contents <")
+    garbled = pdf[:start] + b"00" * 64 + pdf[start + 128:]          # the CMS blob itself damaged
+    for data, says in ((pdf[: len(pdf) // 2], "无法作为PDF文件读取"), (garbled, "签名"),
+                       (b"%PDF-1.7\n" + bytes(range(256)) * 8, "无法作为PDF文件读取")):
+        r = client.post("/verify/upload", data={"file": (io.BytesIO(data), "x.pdf")}, content_type="multipart/form-data")
+        assert r.status_code == 200 and 'data-valid="false"' in r.get_data(as_text=True) and says in r.get_data(as_text=True)
+    for data, rule in ((b"", "必填"), (b"GIF89a not a pdf", "应为PDF文件")):
+        r = client.post("/verify/upload", data={"file": (io.BytesIO(data), "x.pdf")}, content_type="multipart/form-data")
+        assert r.status_code == 302       # the form's error: back to the page with the field and rule
+        assert rule in client.get(r.headers["Location"]).get_data(as_text=True)
+
+
 def test_after_a_rotation_old_documents_verify_and_new_ones_carry_the_new_certificate(app, api, runner, nss,
                                                                                        tmp_path):
     app.config["KEYS_DIR"] = str(shutil.copytree(KEYS_DIR, tmp_path / "keys"))   # the session's keys stay as they are

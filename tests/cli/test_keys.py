@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
 from infra.keys import KeyStore
-from models import Authority, db
+from models import Authority, SecurityEvent, db
 
 
 def files(directory):
@@ -43,12 +43,15 @@ def test_init_makes_a_ca_and_one_certificate_per_authority_then_changes_nothing(
     assert usage.digital_signature and usage.content_commitment and not usage.key_cert_sign
     assert cert.issuer == store.ca_certificate().subject
     assert timedelta(days=700) < cert.not_valid_after_utc - cert.not_valid_before_utc < timedelta(days=740)
+    assert stat.S_IMODE((tmp_path / "keys" / "authorities").stat().st_mode) == 0o700
     key_file = next((tmp_path / "keys").rglob("*.key.pem"))
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600 and b"ENCRYPTED PRIVATE KEY" in key_file.read_bytes()
     before = files(tmp_path / "keys")
     second = runner.invoke(args=["keys", "init"])
     assert second.exit_code == 0 and "nothing changed" in second.output, second.output
     assert files(tmp_path / "keys") == before
+    with keys_app.app_context():       # one security-log entry, for the run that changed something
+        assert [e.action for e in db.session.query(SecurityEvent).all()] == ["keys.init"]
 
 
 def test_without_a_configured_passphrase_init_generates_one_and_warns(keys_app, runner, tmp_path):
