@@ -40,6 +40,11 @@ def store() -> KeyStore:
     return KeyStore(current_app.config["KEYS_DIR"], passphrase())
 
 
+def _certificates() -> KeyStore:
+    """The key store for its public part (certificates, trust anchors): checking needs no passphrase."""
+    return KeyStore(current_app.config["KEYS_DIR"])
+
+
 def key_for(authority: str) -> SigningKey:
     """The authority's ("230102:market_regulation") current signing key; SigningUnavailable if it cannot be had."""
     return store().signing_key(authority)
@@ -53,7 +58,7 @@ def ca_pem() -> bytes | None:
 
 def ca_summary() -> dict | None:
     """Subject and SHA-256 fingerprint of the deployment CA, for the verification page."""
-    keys = store()
+    keys = _certificates()
     if not keys.has_ca():
         return None
     cert = keys.ca_certificate()
@@ -63,7 +68,7 @@ def ca_summary() -> dict | None:
 
 def check_pdf(data: bytes) -> dict:
     """What the first signature of `data` proves (pdf.sign.Check as a dict) and whose key made it, by our store."""
-    keys = store()
+    keys = _certificates()
     result = check(data, keys.trust_roots()).as_dict()
     fp = result["certificate_fingerprint"]
     result["authority"] = keys.authority_of(fp) if fp else None
@@ -107,5 +112,5 @@ def check_stored(relpath: str, sha256: str) -> dict:
     if not _cached(_FILES, (str(path), st.st_size, st.st_mtime_ns, sha256), read_and_compare):
         log.error("stored document %s no longer matches its recorded sha256", relpath)
         return {"signed": False, "valid": False, "problem": "stored_file_altered"}
-    roots = store().trust_roots()
+    roots = _certificates().trust_roots()
     return _cached(_CHECKS, (sha256, roots), lambda: check_pdf(data[0] if data else path.read_bytes()))
