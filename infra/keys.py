@@ -80,6 +80,13 @@ def _write(path: Path, data: bytes, private: bool = False) -> None:
     os.replace(tmp, path)
 
 
+def _mtime(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
+
+
 def _pem(cert: x509.Certificate) -> bytes:
     return cert.public_bytes(serialization.Encoding.PEM)
 
@@ -178,10 +185,13 @@ class KeyStore:
         return found
 
     def trust_roots(self) -> tuple[bytes, ...]:
-        """DER of every trust anchor: the deployment CA and the roots of imported certificates (public data)."""
-        files = ([self.dir / "ca.crt.pem"] if self.has_ca() else []) + sorted((self.dir / "trust").glob("*.pem"))
-        stamp = tuple((str(f), f.stat().st_mtime_ns) for f in files)
+        """DER of every trust anchor: the deployment CA and the roots of imported certificates (public data).
+
+        Asked on every verification, so re-read only when a folder changed: files here are only ever written by
+        renaming into place (_write), which changes the folder's mtime; two stat() calls instead of a listing."""
+        stamp = tuple(_mtime(d) for d in (self.dir, self.dir / "trust"))
         if _ROOTS.get(str(self.dir), (None,))[0] != stamp:
+            files = ([self.dir / "ca.crt.pem"] if self.has_ca() else []) + sorted((self.dir / "trust").glob("*.pem"))
             _ROOTS[str(self.dir)] = (stamp, tuple(x509.load_pem_x509_certificate(f.read_bytes())
                                                   .public_bytes(serialization.Encoding.DER) for f in files))
         return _ROOTS[str(self.dir)][1]

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from infra import storage
 from infra.keys import PASSPHRASE_FILE, KeyStore, SigningKey, SigningUnavailable, fingerprint
 from pdf.sign import check
 
@@ -99,7 +98,7 @@ def _cached(cache: OrderedDict, key, make):
 
 def check_stored(relpath: str, sha256: str) -> dict:
     """check_pdf of a stored document's file; a missing or altered file is a failed check, not an exception."""
-    path = storage.root() / relpath
+    path = Path(current_app.config["STORAGE_DIR"]) / relpath     # not storage.root(): it makes the folder each call
     try:
         st = path.stat()
     except FileNotFoundError:

@@ -6,6 +6,7 @@ import json
 import secrets
 from urllib.parse import quote
 from datetime import date, datetime, timezone
+from functools import lru_cache
 
 from flask import current_app, has_request_context, request
 from sqlalchemy import select
@@ -134,8 +135,13 @@ def signature_view(check: dict) -> dict:
     view = {key: check.get(key, False if key in ("valid", "intact", "trusted", "modified_after_signing", "timestamped")
                            else None) for key in SIGNATURE_KEYS}
     if view["signed_at"]:       # as every time the service shows: Beijing time
-        view["signed_at"] = datetime.fromisoformat(view["signed_at"]).astimezone(SHANGHAI).isoformat()
+        view["signed_at"] = _beijing(view["signed_at"])
     return view
+
+
+@lru_cache(maxsize=4096)
+def _beijing(iso: str) -> str:
+    return datetime.fromisoformat(iso).astimezone(SHANGHAI).isoformat()
 
 
 def owner_view(doc: Document) -> dict:
