@@ -15,7 +15,7 @@ from pdf import harfbuzz_subset_available
 from views import register_blueprints
 from views.errors import register_error_handlers
 from views.filters import register_filters
-from workflows import notifications, signals, stats
+from workflows import notifications, signals, signing, stats
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_filters(app)
     register_commands(app)
     _subscribe(app)
+    signing.init_app(app)
     _check_pdf_speed(app)
     _fresh_pool_after_fork(app)
     return app

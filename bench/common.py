@@ -98,11 +98,29 @@ def throwaway_pg(prefix: str):
 
 # --- the app -----------------------------------------------------------------------------------
 
+BENCH_PASSPHRASE = "bench-keys-passphrase"
+
+
+def make_keys(directory: Path) -> Path:
+    """Signing keys as `flask keys init` makes them (a CA, a certificate per authority), once per scratch folder."""
+    from pdf.keys import KeyStore
+    from vocabulary import AUTHORITY_KINDS, CITY, DIVISIONS, authority_name
+    store = KeyStore(directory, BENCH_PASSPHRASE)
+    if store.ensure_ca():
+        for code in [CITY[0], *DIVISIONS]:
+            for kind in AUTHORITY_KINDS:
+                store.issue(f"{code}:{kind}", authority_name(code, kind))
+    return directory
+
+
 def make_app(uri: str, storage: Path, **extra):
-    """The real create_app() on `uri`, with a fixed today (the engine's deadlines) and a fixed base URL."""
+    """The real create_app() on `uri`, with a fixed today (the engine's deadlines), a fixed base URL, and signing
+    keys beside the storage folder (issuing signs every document)."""
     from app import create_app
+    keys = make_keys(storage.parent / "keys")
     return create_app({"SQLALCHEMY_DATABASE_URI": uri, "STORAGE_DIR": str(storage), "TODAY": FIXED_TODAY,
-                       "BASE_URL": "http://bianmin.bench", **extra})
+                       "BASE_URL": "http://bianmin.bench", "KEYS_DIR": str(keys), "KEYS_PASSPHRASE": BENCH_PASSPHRASE,
+                       **extra})
 
 
 def build_schema(app) -> None:

@@ -6,6 +6,7 @@ Rounds alternate between the two servers; every run is bounded in time.
 """
 from __future__ import annotations
 
+import hashlib
 import http.client
 import json
 import os
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from bench.common import (ROOT, build_schema, make_app, median, pg_available, r3, scratch_dir, seed_applications,
+from bench.common import (BENCH_PASSPHRASE, ROOT, build_schema, make_app, median, pg_available, r3, scratch_dir, seed_applications,
                           throwaway_pg)
 
 DOCUMENTS = 500
@@ -34,14 +35,32 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _signed_notice(authority) -> bytes:
+    """One real signed registration notice: every seeded row's file is this (hard-linked), as verification reads
+    and checks the stored file's signature (once per file and process, then from its cache)."""
+    import pdf
+    from workflows import signing
+    from pdf.samples import sample_snapshot
+    from pdf.sign import sign
+    snapshot = {**sample_snapshot("registration_notice"), "authority_name": authority.name}
+    data, place = pdf.render_for_signing("registration_notice", snapshot)
+    return sign(data, signing.key_for(authority.key), place, pdf.seal_appearance(authority.name))
+
+
 def _seed_documents(app) -> list[str]:
-    """DOCUMENTS registration notices (rows only: verification never reads the PDF), their tokens."""
+    """DOCUMENTS registration notices with their (signed) files, their tokens."""
+    from infra import storage
     from models import Application, Document, db
     app_ids = seed_applications(app, DOCUMENTS, "submitted")
     tokens = [secrets.token_urlsafe(24) for _ in app_ids]
     with app.app_context():
         authority = db.session.get(Application, app_ids[0]).authority
         today = date(2026, 11, 25)
+        notice = _signed_notice(authority)
+        first = storage.root() / "documents" / "2026" / "notice.pdf"
+        first.parent.mkdir(parents=True, exist_ok=True)
+        first.write_bytes(notice)
+        sha = hashlib.sha256(notice).hexdigest()
         rows = []
         for k, (app_id, token) in enumerate(zip(app_ids, tokens), start=1):
             number = f"哈道市监经登字〔2026〕第{k:06d}号"
@@ -55,7 +74,8 @@ def _seed_documents(app) -> list[str]:
                              seq=k, number=number, token=token, issued_at=datetime.now(timezone.utc), issue_date=today,
                              holder_name=snapshot["holder_name"], holder_code=snapshot["holder_code"], facts=facts,
                              snapshot=snapshot, status="valid", status_reason="",
-                             storage_path=f"documents/2026/{token}.pdf", size=123456, sha256="ab" * 32))
+                             storage_path=f"documents/2026/{token}.pdf", size=len(notice), sha256=sha))
+            os.link(first, storage.root() / "documents" / "2026" / f"{token}.pdf")
         db.session.execute(insert(Document), rows)
         db.session.commit()
     return tokens
@@ -189,6 +209,7 @@ def _measure(url, dbname, tmp, rounds, seconds, connections, load) -> dict:
         db.engine.dispose()
     env = {"BIANMIN_DATABASE_URL": url, "BIANMIN_STORAGE_DIR": str(tmp / "storage"), "BENCH_VERIFY_JSON": str(answer_file),
            "BIANMIN_BASE_URL": "http://bianmin.bench", "BIANMIN_SECRET_KEY": "bench-verify",
+           "BIANMIN_KEYS_DIR": str(tmp / "keys"), "BIANMIN_KEYS_PASSPHRASE": BENCH_PASSPHRASE,
            "BIANMIN_LOG_LEVEL": "warning"}
     servers = {"app": Server("app:create_app()", env, tmp / "gunicorn-app.log"),
                "bare": Server("bench.bare_app:app", env, tmp / "gunicorn-bare.log")}
@@ -214,7 +235,8 @@ def _measure(url, dbname, tmp, rounds, seconds, connections, load) -> dict:
               "bare_p50_ms": median([x["p50"] for x in runs["bare"]]),
               "bare_p99_ms": median([x["p99"] for x in runs["bare"]]),
               "verify_path": "views/api/public.py: one Core SELECT of the shown columns on an autocommit connection; "
-                             "config.py: no pool_pre_ping (pool_recycle=1800)",
+                             "config.py: no pool_pre_ping (pool_recycle=1800); the stored file's signature check "
+                             "(workflows/signing.py) from its per-process cache after a file's first request",
               "non_2xx": sum(x["non_2xx"] for v in runs.values() for x in v),
               "socket_errors": sorted({x["socket_errors"] for v in runs.values() for x in v if x["socket_errors"]})}
     return {"value": r3(ratio), "detail": detail}

@@ -37,6 +37,7 @@ from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from infra import storage
+from workflows import signing
 from models import Attachment, Document, db
 from workflows.audit import verify_chains
 
@@ -445,6 +446,9 @@ def register(app: Flask) -> None:
         click.echo(f"备份已写入 / backup written: {archive}\n"
                    f"{c['applications']} applications, {c['audit_entries']} audit entries, {c['documents']} documents, "
                    f"{len(manifest['files']) - 1} stored files, schema {manifest['schema_revision']}")
+        # the signing keys are secrets kept apart from the data (docs/DEPLOY.md, "Backing up the signing keys")
+        click.echo(f"签名密钥不在此备份中，请另行备份 {current_app.config['KEYS_DIR']}\n"
+                   f"the signing keys are not in this archive: back up {current_app.config['KEYS_DIR']} separately")
 
     @group.command("restore")
     @click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
@@ -456,3 +460,8 @@ def register(app: Flask) -> None:
             click.echo(str(exc), err=True)
             sys.exit(1)
         click.echo("\n".join(report))
+        if not signing.store().trust_roots():
+            click.echo(f"警告：{current_app.config['KEYS_DIR']} 中没有签名证书：恢复签名密钥（另行备份）之前，文书签名无法核验为可信，"
+                       f"也无法签发新文书\nwarning: no signing certificates in {current_app.config['KEYS_DIR']}: until the "
+                       "signing keys are restored from their own backup, signatures do not verify as trusted and "
+                       "nothing can be issued", err=True)

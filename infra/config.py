@@ -41,6 +41,10 @@ DEFAULTS = {
     "LOG_JSON": False,                            # one JSON object per log line, with the request id
     "RETRY_AFTER_SECONDS": 30,                    # Retry-After of a 503 while the database or storage is unreachable
     "METRICS_TOKEN": "",                          # if set, /metrics wants "Authorization: Bearer <token>"
+    # document signing (docs/DEPLOY.md "Signing keys"): the keys' folder defaults into the instance folder; an
+    # empty passphrase means the one `flask keys init` generated there (the embedded demo only)
+    "KEYS_PASSPHRASE": "",
+    "SIGNING_TSA_URL": "",                        # an RFC 3161 timestamp authority: PAdES B-T instead of B-B
 }
 
 INTS = {"UPLOAD_MAX_BYTES", "MAX_JSON_BYTES", "TOKEN_HOURS", "LOCKOUT_FAILURES", "LOCKOUT_MINUTES", "LOCKOUT_ADDRESS_FAILURES",
@@ -54,6 +58,7 @@ def from_environment(instance_path: str) -> dict:
     cfg = dict(DEFAULTS)
     cfg["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(instance_path) / 'bianmin.sqlite'}"
     cfg["STORAGE_DIR"] = str(Path(instance_path) / "storage")
+    cfg["KEYS_DIR"] = str(Path(instance_path) / "keys")
     for key, value in os.environ.items():
         if not key.startswith("BIANMIN_"):
             continue

@@ -11,7 +11,7 @@ from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from pdf.qr import qr_svg
-from pdf.seal import seal_svg
+from pdf.seal import Place, seal_svg
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +88,9 @@ BASE_URL = ASSETS.as_uri() + "/"      # relative hrefs in templates resolve insi
 FETCHER = AssetsOnlyFetcher()
 
 
-def html(kind: str, snapshot: dict) -> str:
-    """The document's HTML (handy for debugging a template); raises UndefinedError on a gap."""
+def html(kind: str, snapshot: dict, signed: bool = False) -> str:
+    """The document's HTML (handy for debugging a template); raises UndefinedError on a gap. `signed`: leave the
+    seal box empty for the digital signature's appearance to fill."""
     if kind not in KINDS:
         raise ValueError(f"unknown document kind {kind!r}; known: {', '.join(KINDS)}")
     if kind == "correction_notice" and not snapshot.get("items", True):
@@ -100,14 +101,30 @@ def html(kind: str, snapshot: dict) -> str:
         context["facts"] = [row if isinstance(row, dict) else {"label": row[0], "value": row[1]}
                             for row in snapshot["facts"]]
     return ENV.get_template(KINDS[kind].get("template") or f"{kind}.html").render(kind=kind, meta=KINDS[kind],
-                                                                                  **context)
+                                                                                  signed=signed, **context)
 
 
 def render(kind: str, snapshot: dict) -> bytes:
-    """An A4 PDF of document `kind` made from the plain-data `snapshot` (see pdf/samples.py)."""
-    source = html(kind, snapshot)
+    """An A4 PDF of document `kind` made from the plain-data `snapshot` (see pdf/samples.py), its seal a picture:
+    a preview. Issued documents come from render_for_signing."""
+    return _render(kind, html(kind, snapshot)).write_pdf()
+
+
+def render_for_signing(kind: str, snapshot: dict) -> tuple[bytes, Place]:
+    """The PDF with an empty seal box, and where that box is: the signature's appearance goes there."""
+    document = _render(kind, html(kind, snapshot, signed=True))
+    data = document.write_pdf()
+    for index, page in enumerate(document.pages):
+        if "seal" in page.anchors:
+            # the box's corners in CSS px (1/96 in) from the page's top left; PDF wants points from the bottom left
+            x1, y1, x2, y2 = page.anchors["seal"]
+            return data, Place(index, (x1 * 0.75, (page.height - y2) * 0.75, x2 * 0.75, (page.height - y1) * 0.75))
+    raise RuntimeError(f"document {kind}: the template has no seal box (#seal)")
+
+
+def _render(kind: str, source: str):
     try:
-        return HTML(string=source, base_url=BASE_URL, url_fetcher=FETCHER).write_pdf()
+        return HTML(string=source, base_url=BASE_URL, url_fetcher=FETCHER).render()
     except FatalURLFetchingError as error:
         # WeasyPrint's fatal error is a BaseException: re-raise as an ordinary one so that
         # the app's error handling and the engine's rollback see it.

@@ -1,19 +1,25 @@
 """Fixtures: an app on a throwaway database (SQLite, or PostgreSQL when BIANMIN_TEST_DATABASE_URL is set)."""
 from __future__ import annotations
 
+import atexit
 import io
 import os
 import secrets
+import shutil
+import tempfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text, update
 
 from app import create_app
 from infra.extensions import dispose_engines
+from pdf.keys import KeyStore
 from workflows.reference import ensure_reference_data
 from models import Authority, db
 from workflows import accounts
+from vocabulary import AUTHORITY_KINDS, CITY, DIVISIONS, authority_name
 
 REFERENCE_TABLES = {"divisions", "authorities", "alembic_version"}
 PG_URL = os.environ.get("BIANMIN_TEST_DATABASE_URL", "")
@@ -21,6 +27,25 @@ PG_URL = os.environ.get("BIANMIN_TEST_DATABASE_URL", "")
 # failure, never a skip
 SERVICES_REQUIRED = bool(os.environ.get("BIANMIN_REQUIRE_POSTGRES") or os.environ.get("CI"))
 FIXED_TODAY = date(2026, 11, 25)   # a Wednesday: 3 working days later is Monday 2026-11-30
+KEYS_PASSPHRASE = "test-keys-passphrase"
+
+
+def _signing_keys() -> Path:
+    """A deployment CA and a certificate for every authority, made once per test process (~0.5 s) and handed to
+    every app by the environment, so that apps made by tests, CLI runs and subprocesses (gunicorn, workers) all
+    sign with them. Tests of the key commands point KEYS_DIR elsewhere."""
+    directory = Path(tempfile.mkdtemp(prefix="bianmin-test-keys-"))
+    atexit.register(shutil.rmtree, directory, True)
+    store = KeyStore(directory, KEYS_PASSPHRASE)
+    store.ensure_ca()
+    for code in [CITY[0], *DIVISIONS]:
+        for kind in AUTHORITY_KINDS:
+            store.issue(f"{code}:{kind}", authority_name(code, kind))
+    os.environ["BIANMIN_KEYS_DIR"], os.environ["BIANMIN_KEYS_PASSPHRASE"] = str(directory), KEYS_PASSPHRASE
+    return directory
+
+
+KEYS_DIR = _signing_keys()
 
 
 def _throwaway_postgres() -> tuple[str, callable]:
@@ -62,7 +87,8 @@ def _schema(database_url, tmp_path_factory):
 @pytest.fixture
 def app(_schema, tmp_path):
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": _schema, "STORAGE_DIR": str(tmp_path / "storage"),
-                      "WTF_CSRF_ENABLED": False, "TODAY": FIXED_TODAY, "BASE_URL": "http://bianmin.test"})
+                      "WTF_CSRF_ENABLED": False, "TODAY": FIXED_TODAY, "BASE_URL": "http://bianmin.test",
+                      "KEYS_DIR": str(KEYS_DIR), "KEYS_PASSPHRASE": KEYS_PASSPHRASE})
     with app.app_context():
         _empty_business_tables()
     yield app
@@ -190,3 +216,12 @@ def premise_fields(**over) -> dict:
 @pytest.fixture
 def api(client, users):
     return Api(client)
+
+
+@pytest.fixture(scope="session")
+def nss(tmp_path_factory):
+    """pdfsig -nssdir values: 'trusted' has the test CA as a root, 'empty' trusts nothing."""
+    from tests.signing import nss_database
+    base = tmp_path_factory.mktemp("nss")
+    return {"trusted": nss_database(base / "trusted", KEYS_DIR / "ca.crt.pem"),
+            "empty": nss_database(base / "empty", None)}

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, SecurityError
 
 from infra.i18n import bi, lang, pair
 from models import db
+from pdf.keys import SigningUnavailable
 from infra.storage import StoredFileProblem
 from workflows.errors import DomainError
 
@@ -82,6 +83,16 @@ def register_error_handlers(app: Flask) -> None:
         if _is_api():
             return _json(400, "untrusted_host", zh if lang() == "zh" else en)
         return Response(f"400 {zh}\n400 {en}\n", 400, mimetype="text/plain")
+
+    @app.errorhandler(SigningUnavailable)
+    def signing_unavailable(exc: SigningUnavailable):
+        # the server cannot sign as configured (keys, passphrase, timestamp authority): nothing was issued, the
+        # request may be repeated once an operator fixes it, hence 503 and not the caller's 4xx
+        db.session.rollback()
+        log.error("cannot sign documents: %s", exc.en)
+        if _is_api():
+            return _json(503, "signing_unavailable", exc.zh if lang() == "zh" else exc.en)
+        return render_template("error.html", status=503, zh=exc.zh, en=exc.en), 503
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
+from workflows import signing
 from infra.i18n import lang
 from models import db
 from workflows import progress
@@ -36,10 +37,12 @@ def verify_by_number():
     try:
         doc = progress.document_by_number(request.args)
     except Invalid as exc:
-        return render_template("public/verify_form.html", match=None, problems=exc.details), 422
+        return render_template("public/verify_form.html", match=None, problems=exc.details,
+                               ca=signing.ca_summary()), 422
     except NotFound:
         return render_template("public/verify.html", doc=None), 404
-    return render_template("public/verify.html", doc=public_view(doc), current=replacement(doc))
+    return render_template("public/verify.html", doc=public_view(doc), current=replacement(doc),
+                           ca=signing.ca_summary())
 
 
 @bp.app_errorhandler(RateLimited)

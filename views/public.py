@@ -1,14 +1,13 @@
 """Public pages: the home page, service guides (办事指南) and document verification."""
 from __future__ import annotations
 
-import hashlib
-
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from workflows import signing
 from models import Document, Draw, db
 from views import lookup
-from workflows import draws
+from workflows import draws, verification
 from workflows.documents import public_view, replacement
 from workflows.registry import PROCEDURES
 
@@ -28,20 +27,32 @@ def guide(name):
 
 @bp.route("/verify", methods=["GET", "POST"])
 def verify_form():
-    """Enter a token, or upload a PDF to learn whether its bytes match an issued document."""
-    match = None
+    """Enter a token or a document number with its holder's credit code, or upload a PDF (also POST /verify/upload)."""
     if request.method == "GET" and ("number" in request.args or "credit_code" in request.args):
         return lookup.verify_by_number()           # /verify?number=&credit_code=: the document by its number
     if request.method == "POST":
         token = (request.form.get("token") or "").strip().rsplit("/", 1)[-1]
         if token:
             return redirect(url_for("public.verify", token=token))
-        upload = request.files.get("file")
-        if upload is not None:
-            sha = hashlib.sha256(upload.read(20 * 1024 * 1024)).hexdigest()
-            doc = db.session.execute(select(Document).where(Document.sha256 == sha)).scalar()
-            match = {"sha256": sha, "document": public_view(doc) if doc else None, "token": doc.token if doc else None}
-    return render_template("public/verify_form.html", match=match)
+        if "file" in request.files:
+            return verify_upload()
+    return render_template("public/verify_form.html", match=None, ca=signing.ca_summary())
+
+
+@bp.post("/verify/upload")
+def verify_upload():
+    """An uploaded PDF: its signature checked offline-style, and the issued document it is, with its status."""
+    upload = request.files.get("file")
+    match = verification.check_upload(upload.read() if upload else b"")
+    return render_template("public/verify_form.html", match=match, ca=signing.ca_summary())
+
+
+@bp.get("/verify/ca.crt")
+def ca_certificate():
+    """The deployment CA's certificate, to trust in a PDF reader (the page explains how)."""
+    pem = signing.ca_pem() or abort(404)
+    return Response(pem, mimetype="application/x-x509-ca-cert",
+                    headers={"Content-Disposition": "attachment; filename=bianmin-ca.crt"})
 
 
 @bp.get("/verify/<token>")
@@ -49,7 +60,8 @@ def verify(token):
     doc = db.session.execute(select(Document).where(Document.token == token)).scalar() if len(token) < 100 else None
     if doc is None:
         return render_template("public/verify.html", doc=None), 404
-    return render_template("public/verify.html", doc=public_view(doc), current=replacement(doc))
+    return render_template("public/verify.html", doc=public_view(doc), current=replacement(doc),
+                           ca=signing.ca_summary())
 
 
 @bp.get("/draws")

@@ -6,6 +6,7 @@ import json
 import secrets
 from urllib.parse import quote
 from datetime import date, datetime, timezone
+from functools import lru_cache
 
 from flask import current_app
 from sqlalchemy import select
@@ -13,10 +14,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 import pdf
 from infra import storage
+from workflows import signing
+from pdf.sign import sign
 from models import Application, Document, DocumentCounter, db
 from models.base import local_iso
-from workflows.registry import PROCEDURES
 from vocabulary import AUTHORITY_KINDS, CITY, DIVISIONS
+from workflows.calendar import SHANGHAI
+from workflows.registry import PROCEDURES
 
 DIGITS = "〇一二三四五六七八九"
 
@@ -58,6 +62,7 @@ def base_url() -> str:
 def issue(app: Application, kind: str, facts: list[tuple[str, str]], extra: dict, today: date,
           authority=None) -> Document:
     authority = authority or app.authority
+    key = signing.key_for(authority.key)   # first: a signing fault (503) must not consume a number
     seq = next_seq(authority.id, kind, today.year)
     number = number_for(authority, kind, today.year, seq)
     token = secrets.token_urlsafe(24)
@@ -70,7 +75,9 @@ def issue(app: Application, kind: str, facts: list[tuple[str, str]], extra: dict
                 "verify_url": f"{base_url()}/verify/{token}", "progress_url": f"{base_url()}/progress", **extra}
     # a PDF cannot print its own hash: it prints the digest of the facts it states, which verification shows
     snapshot["content_digest"] = content_digest(snapshot)
-    data = pdf.render(kind, snapshot)
+    data, place = pdf.render_for_signing(kind, snapshot)
+    data = sign(data, key, place, pdf.seal_appearance(authority.name), tsa_url=current_app.config["SIGNING_TSA_URL"],
+                reason=f"{authority.name}签发{pdf.KINDS[kind]['title_zh']}")
     sha = hashlib.sha256(data).hexdigest()
     path = f"documents/{today.year}/{token}.pdf"
     storage.write_on_commit(db.session(), path, data)
@@ -133,7 +140,27 @@ def public_view(doc: Document) -> dict:
             "holder_code": doc.holder_code, "issued_at": doc.issue_date.isoformat(),
             "status": doc.status, **_superseded_by(doc),
             "status_changed_at": local_iso(doc.status_changed_at),
-            "facts": doc.facts, "sha256": doc.sha256, "content_digest": doc.snapshot.get("content_digest")}
+            "facts": doc.facts, "sha256": doc.sha256, "content_digest": doc.snapshot.get("content_digest"),
+            "signature": signature_view(signing.check_stored(doc.storage_path, doc.sha256))}
+
+
+SIGNATURE_KEYS = ("valid", "signer", "authority", "certificate_serial", "certificate_fingerprint", "signed_at",
+                  "timestamped", "intact", "trusted", "modified_after_signing", "problem")
+
+
+def signature_view(check: dict) -> dict:
+    """What a verifier learns of a PDF's signature (pdf.sign.Check, workflows.signing): who, which certificate, when,
+    and whether it holds; `problem` names why not (unsigned, altered, untrusted, modified, stored_file_…)."""
+    view = {key: check.get(key, False if key in ("valid", "intact", "trusted", "modified_after_signing", "timestamped")
+                           else None) for key in SIGNATURE_KEYS}
+    if view["signed_at"]:       # as every time the service shows: Beijing time
+        view["signed_at"] = _beijing(view["signed_at"])
+    return view
+
+
+@lru_cache(maxsize=4096)
+def _beijing(iso: str) -> str:
+    return datetime.fromisoformat(iso).astimezone(SHANGHAI).isoformat()
 
 
 def owner_view(doc: Document) -> dict:

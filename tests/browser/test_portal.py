@@ -187,6 +187,10 @@ def test_verification_page_from_the_qr_link(people, server, api):
     expect(anyone.locator("p.status")).to_contain_text("有效")
     expect(anyone.locator("h1")).to_contain_text("经营场所登记通知书")
     expect(anyone.locator("table.facts")).to_contain_text(done["number"] and "哈尔滨市便民家政服务有限公司")
+    # the signature of the stored file, checked: by whom, and that nothing changed since
+    expect(anyone.locator("section.signature-check")).to_have_attribute("data-valid", "true")
+    expect(anyone.locator("section.signature-check")).to_contain_text("哈尔滨市道里区市场监督管理局")
+    expect(anyone.locator("section.ca-help a[download]")).to_have_attribute("href", "/verify/ca.crt")
     shot(anyone, "verify-01-valid")
 
 

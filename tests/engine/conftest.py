@@ -19,8 +19,11 @@ ROUTES = {
 
 @pytest.fixture
 def fast_pdf(monkeypatch):
-    """Tests about permissions and dates need a document's number and status, not its typesetting."""
-    monkeypatch.setattr(pdf, "render", lambda kind, snapshot: b"%PDF-1.7\n% " + kind.encode() + b"\n%%EOF\n")
+    """Tests about permissions and dates need a document's number and status, not its typesetting: a tiny PDF,
+    still signed (the signing path runs everywhere; ~15 ms a document)."""
+    from tests.signing import tiny_pdf, tiny_render_for_signing
+    monkeypatch.setattr(pdf, "render", lambda kind, snapshot: tiny_pdf(kind))
+    monkeypatch.setattr(pdf, "render_for_signing", tiny_render_for_signing)
 
 
 @pytest.fixture

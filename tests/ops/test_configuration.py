@@ -103,7 +103,8 @@ def test_a_document_issued_under_a_forged_host_prints_the_configured_address(app
     import pdf
     from tests.fire.test_fire_filing import FIRE_FIELDS
     snapshots = []
-    monkeypatch.setattr(pdf, "render", lambda kind, snapshot: snapshots.append(snapshot) or b"%PDF-1.7\n%%EOF\n")
+    real = pdf.render_for_signing
+    monkeypatch.setattr(pdf, "render_for_signing", lambda kind, snapshot: snapshots.append(snapshot) or real(kind, snapshot))
     for name in ("BIANMIN_BASE_URL", "BIANMIN_HOST", "BIANMIN_PORT"):
         monkeypatch.delenv(name, raising=False)
     probed = create_app({key: app.config[key] for key in ("TESTING", "SQLALCHEMY_DATABASE_URI", "STORAGE_DIR", "TODAY")}

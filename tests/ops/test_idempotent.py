@@ -23,6 +23,7 @@ USER = ["users", "create", "--username", "ops_clerk", "--password", "long-enough
 def installation(tmp_path):
     url, drop = fresh_database(tmp_path, "ops")
     app = make_app(url, tmp_path / "storage")
+    app.config["KEYS_DIR"] = str(tmp_path / "keys")       # made by `keys init` below, not the test session's
     yield app, tmp_path
     close(app)
     if drop:
@@ -30,7 +31,8 @@ def installation(tmp_path):
 
 
 def state(app, tmp_path):
-    return database_digest(app), storage_listing(tmp_path / "storage")
+    return database_digest(app), {**storage_listing(tmp_path / "storage"),
+                                  **{f"keys/{k}": v for k, v in storage_listing(tmp_path / "keys").items()}}
 
 
 def test_every_operations_command_twice_in_a_row_changes_nothing_the_second_time(installation):
@@ -38,6 +40,7 @@ def test_every_operations_command_twice_in_a_row_changes_nothing_the_second_time
     runner = app.test_cli_runner()
     commands = [  # (arguments, exit code of the second run, text the second run prints)
         (["init-db"], 0, "0 reference rows added"),
+        (["keys", "init"], 0, "nothing changed"),
         (["seed-demo"], 0, "demo data already present"),
         (["holidays", "load", str(EXAMPLE)], 0, "loaded"),
         (["jobs", "run", "--as-of", "2026-12-15"], 0, ""),
@@ -63,6 +66,6 @@ def test_every_operations_command_twice_in_a_row_changes_nothing_the_second_time
         assert after_second == after_first, (args, "tables changed by the second run:", db_diff,
                                              set(after_first[1]) ^ set(after_second[1]))
     # the test would prove nothing if the first runs did nothing either
-    assert {"init-db", "seed-demo", "holidays", "jobs", "users"} <= set(changed_by_first)
+    assert {"init-db", "keys", "seed-demo", "holidays", "jobs", "users"} <= set(changed_by_first)
     assert "已存在" in runner.invoke(args=USER).output
     assert len(list((tmp / "backups").glob("*.tar.gz"))) == 2      # each run its own archive, none overwritten

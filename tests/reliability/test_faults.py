@@ -22,7 +22,7 @@ class Injected(RuntimeError):
     """The crash we cause on purpose."""
 
 
-STEPS = ("guard", "state write", "audit write", "number", "pdf render", "file write", "commit")
+STEPS = ("guard", "state write", "audit write", "number", "pdf render", "signing", "file write", "commit")
 
 
 def inject(step: str, monkeypatch, app, armed: list, listeners: list) -> None:
@@ -60,8 +60,11 @@ def inject(step: str, monkeypatch, app, armed: list, listeners: list) -> None:
             return seq
         monkeypatch.setattr(documents, "next_seq", next_seq)
     elif step == "pdf render":
-        real_render = pdf.render
-        monkeypatch.setattr(pdf, "render", lambda kind, snap: boom() if armed[0] else real_render(kind, snap))
+        real_render = pdf.render_for_signing
+        monkeypatch.setattr(pdf, "render_for_signing", lambda kind, snap: boom() if armed[0] else real_render(kind, snap))
+    elif step == "signing":          # rendered, then the signature fails
+        real_sign = documents.sign
+        monkeypatch.setattr(documents, "sign", lambda *a, **k: boom() if armed[0] else real_sign(*a, **k))
     elif step == "file write":       # the temporary file is on disk, then the failure
         real_write = storage.write_on_commit
 
@@ -138,7 +141,7 @@ CASES = {
 PARAMS = [pytest.param("premise_addition:register", step, id=f"register, fault at {step}") for step in STEPS] + [
     pytest.param(case, step, id=f"{case.split(':')[1]}, fault at {step}")
     for case in ("land_transition:approve", "fire_filing:record_inspection")
-    for step in ("number", "pdf render", "file write", "commit")]
+    for step in ("number", "pdf render", "signing", "file write", "commit")]
 
 
 @pytest.mark.parametrize("case, step", PARAMS)

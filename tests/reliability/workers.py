@@ -15,8 +15,10 @@ DIED = 17      # the exit code of a process killed on purpose before its commit
 def make_app(config: dict):
     from app import create_app
     import pdf
+    from tests.signing import tiny_pdf, tiny_render_for_signing
     # numbering is what these processes measure, not typesetting: a tiny valid PDF instead of WeasyPrint
-    pdf.render = lambda kind, snapshot: b"%PDF-1.7\n% " + kind.encode() + b"\n%%EOF\n"
+    pdf.render = tiny_pdf
+    pdf.render_for_signing = tiny_render_for_signing
     return create_app({"TESTING": True, **config})
 
 

@@ -16,6 +16,18 @@ ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
     "type": "object", "required": ["code", "message"],
     "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "details": {}}}}}
 
+# what verification says of a document's PAdES signature (workflows.documents.signature_view)
+_TEXT, _FLAG = {"type": ["string", "null"]}, {"type": "boolean"}
+SIGNATURE = {"type": "object", "required": ["signer", "valid"], "properties": {
+    "valid": {**_FLAG, "description": "intact, by a trusted certificate, and nothing changed after signing"},
+    "signer": {**_TEXT, "description": "the certificate's subject (the authority's name)"},
+    "authority": {**_TEXT, "description": "<division>:<kind> whose key made it, by this service's key store"},
+    "certificate_serial": _TEXT, "certificate_fingerprint": {**_TEXT, "description": "SHA-256 of the certificate"},
+    "signed_at": {**_TEXT, "format": "date-time"}, "timestamped": _FLAG, "intact": _FLAG, "trusted": _FLAG,
+    "modified_after_signing": _FLAG,
+    "problem": {**_TEXT, "description": "why not valid: unsigned, unreadable, malformed, altered, untrusted, modified, "
+                                        "stored_file_missing, stored_file_altered"}}}
+
 
 def _field_schema(f) -> dict:
     if f.type == "choice":
@@ -79,10 +91,11 @@ PROGRESS = {"type": "object", "required": ["number", "procedure", "state", "stat
                            "deadline": {"anyOf": [{"type": "null"}, {"type": "object", "required": ["due", "provisional"],
                                         "properties": {"due": {"type": "string", "format": "date"},
                                                        "provisional": {"type": "boolean"}}}]}}}
-VERIFIED = {"type": "object", "required": ["number", "kind", "holder", "issued_at", "status", "facts"],
+VERIFIED = {"type": "object", "required": ["number", "kind", "holder", "issued_at", "status", "facts", "signature"],
             "properties": {"status": {"type": "string",
                                       "enum": ["valid", "revoked", "expired", "superseded", "cancelled"]},
-                           "superseded_by": {"type": "string", "description": "the document now in force"}}}
+                           "superseded_by": {"type": "string", "description": "the document now in force"},
+                           "signature": {"$ref": "#/components/schemas/Signature"}}}
 RATE_LIMITED = {"429": {"description": "too many wrong pairs from this address: wait Retry-After seconds",
                         "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}},
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
@@ -210,7 +223,8 @@ def document() -> dict:
             "post": {"parameters": ID, "requestBody": _json({"type": "object", "required": ["event", "version"], "properties": {
                 "event": {"type": "string"}, "version": {"type": "integer"}, "comment": {"type": "string"},
                 "data": {"type": "object"}}}),
-                "responses": {**_ok(APP), **_errors(400, 401, 403, 404, 409, 422)}},
+                # 503 signing_unavailable: an event that issues a document cannot sign it (keys, passphrase, TSA)
+                "responses": {**_ok(APP), **_errors(400, 401, 403, 404, 409, 422, 503)}},
             "get": {"parameters": ID, "responses": {**_ok({"type": "array"}), **_errors(401, 404)}}},
         "/api/v1/documents/{number}.pdf": {"get": {"parameters": [
             {"name": "number", "in": "path", "required": True, "schema": {"type": "string"}}],
@@ -263,7 +277,7 @@ def document() -> dict:
         "paths": paths,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"Error": ERROR, "Application": {"type": "object", "required": [
+            "schemas": {"Error": ERROR, "Signature": SIGNATURE, "Application": {"type": "object", "required": [
                 "id", "number", "procedure", "state", "version", "fields", "applicant", "authority",
                 "available_events", "deadline", "eligibility", "correction_items", "documents"]},
                 **{f"Fields_{n}": s for n, s in fields.items()}},

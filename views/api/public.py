@@ -102,7 +102,7 @@ def calendar_years():
 _doc = Document.__table__
 BY_TOKEN = select(_doc.c.id, _doc.c.application_id, _doc.c.number, _doc.c.kind, _doc.c.snapshot, _doc.c.holder_name, _doc.c.holder_code,
                   _doc.c.issue_date, _doc.c.status, _doc.c.status_changed_at, _doc.c.facts,
-                  _doc.c.sha256).where(_doc.c.token == bindparam("token"))
+                  _doc.c.sha256, _doc.c.storage_path).where(_doc.c.token == bindparam("token"))
 
 
 @bp.get("/verify/<token>")
