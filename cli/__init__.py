@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from cli import audit, backup, holidays, jobs, setup, storage, users, worker
+from cli import audit, backup, holidays, jobs, registers, setup, storage, users, worker
 
 
 def register_commands(app: Flask) -> None:
-    for group in (setup, users, holidays, jobs, audit, storage, backup, worker):
+    for group in (setup, users, holidays, jobs, audit, storage, backup, worker, registers):
         group.register(app)

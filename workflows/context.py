@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from models import Application, ApplicationParty, Authority, Notification, Opinion, db
-from workflows import calendar, documents, holidays
+from workflows import calendar, documents, holidays, ledger
 from workflows.definition import Event, Procedure
 from workflows.places import AUTHORITY_KINDS
 from workflows.transaction import flush_or_conflict
@@ -25,13 +25,16 @@ class World:
     def __init__(self, exclude_id: int | None = None):
         self.exclude_id = exclude_id
 
+    def lookup(self, name: str, *args, **kwargs):
+        """A lookup a procedure declares for others' guards (its register's `provides`), answered from the registers."""
+        return ledger.provider(name)(self, *args, **kwargs)
+
+    def register_entries(self, register: str, **where) -> list[dict]:
+        """Entries of a register (DOMAIN §6), never another procedure's applications; this application's own excluded."""
+        return ledger.entries(register, exclude_application=self.exclude_id, **where)
+
     def active_premises(self, credit_code: str) -> set[str]:
-        """The normalised addresses of this enterprise's registered premises (by the indexed credit_code column)."""
-        from workflows.values import normalise_address
-        rows = db.session.execute(select(Application.fields).where(
-            Application.credit_code == credit_code, Application.procedure == "premise_addition",
-            Application.state == "registered", Application.id != (self.exclude_id or 0))).scalars()
-        return {normalise_address(f.get("premise_address")) for f in rows}
+        return self.lookup("active_premises", credit_code)
 
     def setting(self, name: str, default=None):
         return current_app.config.get(name.upper(), default)

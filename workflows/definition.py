@@ -127,6 +127,8 @@ class Procedure:
     parties: Callable[[dict], tuple[str, ...]] = lambda fields: ()
     # values computed from the fields and settings (route, mode) that attachments and guards depend on
     derived: Callable[[dict, Any], dict] = lambda fields, world: {}
+    # what its decisions put in force (DOMAIN §6): a workflows.registers.Register, applied by the engine
+    register: Any = None
 
     def event(self, name: str) -> Event | None:
         return next((e for e in self.events if e.name == name), None)

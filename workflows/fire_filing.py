@@ -8,6 +8,7 @@ from workflows.common import REASON_SCHEMA, decided, issuing, notifying, not_own
 from workflows.definition import AttachmentSpec, Branch, DataField, Eligibility, Event, Field, Procedure, Reason, Text
 from workflows.places import division_name
 from workflows.premise_addition import SERVICE_CATEGORIES
+from workflows.registers import Entry, Fact, Register, address_key, becomes, opens
 
 AREA_LIMIT, INVESTMENT_LIMIT = 300, 300_000          # "以下" includes the number (民法典 art. 1259)
 MODES = {"promise": ("告知承诺", "commitment"), "fast_track": ("容缺受理", "fast track"),
@@ -219,13 +220,67 @@ TIME_LIMITS = {"intake": {"days": 5, "unit": "working_days", "from": "submit"},
                "recheck": {"days": 7, "unit": "working_days", "from": "request_recheck"}}
 LIMIT = {name: limit.get("days") for name, limit in TIME_LIMITS.items()}
 
+# --- its register (DOMAIN §6): the fire filings, in force unless rectifying or ended ------------------------
+
+def fire_entry(src) -> Entry:
+    f = src.fields
+    return Entry(name=f.get("facility_name", ""), holder=f.get("builder_name"), credit_code=f.get("credit_code"),
+                 division=f.get("site_division"), address=f.get("site_address", ""),
+                 facts={"route": src.route or src.outcome.get("route"), "mode": src.outcome.get("mode"),
+                        "facility_type": f.get("facility_type"), "crowded_place": bool(f.get("crowded_place")),
+                        "floor_area_m2": f.get("floor_area_m2"), "completion_date": f.get("completion_date"),
+                        "late": bool(src.outcome.get("late"))})
+
+
+def filing_in_force(world, address: str, division: str, receipt_number: str | None = None) -> dict | None:
+    """The fire filing in force at this address (and, when given, certified by this receipt number)."""
+    found = world.register_entries("fire_filings", address_key=address_key(address), division=division, in_force=True)
+    return next((e for e in found if receipt_number in (None, e["document_number"])), None)
+
+
+def inspection_result(data: dict) -> dict:
+    """双随机、一公开: the result of an inspection is public, with its findings."""
+    return {"inspection_passed": data.get("passed"), "inspection_findings": data.get("findings") or ""}
+
+
+ROUTE_CHOICES = tuple((k, v, k) for k, v in ROUTES.items())
+REGISTER = Register(
+    "fire_filings", "消防验收备案台账", "Register of fire-safety acceptance filings",
+    statuses={"filed": ("已备案", "filed"), "selected": ("已抽中待检查", "selected for inspection"),
+              "closed": ("未抽中（备案完成）", "not selected (filing complete)"), "passed": ("检查合格", "inspection passed"),
+              "rectifying": ("整改中", "rectifying"), "correction_required": ("备案材料待补正", "correction required"),
+              "not_accepted": ("不予受理", "not accepted"), "withdrawn": ("已撤回", "withdrawn")},
+    in_force=("filed", "selected", "closed", "passed"), entry=fire_entry,
+    on={("submit", "filed"): opens("filed"), ("file", "filed"): opens("filed"),
+        ("draw", "selected"): becomes("selected", due="inspection"), ("draw", "closed"): becomes("closed"),
+        ("record_inspection", "passed"): becomes("passed", publish=inspection_result),
+        ("record_inspection", "rectifying"): becomes("rectifying", publish=inspection_result),
+        ("request_recheck", "rechecking"): becomes("rectifying", due="recheck"),
+        ("request_correction", "correction_required"): becomes("correction_required"),
+        ("not_accept", "not_accepted"): becomes("not_accepted"), ("withdraw", "withdrawn"): becomes("withdrawn")},
+    facts=(Fact("route", "适用程序", "route", choices=ROUTE_CHOICES),
+           Fact("mode", "简易程序方式", "simplified mode", choices=tuple((k, *v) for k, v in MODES.items())),
+           Fact("facility_type", "设施类别", "facility type", choices=SERVICE_CATEGORIES),
+           Fact("crowded_place", "人员密集场所", "crowded place", "boolean"),
+           Fact("floor_area_m2", "建筑面积（平方米）", "floor area (m²)", "number"),
+           Fact("completion_date", "竣工验收合格日期", "completion acceptance date", "date"),
+           Fact("late", "逾期备案", "filed late", "boolean"),
+           Fact("inspection_passed", "抽查结果合格", "inspection passed", "boolean"),
+           Fact("inspection_findings", "检查发现", "inspection findings")),
+    published=("inspection_passed", "inspection_findings"),
+    enterprise={"name": "builder_name", "credit_code": "credit_code"},
+    documents=("filing_receipt",),
+    dues={"inspection": ("消防检查期限", "inspection due"), "recheck": ("复查期限", "recheck due")},
+    provides={"fire_filing_in_force": filing_in_force},
+)
+
 PROCEDURE = Procedure(
     name="fire_filing", zh="建设工程消防验收备案（社区服务设施简易程序）", en="Fire-safety acceptance filing",
     authority_kind="housing", states=STATES, initial="draft", holders=HOLDERS,
     events=EVENTS, fields=FIELDS, attachments=ATTACHMENTS,
     time_limits=TIME_LIMITS,
     eligibility=eligibility, authority_division=lambda fields: fields.get("site_division"),
-    derived=derived, number_prefix="FF",
+    derived=derived, number_prefix="FF", register=REGISTER,
     guide={"basis": [Text("《中华人民共和国消防法》第十三条、第五十八条",
                           "Fire Protection Law of the People's Republic of China, Articles 13 and 58"),
                      Text("《建设工程消防设计审查验收管理暂行规定》（住房和城乡建设部令第51号）",

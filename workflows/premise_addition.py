@@ -7,6 +7,7 @@ from workflows import common
 from workflows.common import REASON_SCHEMA, decided, issuing, notifying, not_own_application, record_reason
 from workflows.definition import AttachmentSpec, DataField, Eligibility, Event, Field, Procedure, Reason, Text
 from workflows.places import authority_name, authority_name_en, division_name, division_name_en, street_name
+from workflows.registers import Entry, Fact, Register, becomes, opens
 from workflows.values import normalise_address
 
 SERVICE_CATEGORIES = (
@@ -86,7 +87,7 @@ def eligibility(fields: dict, world) -> Eligibility:
     if premise and premise == normalise_address(fields.get("domicile_address")):
         reasons.append(Reason("not_domicile", "经营场所与住所相同，无需增加经营场所登记",
                               "the premise is the registered domicile itself", "premise_address"))
-    elif premise and fields.get("credit_code") and premise in world.active_premises(fields["credit_code"]):
+    elif premise and fields.get("credit_code") and premise in world.lookup("active_premises", fields["credit_code"]):
         reasons.append(Reason("duplicate", "该企业已登记此经营场所（有效状态）",
                               "this enterprise already has this premise registered", "premise_address"))
     registered = _scope_items(fields.get("registered_scope"))
@@ -201,6 +202,33 @@ TIME_LIMITS = {"decision": {"days": 3, "unit": "working_days", "from": "submit",
                "cancel_within_days": 30}
 DECISION, EXTENSION = TIME_LIMITS["decision"], TIME_LIMITS["extension"]
 
+# --- its register (DOMAIN §6): the premises in force --------------------------------------------------------
+
+def premise_entry(src) -> Entry:
+    f = src.fields
+    return Entry(name=f.get("enterprise_name", ""), holder=f.get("enterprise_name"), credit_code=f.get("credit_code"),
+                 division=f.get("premise_division"), street=f.get("premise_street"), address=f.get("premise_address", ""),
+                 facts={"service_category": f.get("service_category"), "business_scope": f.get("business_scope")})
+
+
+def active_premises(world, credit_code: str) -> set[str]:
+    """The normalised addresses of this enterprise's premises in force, as the register has them."""
+    return {e["address_key"] for e in world.register_entries("premises", credit_code=credit_code, in_force=True)}
+
+
+REGISTER = Register(
+    "premises", "经营场所登记台账", "Register of business premises",
+    statuses={"in_force": ("有效", "in force"), "cancelled": ("已注销", "cancelled"), "revoked": ("已撤销登记", "revoked")},
+    in_force=("in_force",), entry=premise_entry,
+    on={("register", "registered"): opens("in_force"), ("cancel", "cancelled"): becomes("cancelled"),
+        ("revoke", "revoked"): becomes("revoked")},
+    facts=(Fact("service_category", "服务类别", "service category", choices=SERVICE_CATEGORIES),
+           Fact("business_scope", "该场所经营范围", "business scope at the premise")),
+    enterprise={"name": "enterprise_name", "credit_code": "credit_code", "domicile_address": "domicile_address",
+                "domicile_division": "domicile_division", "registered_scope": "registered_scope"},
+    documents=("registration_notice",), provides={"active_premises": active_premises},
+)
+
 PROCEDURE = Procedure(
     name="premise_addition", zh="增加经营场所登记（一照多址）", en="Adding a business premise (one licence, several addresses)",
     authority_kind="market_regulation", states=STATES, initial="draft", holders=HOLDERS,
@@ -208,7 +236,7 @@ PROCEDURE = Procedure(
     time_limits=TIME_LIMITS,
     eligibility=eligibility,
     authority_division=lambda fields: fields.get("domicile_division"),
-    number_prefix="PA",
+    number_prefix="PA", register=REGISTER,
     guide={
         "basis": [Text("《市场主体登记管理条例》第十一条、第十九条、第二十条",
                        "Regulations on the Registration Administration of Market Entities, Articles 11, 19 and 20"),
