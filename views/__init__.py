@@ -34,8 +34,8 @@ def no_nul_characters():
 def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
     app.before_request(no_nul_characters)
-    from views import admin, api, auth, console, health, portal, public, stats
+    from views import admin, api, auth, console, enterprises, health, portal, public, registers, stats
     from infra.extensions import csrf
     csrf.exempt(api.bp)          # the API authenticates with bearer tokens, not cookies
-    for module in (health, auth, api, public, portal, console, stats, admin):
+    for module in (health, auth, api, public, portal, console, stats, admin, registers, enterprises):
         app.register_blueprint(module.bp)

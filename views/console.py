@@ -18,7 +18,7 @@ from models import Application, Opinion, User, db
 from models.base import ID_MAX
 from pdf.samples import sample_snapshot
 from views.shared import application_facts, attachment_response, document_response, file_response
-from workflows import access, calendar, draws, engine, holidays
+from workflows import access, calendar, draws, engine, enterprise_view, holidays
 from workflows import inbox as inbox_query
 from workflows.errors import Conflict, DomainError, Invalid
 from workflows.registry import PROCEDURES
@@ -234,7 +234,8 @@ def application(app_id):
     facts = application_facts(app)
     events = event_choices(app, facts["proc"], current_user, every_role_event=True)
     return render_template("console/application.html", events=events, targets=correction_targets(facts["proc"]),
-                           claimer=names_of([app.claimed_by_id]).get(app.claimed_by_id), **facts)
+                           claimer=names_of([app.claimed_by_id]).get(app.claimed_by_id),
+                           enterprise_panel=enterprise_view.panel(app, current_user, engine.today()), **facts)
 
 
 @bp.post("/applications/<int:app_id>/events")

@@ -48,7 +48,7 @@ def values(register: Register, change: Change, previous: dict | None, src: Sourc
     prev = previous or {}
     status = change.status or prev["status"]
     kept = {k: v for k, v in (prev.get("facts") or {}).items() if k in register.published}
-    facts = {**built.facts, **kept, **(change.publish(data) if change.publish else {})}
+    facts = {k: _plain(v) for k, v in {**built.facts, **kept, **(change.publish(data) if change.publish else {})}.items()}
     since = (built.since or today) if change.opens or not prev else prev["since"]
     return {"register": register.name, "name": built.name[:200], "holder": (built.holder or None) and built.holder[:200],
             "credit_code": built.credit_code, "division": built.division, "street": street_code(built.street),
@@ -56,6 +56,11 @@ def values(register: Register, change: Change, previous: dict | None, src: Sourc
             "address_key": address_key(built.address)[:400], "status": status, "in_force": status in register.in_force,
             "since": since, "until": built.until or prev.get("until"), "due_kind": change.due,
             "document_number": document or prev.get("document_number"), "facts": facts, "changed_on": today}
+
+
+def _plain(value):
+    """A figure as a person writes it (300, not 300.0): open data is read by people too."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def snapshot(columns: dict) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from models.base import ID_MAX
+from views.api.openapi_registers import add_to as add_registers
 from workflows.places import DIVISIONS
 from workflows.registry import PROCEDURES
 
@@ -184,7 +185,7 @@ def document() -> dict:
             "responses": {**_ok({"type": "object", "required": ["number", "kind", "holder", "issued_at", "status", "facts"]}),
                           **_errors(404)}}},
     }
-    return {
+    return add_registers({
         "openapi": "3.1.0",
         "info": {"title": "Bianmin 便民 API", "version": "1",
                  "description": "Business registration and permit workflows of Harbin (DOMAIN.md, API.md)."},
@@ -198,4 +199,4 @@ def document() -> dict:
                 "available_events", "deadline", "eligibility", "correction_items", "documents"]},
                 **{f"Fields_{n}": s for n, s in fields.items()}},
         },
-    }
+    })
