@@ -3,7 +3,7 @@
 One table for every register, not one per register: the registers share every search path (name, credit code,
 division, street, status) and their dates, so the typed, indexed columns below serve them all, and what only
 one register has (places, route, land holder, a published finding) sits in `facts` (JSON), which nobody searches.
-A procedure added later (childcare_filing) then gets its register by declaration alone, without a migration.
+A procedure added later then gets its register by declaration alone, without a migration.
 Each index leads with the register (or the credit code, which the enterprise page reads across registers), then
 ends with the id, so that a page in id order is the index's first entries and a capped count reads only those.
 """

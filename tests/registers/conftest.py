@@ -52,3 +52,18 @@ def checked(app):
             db.session.remove()
             return problems
     return run
+
+
+@pytest.fixture
+def login(app, world):
+    """login("alice") -> a test client with that person's session (CSRF is off in tests)."""
+    from tests.conftest import PASSWORD
+
+    def make(username: str, lang: str = "zh"):
+        client = app.test_client()
+        if lang == "en":
+            client.set_cookie("bianmin_lang", "en")
+        r = client.post("/login", data={"username": username, "password": PASSWORD})
+        assert r.status_code == 302, r.data.decode()[:300]
+        return client
+    return make
