@@ -10,6 +10,7 @@ from models import Application, Document, Enterprise, RegisterEntry, db
 from workflows.documents import owner_view
 from workflows.ledger import registers
 from workflows.places import division_name, division_name_en
+from workflows.registers import full_address
 
 
 def next_dates(register, entry, deadline: date | None, today: date) -> list[dict]:
@@ -67,6 +68,7 @@ def entries_in_force(credit_code: str, user, today: date, exclude_application: i
 def enterprise(ent: Enterprise, user, today: date) -> dict:
     return {"credit_code": ent.credit_code, "name": ent.name,
             "domicile": {"address": ent.domicile_address, "division": ent.domicile_division,
+                         "full": full_address(ent.domicile_division, None, ent.domicile_address or ""),
                          "division_name": {"zh": division_name(ent.domicile_division),
                                            "en": division_name_en(ent.domicile_division)}}
             if ent.domicile_division or ent.domicile_address else None,
