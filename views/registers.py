@@ -26,8 +26,9 @@ def register(name):
     except Invalid as exc:
         problems = exc.details
     pages = max(1, -(-min(counted, register_search.CAP) // search.per_page))
+    more = len(items) == search.per_page and (counted > register_search.CAP or search.page < pages)
     return render_template("registers/register.html", reg=reg, items=items, counted=counted, cap=register_search.CAP,
-                           search=search, pages=pages, problems=problems, args=request.args, divisions=DIVISIONS,
+                           search=search, pages=pages, more=more, problems=problems, args=request.args, divisions=DIVISIONS,
                            divisions_en=DIVISIONS_EN, streets=STREETS), 422 if problems else 200
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from models import RegisterEntry, db
 from workflows import enterprises
-from workflows.registers import Change, Register, Source, address_key, full_address, street_code
+from workflows.registers import Change, Register, Source, address_key, bigrams, full_address, street_code
 from workflows.registry import PROCEDURES
 
 log = logging.getLogger(__name__)
@@ -50,8 +50,9 @@ def values(register: Register, change: Change, previous: dict | None, src: Sourc
     kept = {k: v for k, v in (prev.get("facts") or {}).items() if k in register.published}
     facts = {k: _plain(v) for k, v in {**built.facts, **kept, **(change.publish(data) if change.publish else {})}.items()}
     since = (built.since or today) if change.opens or not prev else prev["since"]
-    return {"register": register.name, "name": built.name[:200], "holder": (built.holder or None) and built.holder[:200],
-            "credit_code": built.credit_code, "division": built.division, "street": street_code(built.street),
+    name = built.name[:200]
+    return {"register": register.name, "name": name, "name_bigrams": bigrams(name),
+            "holder": (built.holder or None) and built.holder[:200], "credit_code": built.credit_code, "division": built.division, "street": street_code(built.street),
             "address": full_address(built.division, built.street, built.address)[:400],
             "address_key": address_key(built.address)[:400], "status": status, "in_force": status in register.in_force,
             "since": since, "until": built.until or prev.get("until"), "due_kind": change.due,
@@ -69,7 +70,8 @@ def snapshot(columns: dict) -> dict:
 
 
 def from_snapshot(recorded: dict) -> dict:
-    return {k: (date.fromisoformat(recorded[k]) if k in DATES and recorded.get(k) else recorded.get(k)) for k in DECIDED}
+    out = {k: (date.fromisoformat(recorded[k]) if k in DATES and recorded.get(k) else recorded.get(k)) for k in DECIDED}
+    return {**out, "name_bigrams": bigrams(out["name"] or "")}
 
 
 def source(app) -> Source:

@@ -12,7 +12,7 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, column, f
 
 from workflows import enterprises
 from workflows.ledger import DECIDED, differences, expected, registers
-from workflows.registers import Source
+from workflows.registers import Source, bigrams
 from workflows.registry import PROCEDURES
 
 BATCH = 500
@@ -73,7 +73,8 @@ class Backfill:
         for batch in rebuilt(conn):
             for app, want in batch:
                 self._note(app, decided=want is not None)
-            rows = [{**want, "application_id": app.id} for app, want in batch if want is not None]
+            rows = [{**want, "application_id": app.id, "name_bigrams": bigrams(want["name"])}
+                    for app, want in batch if want is not None]
             if rows:
                 yield rows
 

@@ -133,6 +133,12 @@ def address_key(text: str | None) -> str:
     return "".join(unicodedata.normalize("NFKC", text or "").split()).upper()
 
 
+def bigrams(name: str) -> list[str]:
+    """The name's pairs of neighbouring characters, lower-cased: a two-character search is one of them."""
+    folded = (name or "").lower()
+    return sorted({folded[i:i + 2] for i in range(len(folded) - 1)})
+
+
 def street_code(value: str | None) -> str | None:
     """A street office as its 9-digit NBS code, whether given by code or by a known name; else None."""
     if not value:

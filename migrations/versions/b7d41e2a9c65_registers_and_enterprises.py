@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 
 from alembic import op
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 
 # revision identifiers, used by Alembic.
@@ -76,6 +77,7 @@ def upgrade():
     sa.Column('register', sa.String(length=32), nullable=False),
     sa.Column('application_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('name_bigrams', sa.JSON().with_variant(postgresql.ARRAY(sa.Text()), 'postgresql'), nullable=False),
     sa.Column('holder', sa.String(length=200), nullable=True),
     sa.Column('credit_code', sa.String(length=18), nullable=True),
     sa.Column('division', sa.String(length=6), nullable=True),
@@ -104,6 +106,7 @@ def upgrade():
         for name, columns in INDEXES:
             batch_op.create_index(name, columns, unique=False)
         batch_op.create_index('ix_register_entries_name_trgm', ['name'], unique=False, **TRGM)
+        batch_op.create_index('ix_register_entries_name_bigrams', ['name_bigrams'], unique=False, postgresql_using='gin')
 
 
 def _backfill(entries):
@@ -128,6 +131,7 @@ def _backfill(entries):
 
 def downgrade():
     with op.batch_alter_table('register_entries', schema=None) as batch_op:
+        batch_op.drop_index('ix_register_entries_name_bigrams', postgresql_using='gin')
         batch_op.drop_index('ix_register_entries_name_trgm', **TRGM)
         for name, _columns in reversed(INDEXES):
             batch_op.drop_index(name)

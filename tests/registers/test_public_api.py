@@ -151,3 +151,10 @@ def test_the_openapi_document_describes_the_registers(client):
         assert paths[path]["get"], path
     assert paths["/api/v1/registers/{name}"]["get"]["security"] == []
     assert "enterprise" in paths["/api/v1/applications"]["post"]["requestBody"]["content"]["application/json"]["schema"]["properties"]
+
+
+@pytest.mark.parametrize("q, found", [("abc", True), ("ABC", True), ("Bc", True), ("便", True), ("c便", True),
+                                      ("xbc", False), ("cb", False)])
+def test_a_part_of_the_name_of_any_length_and_case(world, client, q, found):
+    world.bring("premise_addition", "registered", enterprise_name="哈尔滨市ABC便民服务有限公司")
+    assert (names(client.get("/api/v1/registers/premises", query_string={"q": q})) != []) is found
