@@ -78,22 +78,22 @@ def act_for_enterprise():
     return _account(link), 201
 
 
-@bp.post("/enterprises/<code>/power-of-attorney")
-def file_power_of_attorney(code):
+@bp.post("/enterprises/<credit_code>/power-of-attorney")
+def file_power_of_attorney(credit_code):
     user = api_user()
     upload = request.files.get("file")
     if upload is None:
         raise Invalid("缺少文件", "a file is required", [Reason("required", "file：必填", "file: required", "file")])
-    link = enterprises.file_attorney(user, code, upload.filename,
+    link = enterprises.file_attorney(user, credit_code, upload.filename,
                                      upload.read(current_app.config["UPLOAD_MAX_BYTES"] + 1))
     commit()
     return _account(link), 201
 
 
-@bp.get("/enterprises/<code>")
-def enterprise(code):
+@bp.get("/enterprises/<credit_code>")
+def enterprise(credit_code):
     user = api_user()
-    found = enterprises.visible(user, code)
+    found = enterprises.visible(user, credit_code)
     out = enterprise_view.enterprise(found, user, today())
     if user.role == "applicant":
         out["account"] = _account(enterprises.acting_link(user, found.credit_code))
