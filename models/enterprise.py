@@ -1,7 +1,7 @@
 """Market entities (one per credit code) and the accounts that act for them, own or as an agent."""
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import db, utcnow
@@ -30,6 +30,9 @@ class EnterpriseAccount(db.Model):
         UniqueConstraint("user_id", "enterprise_id", name="uq_enterprise_accounts_user_enterprise"),
         CheckConstraint("capacity IN ('own','agent')", name="capacity_known"),
         CheckConstraint("(attorney_sha256 IS NULL) = (attorney_path IS NULL)", name="attorney_file_whole"),
+        # one account is the enterprise itself; any other acts as its agent (also when two first applications race)
+        Index("uq_enterprise_accounts_own", "enterprise_id", unique=True, postgresql_where=text("capacity = 'own'"),
+              sqlite_where=text("capacity = 'own'")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.dialects import postgresql, sqlite
 
 from infra import storage
@@ -65,9 +66,14 @@ def _link(user_id: int, enterprise_id: int, agent: bool) -> None:
     owned = db.session.execute(select(EnterpriseAccount.id).where(
         EnterpriseAccount.enterprise_id == enterprise_id, EnterpriseAccount.capacity == "own",
         EnterpriseAccount.user_id != user_id).limit(1)).scalar()
-    db.session.execute(_insert(EnterpriseAccount).values(
-        user_id=user_id, enterprise_id=enterprise_id, capacity="agent" if agent or owned else "own",
-        created_at=_now()).on_conflict_do_nothing(index_elements=["user_id", "enterprise_id"]))
+    capacity = "agent" if agent or owned else "own"
+    # no conflict target: a link that exists, or another account made the enterprise's own meanwhile (the partial
+    # unique index), are both "nothing to do"; in the second case this account is linked as an agent
+    done = db.session.execute(_insert(EnterpriseAccount).values(
+        user_id=user_id, enterprise_id=enterprise_id, capacity=capacity, created_at=_now()).on_conflict_do_nothing())
+    if done.rowcount == 0 and capacity == "own":
+        db.session.execute(_insert(EnterpriseAccount).values(
+            user_id=user_id, enterprise_id=enterprise_id, capacity="agent", created_at=_now()).on_conflict_do_nothing())
 
 
 def noted(app, user, register) -> None:
@@ -127,7 +133,12 @@ def act_for(user, credit_code, capacity, name=None) -> EnterpriseAccount:
         link = EnterpriseAccount(user_id=user.id, enterprise=enterprise, capacity=capacity)
         db.session.add(link)
     link.capacity = capacity
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:          # another account became the enterprise's own (or this link was made) meanwhile
+        raise Conflict("该企业已由其他账户同时添加，请刷新后重试", "added by another account at the same time; reload and retry",
+                       code="owned_elsewhere") from None
     return link
 
 

@@ -28,6 +28,7 @@ INDEXES = (('ix_register_entries_address', ['register', 'address_key', 'division
            ('ix_register_entries_register_id', ['register', 'id']),
            ('ix_register_entries_status', ['register', 'status', 'id']),
            ('ix_register_entries_street', ['register', 'street', 'id']))
+OWN = sa.text("capacity = 'own'")
 TRGM = dict(postgresql_using='gin', postgresql_ops={'name': 'gin_trgm_ops'})
 
 
@@ -71,6 +72,8 @@ def upgrade():
     with op.batch_alter_table('enterprise_accounts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_enterprise_accounts_enterprise_id'), ['enterprise_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_enterprise_accounts_user_id'), ['user_id'], unique=False)
+        batch_op.create_index('uq_enterprise_accounts_own', ['enterprise_id'], unique=True, postgresql_where=OWN,
+                              sqlite_where=OWN)
 
     entries = op.create_table('register_entries',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -137,6 +140,7 @@ def downgrade():
             batch_op.drop_index(name)
     op.drop_table('register_entries')
     with op.batch_alter_table('enterprise_accounts', schema=None) as batch_op:
+        batch_op.drop_index('uq_enterprise_accounts_own', postgresql_where=OWN, sqlite_where=OWN)
         batch_op.drop_index(batch_op.f('ix_enterprise_accounts_user_id'))
         batch_op.drop_index(batch_op.f('ix_enterprise_accounts_enterprise_id'))
     op.drop_table('enterprise_accounts')
