@@ -48,11 +48,13 @@ def values(register: Register, change: Change, previous: dict | None, src: Sourc
     prev = previous or {}
     status = change.status or prev["status"]
     kept = {k: v for k, v in (prev.get("facts") or {}).items() if k in register.published}
-    facts = {k: _plain(v) for k, v in {**built.facts, **kept, **(change.publish(data) if change.publish else {})}.items()}
+    published = change.publish(data) if change.publish else {}
+    facts = {k: _plain(v) for k, v in {**built.facts, **kept, **published}.items()}
     since = (built.since or today) if change.opens or not prev else prev["since"]
     name = built.name[:200]
     return {"register": register.name, "name": name, "name_bigrams": bigrams(name),
-            "holder": (built.holder or None) and built.holder[:200], "credit_code": built.credit_code, "division": built.division, "street": street_code(built.street),
+            "holder": (built.holder or None) and built.holder[:200], "credit_code": built.credit_code,
+            "division": built.division, "street": street_code(built.street),
             "address": full_address(built.division, built.street, built.address)[:400],
             "address_key": address_key(built.address)[:400], "status": status, "in_force": status in register.in_force,
             "since": since, "until": built.until or prev.get("until"), "due_kind": change.due,

@@ -115,8 +115,8 @@ def query(reg: Register, search: Search):
         pair = cast(literal([search.q.lower()], postgresql.ARRAY(Text)), postgresql.ARRAY(Text))
         found = found.where(T.c.name_bigrams.op("@>")(pair))
     elif search.q:
-        # three and more: the trigram index answers both; ILIKE (lower() LIKE lower() on SQLite) only where the words have letters
-        # with a case: Chinese has none, and ILIKE costs PostgreSQL ten times LIKE per row it reads
+        # three and more: the trigram index answers both; ILIKE (lower() LIKE lower() on SQLite) only where the
+        # words have letters with a case: Chinese has none, and ILIKE costs PostgreSQL 3–10 times LIKE per row
         pattern = f"%{_escaped(search.q)}%"
         cased = search.q.lower() != search.q.upper()
         found = found.where(T.c.name.ilike(pattern, escape="\\") if cased else T.c.name.like(pattern, escape="\\"))

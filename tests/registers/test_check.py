@@ -26,4 +26,5 @@ def test_the_check_passes_then_finds_what_was_changed(world, runner, app):
     assert r.exit_code == 1
     assert f"application {registered['id']}: entry address is '道里区别处1号'" in r.output
     assert f"application {cancelled['id']}: entry status is 'in_force', its decisions say 'cancelled'" in r.output
-    assert f"application {land['id']}: its decisions put a transitions entry in force (in_force), but the register has none" in r.output
+    assert (f"application {land['id']}: its decisions put a transitions entry in force (in_force), "
+            "but the register has none") in r.output
