@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from cli import audit, authorities, backup, holidays, jobs, keys, setup, storage, users, worker
+from cli import audit, authorities, backup, holidays, jobs, keys, registers, setup, storage, users, worker
 
 
 def register_commands(app: Flask) -> None:
-    for group in (setup, keys, users, authorities, holidays, jobs, audit, storage, backup, worker):
+    for group in (setup, keys, users, authorities, holidays, jobs, audit, storage, backup, worker, registers):
         group.register(app)

@@ -11,9 +11,11 @@ from models.opinion import ApplicationParty, Opinion
 from models.draw import Draw
 from models.evaluation import Evaluation
 from models.security import AddressLock, SecurityEvent
+from models.enterprise import Enterprise, EnterpriseAccount
 from models.lookup import LookupLimit
+from models.register import RegisterEntry
 
 __all__ = ["db", "Authority", "Division", "ApiToken", "User", "Application", "Attachment",
            "AuditEntry", "Document", "DocumentCounter", "Holiday", "HolidayYear", "Notification",
            "Opinion", "ApplicationParty", "Draw", "Evaluation", "AddressLock", "SecurityEvent",
-           "LookupLimit"]
+           "Enterprise", "EnterpriseAccount", "LookupLimit", "RegisterEntry"]

@@ -4,7 +4,7 @@ from werkzeug.routing import IntegerConverter
 
 from infra.extensions import csrf
 from models.base import ID_MAX
-from views import admin, api, auth, console, health, lookup, portal, public, stats
+from views import admin, api, auth, console, enterprises, health, lookup, portal, public, registers, stats
 from workflows.errors import Malformed
 
 
@@ -37,5 +37,5 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
     app.before_request(no_nul_characters)
     csrf.exempt(api.bp)          # the API authenticates with bearer tokens, not cookies
-    for module in (health, auth, api, lookup, public, portal, console, stats, admin):
+    for module in (health, auth, api, lookup, public, portal, console, stats, admin, registers, enterprises):
         app.register_blueprint(module.bp)

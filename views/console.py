@@ -18,7 +18,7 @@ from models import Application, Opinion, User, db
 from models.base import ID_MAX
 from pdf.samples import sample_snapshot
 from views.shared import application_facts, attachment_response, document_response, file_response, hidden_or_forbidden
-from workflows import access, calendar, draws, engine, holidays, operations
+from workflows import access, calendar, draws, engine, enterprise_view, holidays, operations
 from workflows import inbox as inbox_query
 from workflows.errors import Conflict, DomainError, Invalid
 from workflows.operations.claims import may_act
@@ -219,7 +219,8 @@ def application(app_id):
     events = event_choices(app, facts["proc"], current_user, every_role_event=True)
     return render_template("console/application.html", events=events, targets=correction_targets(facts["proc"]),
                            claimer=names_of([app.claimed_by_id]).get(app.claimed_by_id),
-                           can_claim=may_act(app, current_user), **facts)
+                           can_claim=may_act(app, current_user),
+                           enterprise_panel=enterprise_view.panel(app, current_user, engine.today()), **facts)
 
 
 @bp.post("/applications/<int:app_id>/events")

@@ -16,7 +16,7 @@ from forms.application import (application_form, event_choices, fields_from, fir
 from infra.i18n import bi, pick
 from models import Application, Notification, db
 from views.shared import application_facts, attachment_response, document_response, hidden_or_forbidden
-from workflows import access, attachments, engine
+from workflows import access, attachments, engine, enterprises
 from workflows.errors import DomainError, Invalid, TooLarge
 from workflows.registry import PROCEDURES
 from workflows.transaction import commit
@@ -63,6 +63,10 @@ def new(procedure):
     proc = _procedure(procedure)
     form = application_form(proc)
     if request.method == "GET":
+        try:        # ?enterprise=<credit code>: prefilled from an enterprise this applicant acts for (DOMAIN §6)
+            form = application_form(proc, enterprises.prefill(current_user, proc, request.args.get("enterprise")))
+        except Invalid as exc:
+            return render_template("portal/new.html", proc=proc, form=form, eligibility=None, problems=exc.details), 422
         return render_template("portal/new.html", proc=proc, form=form, eligibility=None, problems=[])
     try:
         if request.form.get("action") == "check":

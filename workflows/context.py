@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from models import Application, ApplicationParty, Authority, Document, Notification, Opinion, db
-from workflows import calendar, documents, holidays, registry
+from workflows import calendar, documents, holidays, ledger, registry
 from workflows.definition import Event, Procedure
 from workflows.transaction import flush_or_conflict
 from vocabulary import AUTHORITY_KINDS
@@ -35,10 +35,14 @@ class World:
     def today(self) -> date:
         return self._today or today()
 
-    def lookup(self, name: str, *args):
+    def lookup(self, name: str, *args, **kwargs):
         """The answer of the procedure that provides `name` (registry.provider): LookupError if none does."""
         proc = registry.provider(name)
-        return proc.provides[name](World(self.exclude_id, proc.name, self._today), *args)
+        return proc.provides[name](World(self.exclude_id, proc.name, self._today), *args, **kwargs)
+
+    def register_entries(self, register: str, **where) -> list[dict]:
+        """Entries of a register (DOMAIN §6), never another procedure's applications; this application's own excluded."""
+        return ledger.entries(register, exclude_application=self.exclude_id, **where)
 
     def records(self, states: tuple[str, ...], credit_code: str | None = None) -> list["Case"]:
         """This procedure's applications in `states` (an enterprise's, by the indexed credit code column)."""

@@ -304,6 +304,8 @@ class Procedure:
     demo: tuple[DemoCase, ...] = ()
     # staff its demo cases need beyond cli/demo.py's: (username, role, "division:kind", display name)
     demo_staff: tuple[tuple[str, str, str, str], ...] = ()
+    # what its decisions put in force (DOMAIN §6): a workflows.registers.Register, applied by the engine
+    register: Any = None
 
     def event(self, name: str) -> Event | None:
         return next((e for e in self.events if e.name == name), None)

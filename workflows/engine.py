@@ -11,7 +11,7 @@ from transitions import MachineError
 from models import Application, AuditEntry, db
 from models.audit import chain_hash
 from models.chain import CURRENT as HASH_VERSION
-from workflows import calendar, holidays
+from workflows import calendar, enterprises, holidays, ledger
 from workflows.context import EventContext, authority_id, eligibility_of, today  # noqa: F401  (re-exported)
 from workflows.definition import Event, Procedure, Reason
 from workflows.errors import Conflict, Forbidden, Invalid
@@ -176,6 +176,7 @@ def fire(app: Application, event_name: str, actor, data=None, version=None, comm
     with stale_is_conflict():
         for effect in (*event.effects, *(firing.branch.effects if firing.branch else ())):
             effect(ctx)
+        ledger.record(ctx)        # what the event declares for its register entry (DOMAIN §6), kept in its audit entry
         entry = _audit(app, event.name, from_state, actor, ctx)
         db.session.add_all(ctx._notes)
         _flush_or_conflict()
@@ -223,6 +224,7 @@ def create(procedure_name: str, applicant, fields) -> Application:
     db.session.add(app)
     db.session.flush()
     app.number = f"{proc.number_prefix}{today().year}{app.id:07d}"
+    enterprises.noted(app, applicant, proc.register)     # the enterprise's record and the applicant's link to it
     entry = _audit(app, "create", None, applicant, None)
     db.session.flush()
     _record(entry)
@@ -243,7 +245,10 @@ def update_fields(app: Application, actor, fields, version=None) -> Application:
     if problems:
         raise Invalid("申请信息有误", "invalid fields", problems)
     merged = {k: v for k, v in {**(app.fields or {}), **clean}.items() if v is not None}
+    named = app.credit_code
     app.fields = merged
+    if app.credit_code != named:
+        enterprises.noted(app, actor, proc.register)
     if app.state == "draft":
         app.authority_id = authority_id(proc.authority_division(merged), proc.authority_kind)
     app.updated_at = datetime.now(timezone.utc)

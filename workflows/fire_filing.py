@@ -9,7 +9,7 @@ from workflows.common import REASON_SCHEMA, issuing, notifying, not_own_applicat
 from workflows.definition import (AttachmentSpec, AuthoritySetting, Branch, DataField, DemoCase, DocumentKind,
                                   DrawCategory, DrawRule, Eligibility, Event, Field, Holder, Procedure, Reason, Text,
                                   Timer)
-from workflows.values import normalise_address
+from workflows.registers import Entry, Fact, Register, address_key, becomes, opens
 
 AREA_LIMIT, INVESTMENT_LIMIT = 300, 300_000          # "以下" includes the number (民法典 art. 1259)
 MODES = {"promise": ("告知承诺", "commitment"), "fast_track": ("容缺受理", "fast track"),
@@ -214,19 +214,6 @@ def on_inspection(ctx):
                   remedies=common.REMEDIES_ZH)
 
 
-IN_FORCE = ("filed", "selected", "closed", "passed")      # DOMAIN §6: in force unless rectifying or withdrawn
-
-
-def receipt_in_force(world, number: str, address: str, division: str) -> bool:
-    """The lookup other procedures ask: does `number` name a filing receipt of a filing in force at this
-    address (the same division, the addresses compared normalised)? (DOMAIN §6: its register, later.)"""
-    case = world.document(number)
-    if case is None or case.document["kind"] != "filing_receipt" or case.document["status"] != "valid":
-        return False
-    return (case.state in IN_FORCE and case.fields.get("site_division") == division
-            and normalise_address(case.fields.get("site_address")) == normalise_address(address))
-
-
 def draw_category(case) -> str:
     """Late beats crowded beats route: the strictest ratio that applies."""
     if case.is_late:
@@ -339,6 +326,66 @@ DEMO = (
                        "crowded_place": False, "site_address": "索菲亚小区2号楼门市"}, _KINDS, (("submit", "zhang", None),)),
 )
 
+
+# --- its register (DOMAIN §6): the fire filings, in force unless rectifying or ended ------------------------
+
+def fire_entry(src) -> Entry:
+    f = src.fields
+    return Entry(name=f.get("facility_name", ""), holder=f.get("builder_name"), credit_code=f.get("credit_code"),
+                 division=f.get("site_division"), address=f.get("site_address", ""),
+                 facts={"route": src.route or src.outcome.get("route"), "mode": src.outcome.get("mode"),
+                        "facility_type": f.get("facility_type"), "crowded_place": bool(f.get("crowded_place")),
+                        "floor_area_m2": f.get("floor_area_m2"), "completion_date": f.get("completion_date"),
+                        "late": bool(src.outcome.get("late"))})
+
+
+def filing_in_force(world, address: str, division: str, receipt_number: str | None = None) -> dict | None:
+    """The fire filing in force at this address (and, when given, certified by this receipt number)."""
+    found = world.register_entries("fire_filings", address_key=address_key(address), division=division, in_force=True)
+    return next((e for e in found if receipt_number in (None, e["document_number"])), None)
+
+
+def receipt_in_force(world, number: str, address: str, division: str) -> bool:
+    """The lookup other procedures ask: does `number` name the receipt of a filing in force at this address
+    (the same division, the addresses compared normalised)? Read from the register (DOMAIN §6)."""
+    return bool(number) and filing_in_force(world, address, division, number) is not None
+
+
+def inspection_result(data: dict) -> dict:
+    """双随机、一公开: the result of an inspection is public, with its findings."""
+    return {"inspection_passed": data.get("passed"), "inspection_findings": data.get("findings") or ""}
+
+
+ROUTE_CHOICES = tuple((k, v, k) for k, v in ROUTES.items())
+REGISTER = Register(
+    "fire_filings", "消防验收备案台账", "Register of fire-safety acceptance filings",
+    statuses={"filed": ("已备案", "filed"), "selected": ("已抽中待检查", "selected for inspection"),
+              "closed": ("未抽中（备案完成）", "not selected (filing complete)"), "passed": ("检查合格", "inspection passed"),
+              "rectifying": ("整改中", "rectifying"), "correction_required": ("备案材料待补正", "correction required"),
+              "not_accepted": ("不予受理", "not accepted"), "withdrawn": ("已撤回", "withdrawn")},
+    in_force=("filed", "selected", "closed", "passed"), entry=fire_entry,
+    on={("submit", "filed"): opens("filed"), ("file", "filed"): opens("filed"),
+        ("draw", "selected"): becomes("selected", due="inspection"), ("draw", "closed"): becomes("closed"),
+        ("record_inspection", "passed"): becomes("passed", publish=inspection_result),
+        ("record_inspection", "rectifying"): becomes("rectifying", publish=inspection_result),
+        ("request_recheck", "rechecking"): becomes("rectifying", due="recheck"),
+        ("request_correction", "correction_required"): becomes("correction_required"),
+        ("not_accept", "not_accepted"): becomes("not_accepted"), ("withdraw", "withdrawn"): becomes("withdrawn")},
+    facts=(Fact("route", "适用程序", "route", choices=ROUTE_CHOICES),
+           Fact("mode", "简易程序方式", "simplified mode", choices=tuple((k, *v) for k, v in MODES.items())),
+           Fact("facility_type", "设施类别", "facility type", choices=SERVICE_CATEGORIES),
+           Fact("crowded_place", "人员密集场所", "crowded place", "boolean"),
+           Fact("floor_area_m2", "建筑面积（平方米）", "floor area (m²)", "number"),
+           Fact("completion_date", "竣工验收合格日期", "completion acceptance date", "date"),
+           Fact("late", "逾期备案", "filed late", "boolean"),
+           Fact("inspection_passed", "抽查结果合格", "inspection passed", "boolean"),
+           Fact("inspection_findings", "检查发现", "inspection findings")),
+    published=("inspection_passed", "inspection_findings"),
+    enterprise={"name": "builder_name", "credit_code": "credit_code"},
+    documents=("filing_receipt",),
+    dues={"inspection": ("消防检查期限", "inspection due"), "recheck": ("复查期限", "recheck due")},
+)
+
 PROCEDURE = Procedure(
     name="fire_filing", zh="建设工程消防验收备案（社区服务设施简易程序）", en="Fire-safety acceptance filing",
     authority_kind="housing", states=STATES, initial="draft", holders=HOLDERS,
@@ -348,7 +395,7 @@ PROCEDURE = Procedure(
     holder=Holder("builder_name", fallback="facility_name", place="site_address", subject="facility_name"),
     routes={"simplified": Text("简化办理", "Simplified procedure"), "standard": Text("一般程序", "Standard procedure")},
     derived=derived, number_prefix="FF", order=3, documents=DOCUMENTS, timers=TIMERS, draw=DRAW, present=present,
-    provides={"fire_receipt_in_force": receipt_in_force}, settings=SETTINGS, demo=DEMO,
+    provides={"fire_receipt_in_force": receipt_in_force, "fire_filing_in_force": filing_in_force}, settings=SETTINGS, demo=DEMO, register=REGISTER,
     guide={"basis": [Text("《中华人民共和国消防法》第十三条、第五十八条",
                           "Fire Protection Law of the People's Republic of China, Articles 13 and 58"),
                      Text("《建设工程消防设计审查验收管理暂行规定》（住房和城乡建设部令第51号）",

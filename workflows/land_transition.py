@@ -6,6 +6,7 @@ from workflows import common, figures
 from workflows.common import REASON_SCHEMA, issuing, notifying, not_own_application, record_reason
 from workflows.definition import (AttachmentSpec, Branch, DataField, DemoCase, DocumentKind, Eligibility, Event, Field,
                                   Holder, Procedure, Reason, Text, Timer)
+from workflows.registers import Entry, Fact, Register, becomes, opens
 
 INDUSTRY_DEPARTMENT = {"elderly_care": "civil_affairs", "childcare": "health", "culture": "culture_tourism",
                        "sports": "sports"}
@@ -216,6 +217,43 @@ INTAKE, DECISION, OPINION, PERIOD = (TIME_LIMITS[k] for k in ("intake", "decisio
 REMINDERS_ZH = "、".join(f"{n}日" for n in PERIOD["reminders_days_before"])
 *_earlier, _last = PERIOD["reminders_days_before"]
 REMINDERS_EN = ", ".join(str(n) for n in _earlier) + f" and {_last}"
+PERIOD_REMINDERS = PERIOD["reminders_days_before"]
+
+# --- its register (DOMAIN §6): the transition periods -------------------------------------------------------
+
+ORGANISATION = ("公司", "集团", "中心", "局", "委员会", "政府", "办事处", "合作社", "学校", "医院", "协会", "厂", "所", "院", "社")
+
+
+def public_holder(name: str | None) -> str | None:
+    """The land-use holder is on the register when it is an organisation; a natural person's name never is."""
+    return name if name and len(name) >= 4 and any(word in name for word in ORGANISATION) else None
+
+
+def transition_entry(src) -> Entry:
+    f = src.fields
+    return Entry(name=f.get("operator_name", ""), holder=f.get("operator_name"), credit_code=f.get("credit_code"),
+                 division=f.get("building_division"), address=f.get("building_address", ""),
+                 since=src.first_day, until=src.last_day,
+                 facts={"land_holder": public_holder(f.get("land_holder_name")), "service_type": f.get("service_type"),
+                        "floor_area_m2": f.get("floor_area_m2"), "current_land_use": f.get("current_land_use")})
+
+
+REGISTER = Register(
+    "transitions", "存量建筑过渡期台账", "Register of transition periods for existing buildings",
+    statuses={"in_force": ("过渡期内", "in force"), "expired": ("已届满", "expired"),
+              "converted": ("已办理用地手续", "converted"), "reverted": ("已恢复原用途", "reverted"),
+              "terminated": ("已终止", "terminated")},
+    in_force=("in_force",), entry=transition_entry,
+    on={("approve", "in_transition"): opens("in_force"), ("expire", "expired"): becomes("expired"),
+        ("convert", "converted"): becomes("converted"), ("revert", "reverted"): becomes("reverted"),
+        ("terminate", "terminated"): becomes("terminated")},
+    facts=(Fact("land_holder", "用地主体", "land-use holder"),
+           Fact("service_type", "普惠性服务类别", "inclusive service", choices=SERVICE_CATEGORIES),
+           Fact("floor_area_m2", "建筑面积（平方米）", "floor area (m²)", "number"),
+           Fact("current_land_use", "现状土地用途", "current land use")),
+    enterprise={"name": "operator_name", "credit_code": "credit_code"},
+    documents=("transition_approval",), reminders=tuple(PERIOD_REMINDERS),
+)
 
 DOCUMENTS = (
     DocumentKind("acceptance_notice", "受理通知书", "Notice of acceptance", "受"),
@@ -259,7 +297,7 @@ PROCEDURE = Procedure(
     eligibility=eligibility, authority_division=lambda fields: fields.get("building_division"),
     holder=Holder("operator_name", place="building_address"),
     routes={"transition": Text("过渡期政策", "Transition-period policy")},
-    parties=parties, number_prefix="LT", order=2, documents=DOCUMENTS, timers=TIMERS, present=present, demo=DEMO,
+    parties=parties, number_prefix="LT", order=2, documents=DOCUMENTS, timers=TIMERS, present=present, demo=DEMO, register=REGISTER,
     guide={"basis": [Text("《哈尔滨市关于推动生活性服务业补短板上水平提高人民生活品质行动方案（2022—2025年）》第（八）项",
                           "Harbin Action Plan for Improving Life-Service Industries and People's Quality of Life "
                           "(2022–2025), item (8)"),

@@ -9,6 +9,7 @@ from workflows import common, figures
 from workflows.common import REASON_SCHEMA, issuing, notifying, not_own_application, record_reason
 from workflows.definition import (AttachmentSpec, DataField, DemoCase, DocumentKind, Eligibility, Event, Field,
                                   Holder, Procedure, Reason, Text)
+from workflows.registers import Entry, Fact, Register, becomes, opens
 from workflows.values import normalise_address
 
 STATES = {
@@ -107,13 +108,6 @@ def premise_facts(ctx) -> list[tuple[str, str]]:
 def receipt_facts(ctx) -> list[tuple[str, str]]:
     materials = "；".join(f"{ctx.proc.label(a.kind)[0]}（{a.filename}）" for a in ctx.app.attachments) or "申请书"
     return premise_facts(ctx)[:4] + [("申请编号", ctx.app.number), ("收到材料", materials)]
-
-
-def active_premises(world, credit_code: str) -> set[str]:
-    """The lookup other procedures and this one's eligibility ask: the normalised addresses of an enterprise's
-    registered premises (DOMAIN §6: its `premises` register, later)."""
-    return {normalise_address(case.fields.get("premise_address"))
-            for case in world.records(("registered",), credit_code=credit_code)}
 
 
 def extension_left(ctx):
@@ -247,6 +241,34 @@ DOCUMENTS = (
     DocumentKind("revocation_decision", "撤销登记决定书", "Decision to revoke a registration", "撤登"),
 )
 
+
+# --- its register (DOMAIN §6): the premises in force --------------------------------------------------------
+
+def premise_entry(src) -> Entry:
+    f = src.fields
+    return Entry(name=f.get("enterprise_name", ""), holder=f.get("enterprise_name"), credit_code=f.get("credit_code"),
+                 division=f.get("premise_division"), street=f.get("premise_street"), address=f.get("premise_address", ""),
+                 facts={"service_category": f.get("service_category"), "business_scope": f.get("business_scope")})
+
+
+def active_premises(world, credit_code: str) -> set[str]:
+    """The normalised addresses of this enterprise's premises in force, as the register has them."""
+    return {e["address_key"] for e in world.register_entries("premises", credit_code=credit_code, in_force=True)}
+
+
+REGISTER = Register(
+    "premises", "经营场所登记台账", "Register of business premises",
+    statuses={"in_force": ("有效", "in force"), "cancelled": ("已注销", "cancelled"), "revoked": ("已撤销登记", "revoked")},
+    in_force=("in_force",), entry=premise_entry,
+    on={("register", "registered"): opens("in_force"), ("cancel", "cancelled"): becomes("cancelled"),
+        ("revoke", "revoked"): becomes("revoked")},
+    facts=(Fact("service_category", "服务类别", "service category", choices=SERVICE_CATEGORIES),
+           Fact("business_scope", "该场所经营范围", "business scope at the premise")),
+    enterprise={"name": "enterprise_name", "credit_code": "credit_code", "domicile_address": "domicile_address",
+                "domicile_division": "domicile_division", "registered_scope": "registered_scope"},
+    documents=("registration_notice",),
+)
+
 PROCEDURE = Procedure(
     name="premise_addition", zh="增加经营场所登记（一照多址）", en="Adding a business premise (one licence, several addresses)",
     authority_kind="market_regulation", states=STATES, initial="draft", holders=HOLDERS,
@@ -259,7 +281,7 @@ PROCEDURE = Procedure(
             "branch": Text("应办理分支机构设立登记", "register a branch instead")},
     number_prefix="PA", order=1, documents=DOCUMENTS,
     provides={"active_premises": active_premises},
-    demo=DEMO,
+    demo=DEMO, register=REGISTER,
     guide={
         "basis": [Text("《市场主体登记管理条例》第十一条、第十九条、第二十条",
                        "Regulations on the Registration Administration of Market Entities, Articles 11, 19 and 20"),

@@ -20,13 +20,17 @@ def pages(api, server) -> dict[str | None, list[str]]:
     registered = api.submitted()
     doc = api.fire(registered["id"], "register", "clerk_daoli").get_json()["documents"][0]
     verify = doc["verify_url"].split("/verify/", 1)[1]
+    entry = api.get("/api/v1/registers/premises").get_json()["items"][0]["id"]
     return {
         None: ["/", "/guides/premise_addition", "/guides/land_transition", "/guides/fire_filing", "/login",
                "/register", "/verify", f"/verify/{verify}", "/draws", "/progress",
-               f"/progress?number={registered['number']}&credit_code=91330100716105852F", "/no-such-page"],
+               f"/progress?number={registered['number']}&credit_code=91330100716105852F", "/no-such-page",
+               "/registers/", "/registers/premises", f"/registers/premises/{entry}", "/registers/premises?division=1"],
         "alice": ["/my/", f"/my/applications/{draft['id']}", f"/my/applications/{registered['id']}",
-                  "/my/new/fire_filing", "/my/new/land_transition"],
-        "clerk_daoli": ["/console/", f"/console/applications/{submitted['id']}", "/stats"],
+                  "/my/new/fire_filing", "/my/new/land_transition", "/enterprises/",
+                  f"/enterprises/{registered['fields']['credit_code']}"],
+        "clerk_daoli": ["/console/", f"/console/applications/{submitted['id']}", "/stats",
+                        f"/enterprises/{registered['fields']['credit_code']}"],
         "admin": ["/admin/", "/admin/users", "/admin/authorities", "/admin/holidays", "/admin/security"],
     }
 

@@ -65,4 +65,4 @@ def image_lang() -> str:
     return asked
 
 
-from views.api import applications, draws, progress, public, security, stats  # noqa: E402,F401  (routes register on bp)
+from views.api import applications, draws, progress, public, registers, security, stats  # noqa: E402,F401  (routes on bp)

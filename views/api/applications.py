@@ -11,7 +11,7 @@ from models import Application, AuditEntry, Notification, db
 from models.base import local_iso
 from views.api import api_user, bp, image_lang, json_body, lang
 from views.api.presenters import application as present, summary
-from workflows import access, attachments, diagram, engine, inbox, operations
+from workflows import access, attachments, diagram, engine, enterprises, inbox, operations
 from workflows.definition import Reason
 from workflows.errors import Forbidden, Invalid, NotFound
 from workflows.registry import PROCEDURES
@@ -62,11 +62,14 @@ def create_application():
         names = ", ".join(PROCEDURES)
         raise Invalid("未知的办理事项", "unknown procedure",
                       [Reason("choice", f"procedure：须为 {names} 之一", f"procedure: one of {names}", "procedure")])
-    extra = set(body) - {"procedure", "fields"}
+    extra = set(body) - {"procedure", "fields", "enterprise"}
     if extra:
         raise Invalid("未知的参数", "unknown keys", [Reason("unknown_field", f"未知参数：{k}", f"unknown key: {k}", k)
                                                    for k in sorted(extra)])
-    app = engine.create(body["procedure"], user, body.get("fields", {}))
+    fields = body.get("fields", {})
+    if body.get("enterprise") is not None and isinstance(fields, dict):   # prefilled from an enterprise (DOMAIN §6)
+        fields = {**enterprises.prefill(user, PROCEDURES[body["procedure"]], body["enterprise"]), **fields}
+    app = engine.create(body["procedure"], user, fields)
     commit()
     return present(app, user, lang()), 201
 

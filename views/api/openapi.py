@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from models.base import ID_MAX
+from views.api.openapi_registers import add_to as add_registers
 from vocabulary import DIVISIONS
 from workflows.registry import PROCEDURES
 
@@ -264,11 +265,7 @@ def document() -> dict:
             {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}],
             "responses": {**_ok(VERIFIED), **_errors(404)}}},
     }
-    for operations in paths.values():
-        for operation in operations.values():
-            operation["responses"].update({code: spec for code, spec in _errors(400, 503).items()
-                                           if code not in operation["responses"]})
-    return {
+    document = add_registers({
         "openapi": "3.1.0",
         "info": {"title": "Bianmin 便民 API", "version": "1",
                  "description": "Business registration and permit workflows of Harbin (DOMAIN.md, API.md)."},
@@ -282,4 +279,9 @@ def document() -> dict:
                 "available_events", "deadline", "eligibility", "correction_items", "documents"]},
                 **{f"Fields_{n}": s for n, s in fields.items()}},
         },
-    }
+    })
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            operation["responses"].update({code: spec for code, spec in _errors(400, 503).items()
+                                           if code not in operation["responses"]})
+    return document
