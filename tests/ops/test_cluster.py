@@ -32,7 +32,8 @@ import requests
 from sqlalchemy import select
 
 from models import AuditEntry, Document, Notification, User, db
-from tests.conftest import PASSWORD, PDF_BYTES, PG_URL, SERVICES_REQUIRED, _throwaway_postgres, premise_fields
+from tests.conftest import (KEYS_DIR, KEYS_PASSPHRASE, PASSWORD, PDF_BYTES, PG_URL, SERVICES_REQUIRED, _throwaway_postgres,
+                            premise_fields)
 from tests.ops.conftest import REDIS_URL, Inbox, close, free_port, make_app, storage_listing
 from workflows import accounts
 
@@ -108,7 +109,9 @@ def cluster(tmp_path):
     env.update(BIANMIN_DATABASE_URL=url, BIANMIN_STORAGE_DIR=str(tmp_path / "storage"),
                BIANMIN_SECRET_KEY="one-secret-for-every-server", BIANMIN_REDIS_URL=REDIS_URL, BIANMIN_RQ_QUEUE=queue,
                BIANMIN_SMTP_HOST="127.0.0.1", BIANMIN_SMTP_PORT=str(smtp.port), BIANMIN_SMTP_FROM="bianmin@harbin.example",
-               BIANMIN_BASE_URL="http://bianmin.test")
+               BIANMIN_BASE_URL="http://bianmin.test",
+               # the test session's signing keys (tests/conftest.py), not an instance folder's
+               BIANMIN_KEYS_DIR=str(KEYS_DIR), BIANMIN_KEYS_PASSPHRASE=KEYS_PASSPHRASE)
     procs, logs, bases = [], [], []
     try:
         for n in (1, 2):
