@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select
@@ -13,19 +13,12 @@ from sqlalchemy import delete, select
 from models import ApiToken, Authority, User, db
 from models.user import ROLES
 from workflows.errors import Invalid
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _aware(dt: datetime | None) -> datetime | None:
-    return dt.replace(tzinfo=timezone.utc) if dt is not None and dt.tzinfo is None else dt
+from workflows.security import aware, now
 
 
 def issue_token(user: User) -> tuple[str, datetime]:
     token = secrets.token_urlsafe(32)
-    expires = _now() + timedelta(hours=current_app.config["TOKEN_HOURS"])
+    expires = now() + timedelta(hours=current_app.config["TOKEN_HOURS"])
     db.session.add(ApiToken(token_hash=hashlib.sha256(token.encode()).hexdigest(), user_id=user.id, expires_at=expires))
     return token, expires
 
@@ -38,14 +31,14 @@ def revoke_token(token: str) -> None:
 def user_for_token(token: str) -> User | None:
     row = db.session.execute(select(ApiToken).where(
         ApiToken.token_hash == hashlib.sha256(token.encode()).hexdigest())).scalar()
-    if row is None or _aware(row.expires_at) <= _now() or not is_usable(row.user):
+    if row is None or aware(row.expires_at) <= now() or not is_usable(row.user):
         return None
     return row.user
 
 
 def is_usable(user: User) -> bool:
     """Not locked now (by failed logins or by an admin): a locked account acts through no session or token."""
-    return not (_aware(user.locked_until) and _aware(user.locked_until) > _now())
+    return not (aware(user.locked_until) and aware(user.locked_until) > now())
 
 
 def authority_for(spec: str | None) -> Authority | None:

@@ -4,7 +4,7 @@ the holder's code. A wrong pair answers exactly like an unknown number; wrong pa
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from models import Application, Document, LookupLimit, db
 from workflows.definition import Procedure, Reason, Text
 from workflows.errors import Invalid, NotFound, RateLimited
 from workflows.registry import PROCEDURES
-from workflows.security import client_address
+from workflows.security import aware, lockable_address, now
 
 STAFF = ("clerk", "approver", "reviewer", "inspector", "system")
 MAX_LENGTH = 64
@@ -102,28 +102,13 @@ def document_by_number(args) -> Document:
 
 # ---- the rate limit: wrong pairs per address, as logins count failures (workflows/security.py) -----------
 
-def _lockable_address() -> str:
-    """The caller's address, or "" for the addresses logins never lock either (LOCKOUT_ADDRESS_EXEMPT)."""
-    address = client_address()
-    exempt = {a.strip() for a in str(current_app.config["LOCKOUT_ADDRESS_EXEMPT"]).split(",")}
-    return "" if address in exempt else address
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _aware(at: datetime | None) -> datetime | None:
-    return at.replace(tzinfo=timezone.utc) if at is not None and at.tzinfo is None else at
-
-
 def check_address() -> None:
     """429 with Retry-After while this address is blocked, before anything is looked up."""
-    address = _lockable_address()
+    address = lockable_address()
     row = db.session.get(LookupLimit, address) if address else None
-    until = _aware(row.blocked_until) if row else None
-    if until and until > _now():
-        seconds = math.ceil((until - _now()).total_seconds())
+    until = aware(row.blocked_until) if row else None
+    if until and until > now():
+        seconds = math.ceil((until - now()).total_seconds())
         minutes = seconds // 60 + 1
         raise RateLimited(f"查询过于频繁，请{minutes}分钟后再试", f"too many lookups: try again in {minutes} minutes",
                           retry_after=seconds)
@@ -131,13 +116,13 @@ def check_address() -> None:
 
 def failed() -> None:
     """Count a wrong pair from this address, committed at once (the 404 that follows rolls back the rest)."""
-    address = _lockable_address()
+    address = lockable_address()
     if not address:
         return
-    minutes, at = current_app.config["LOCKOUT_MINUTES"], _now()
+    minutes, at = current_app.config["LOCKOUT_MINUTES"], now()
     row = db.session.get(LookupLimit, address) or LookupLimit(address=address, failures=0, window_start=at)
     db.session.add(row)
-    if _aware(row.window_start) + timedelta(minutes=minutes) < at:
+    if aware(row.window_start) + timedelta(minutes=minutes) < at:
         row.failures, row.window_start = 0, at
     row.failures += 1
     if row.failures >= current_app.config["LOOKUP_FAILURES"]:

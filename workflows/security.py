@@ -24,7 +24,7 @@ def now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _aware(at: datetime | None) -> datetime | None:
+def aware(at: datetime | None) -> datetime | None:
     return at.replace(tzinfo=timezone.utc) if at is not None and at.tzinfo is None else at
 
 
@@ -49,7 +49,7 @@ def record(action: str, actor: User | None = None, target: str = "", data: dict 
 
 # ---- per-address lockout ------------------------------------------------------------------------
 
-def _lockable_address() -> str:
+def lockable_address() -> str:
     """The caller's address, or "" when it is never locked (unknown, or in LOCKOUT_ADDRESS_EXEMPT)."""
     address = client_address()
     exempt = {a.strip() for a in str(current_app.config["LOCKOUT_ADDRESS_EXEMPT"]).split(",")}
@@ -58,11 +58,11 @@ def _lockable_address() -> str:
 
 def check_address() -> None:
     """Refuse a login attempt from a locked address (423), before the password is even looked at."""
-    address = _lockable_address()
+    address = lockable_address()
     if not address:
         return
     lock = db.session.get(AddressLock, address)
-    until = _aware(lock.locked_until) if lock else None
+    until = aware(lock.locked_until) if lock else None
     if until and until > now():
         minutes = int((until - now()).total_seconds() // 60) + 1
         raise Locked(f"该网络地址登录失败次数过多，已暂停登录，请{minutes}分钟后再试或联系管理员",
@@ -74,7 +74,7 @@ def address_failed() -> None:
 
     One upsert that counts and returns the new count: parallel failures from one address each add one
     (a read-then-write lost some, and two first failures at once collided on the new row's key)."""
-    address = _lockable_address()
+    address = lockable_address()
     if not address:
         return
     minutes, limit = current_app.config["LOCKOUT_MINUTES"], current_app.config["LOCKOUT_ADDRESS_FAILURES"]

@@ -38,7 +38,7 @@ def _locked(minutes: int | None = None) -> Locked:
 
 
 def _minutes_left(user: User) -> int:
-    return int((security._aware(user.locked_until) - security.now()).total_seconds() // 60) + 1
+    return int((security.aware(user.locked_until) - security.now()).total_seconds() // 60) + 1
 
 
 def _not_locked(now):
@@ -63,7 +63,7 @@ def log_in(username, password) -> User:
     security.check_address()
     cfg, now = current_app.config, security.now()
     user = db.session.execute(select(User).where(User.username == username)).scalar()
-    if user is not None and security._aware(user.locked_until) and security._aware(user.locked_until) > now:
+    if user is not None and security.aware(user.locked_until) and security.aware(user.locked_until) > now:
         raise _locked(_minutes_left(user))
     until = now + timedelta(minutes=cfg["LOCKOUT_MINUTES"])
     last = User.failed_logins + 1 >= cfg["LOCKOUT_FAILURES"]
@@ -153,7 +153,7 @@ def revoke_tokens(actor: User, user: User) -> int:
 
 def unlock_address(actor: User, address: str) -> None:
     lock = db.session.get(AddressLock, address[:64]) if isinstance(address, str) and address else None
-    if lock is None or not (security._aware(lock.locked_until) and security._aware(lock.locked_until) > security.now()):
+    if lock is None or not (security.aware(lock.locked_until) and security.aware(lock.locked_until) > security.now()):
         raise NotFound("该地址未被锁定", "this address is not locked")
     lock.locked_until, lock.failures = None, 0
     security.record("address_unlocked", actor, address)
