@@ -1,4 +1,5 @@
 """Bianmin (便民): create_app() wires configuration, extensions, blueprints, errors and commands."""
+
 from __future__ import annotations
 
 import logging
@@ -31,16 +32,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", config.engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        resolve_psycopg_dumpers()    # before any request thread adapts a date (psycopg's first-use race)
-    observability.init_app(app)      # first: the request id exists before any other hook runs
+        resolve_psycopg_dumpers()  # before any request thread adapts a date (psycopg's first-use race)
+    observability.init_app(app)  # first: the request id exists before any other hook runs
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
     app.session_interface = SessionCookies()
-    if app.config.get("PROXY_COUNT"):     # behind nginx: the client's address and scheme come from its headers
+    if app.config.get("PROXY_COUNT"):  # behind nginx: the client's address and scheme come from its headers
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"])
-    i18n.init_app(app)               # Flask-Babel, the language switch and the zh/en template helpers
+    i18n.init_app(app)  # Flask-Babel, the language switch and the zh/en template helpers
 
     register_blueprints(app)
     register_error_handlers(app)
@@ -58,12 +59,17 @@ def _subscribe(app: Flask) -> None:
     notifications; the gauges read at scrape time."""
     signals.event_committed.connect(observability.count_event)
     signals.notifications_committed.connect(notifications.mail_committed)
-    observability.add_gauge(app, "bianmin_overdue_applications",
-                            "Open applications past their deadline and held by the authority", ["procedure"],
-                            stats.overdue_by_procedure)
+    observability.add_gauge(
+        app,
+        "bianmin_overdue_applications",
+        "Open applications past their deadline and held by the authority",
+        ["procedure"],
+        stats.overdue_by_procedure,
+    )
     observability.add_gauge(app, "bianmin_queue_depth", "Jobs waiting in the background queue", ["queue"], tasks.depth)
-    observability.add_gauge(app, "bianmin_queue_failed_jobs", "Jobs that failed in the background queue", ["queue"],
-                            tasks.failed)
+    observability.add_gauge(
+        app, "bianmin_queue_failed_jobs", "Jobs that failed in the background queue", ["queue"], tasks.failed
+    )
 
 
 def _fresh_pool_after_fork(app: Flask) -> None:
@@ -75,5 +81,7 @@ def _fresh_pool_after_fork(app: Flask) -> None:
 def _check_pdf_speed(app: Flask) -> None:
     """WeasyPrint prints nothing when libharfbuzz-subset is absent, but CJK PDFs take ~20x longer."""
     if not harfbuzz_subset_available():
-        app.logger.warning("libharfbuzz-subset0 is not installed: PDF issuing will be ~20x slower "
-                           "(apt-get install libharfbuzz-subset0)")
+        app.logger.warning(
+            "libharfbuzz-subset0 is not installed: PDF issuing will be ~20x slower "
+            "(apt-get install libharfbuzz-subset0)"
+        )

@@ -4,6 +4,7 @@ Refuses to start without BIANMIN_BASE_URL and BIANMIN_SECRET_KEY (API.md, Config
 Overridable by environment: BIANMIN_BIND (default 127.0.0.1:8000, behind nginx), BIANMIN_WORKERS
 (default 2 x cores + 1, at most 12), BIANMIN_TIMEOUT (seconds), BIANMIN_FORWARDED_ALLOW_IPS.
 """
+
 import glob
 import multiprocessing
 import os
@@ -21,26 +22,27 @@ if _missing:
         "(BIANMIN_BASE_URL: the public address printed in documents, e.g. https://bianmin.harbin.gov.cn; "
         "BIANMIN_SECRET_KEY: a long random string, the same on every server; see docs/DEPLOY.md)\n"
         f"便民：使用 gunicorn.conf.py 部署时必须设置 {'、'.join(_missing)}（BIANMIN_BASE_URL 为文书和二维码上印制的"
-        "对外地址；BIANMIN_SECRET_KEY 为足够长的随机字符串，各服务器相同）\n")
+        "对外地址；BIANMIN_SECRET_KEY 为足够长的随机字符串，各服务器相同）\n"
+    )
     sys.exit(1)
 
 bind = os.environ.get("BIANMIN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("BIANMIN_WORKERS") or min(2 * multiprocessing.cpu_count() + 1, 12))
-worker_class = "sync"             # the app is synchronous; nginx buffers slow clients
-timeout = int(os.environ.get("BIANMIN_TIMEOUT", "60"))   # issuing a CJK PDF can take a few seconds
+worker_class = "sync"  # the app is synchronous; nginx buffers slow clients
+timeout = int(os.environ.get("BIANMIN_TIMEOUT", "60"))  # issuing a CJK PDF can take a few seconds
 graceful_timeout = 30
 keepalive = 5
 # recycle workers now and then (a guard against slow leaks: none is measured, see bench rss_growth_mb_100k_events),
 # with jitter so they do not all restart at once; BIANMIN_MAX_REQUESTS=0 never recycles
 max_requests = int(os.environ.get("BIANMIN_MAX_REQUESTS", "10000"))
 max_requests_jitter = max_requests // 10
-preload_app = True                # import the app (WeasyPrint alone takes ~1 s) once in the master: a worker
-                                  # recycled by max_requests is then up in milliseconds, not 2 s. Database
-                                  # pools are emptied in each child after the fork (app.py, register_at_fork)
+preload_app = True  # import the app (WeasyPrint alone takes ~1 s) once in the master: a worker
+# recycled by max_requests is then up in milliseconds, not 2 s. Database
+# pools are emptied in each child after the fork (app.py, register_at_fork)
 forwarded_allow_ips = os.environ.get("BIANMIN_FORWARDED_ALLOW_IPS", "127.0.0.1")
-control_socket_disable = True     # one fixed path per user (~/.gunicorn/gunicorn.ctl): two instances would fight
+control_socket_disable = True  # one fixed path per user (~/.gunicorn/gunicorn.ctl): two instances would fight
 
-accesslog = "-"                   # access log on stdout, errors on stderr: the service manager collects both
+accesslog = "-"  # access log on stdout, errors on stderr: the service manager collects both
 errorlog = "-"
 loglevel = os.environ.get("BIANMIN_LOG_LEVEL", "info")
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" rid=%({x-request-id}o)s'
@@ -67,4 +69,5 @@ def on_exit(server):
 
 def child_exit(server, worker):
     from prometheus_client import multiprocess
+
     multiprocess.mark_process_dead(worker.pid)

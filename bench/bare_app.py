@@ -2,6 +2,7 @@
 
 `gunicorn "bench.bare_app:app"` with BENCH_VERIFY_JSON naming a file that holds the JSON to return.
 """
+
 import json
 import os
 

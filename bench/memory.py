@@ -5,6 +5,7 @@ seeding's memory is not in it) loads the app, fires WARMUP events, then N more, 
 (load the row, fire, commit, end the session), reading its RSS from /proc/self/statm along the way.
 SQLite with synchronous=OFF: memory is the subject here, and fsync would only make 100k events take longer.
 """
+
 from __future__ import annotations
 
 import gc
@@ -28,20 +29,27 @@ def rss_mb() -> float:
 
 def child(path: str, events: int) -> dict:
     """Runs in the fresh process: warm-up, then `events` events, RSS sampled SAMPLES times."""
-    from sqlalchemy import event as sa_event, select
+    from pathlib import Path
+
+    from sqlalchemy import event as sa_event
+    from sqlalchemy import select
+
     from bench.events import EngineEvent
     from models import Application, db
-    from pathlib import Path
+
     app = make_app(f"sqlite:///{path}", Path(path).parent / "storage")
     with app.app_context():
         sa_event.listen(db.engine, "connect", lambda conn, _r: conn.execute("PRAGMA synchronous=OFF"))
-        ids = list(db.session.execute(select(Application.id).where(Application.state == "under_review")
-                                      .order_by(Application.id.desc())).scalars())
+        ids = list(
+            db.session.execute(
+                select(Application.id).where(Application.state == "under_review").order_by(Application.id.desc())
+            ).scalars()
+        )
         synchronous = db.session.connection().exec_driver_sql("PRAGMA synchronous").scalar()
         db.session.remove()
-        assert synchronous == 0, synchronous           # OFF
+        assert synchronous == 0, synchronous  # OFF
         assert len(ids) >= WARMUP + events, (len(ids), WARMUP + events)
-        call = EngineEvent(app, ids[:WARMUP + events])
+        call = EngineEvent(app, ids[: WARMUP + events])
         for _ in range(WARMUP):
             call()
         gc.collect()
@@ -53,24 +61,38 @@ def child(path: str, events: int) -> dict:
         seconds = time.perf_counter() - t0
         gc.collect()
         end = rss_mb()
-    return {"rss_start_mb": round(start, 1), "rss_end_mb": round(end, 1), "growth_mb": round(end - start, 2),
-            "growth_every_tenth_mb": samples, "events_per_s": round(events / seconds, 1)}
+    return {
+        "rss_start_mb": round(start, 1),
+        "rss_end_mb": round(end, 1),
+        "growth_mb": round(end - start, 2),
+        "growth_every_tenth_mb": samples,
+        "events_per_s": round(events / seconds, 1),
+    }
 
 
 def seed(app, n: int) -> None:
     """`n` applications under review: SLICE made as bench/common.py makes them (with their audit trails), then
     copied in SQL with new ids and numbers (without trails: the engine chains to the head kept on the row)."""
     from sqlalchemy import insert, literal, select
+
     from models import Application, db
+
     first = seed_applications(app, SLICE, "under_review")
     table = Application.__table__
     with app.app_context():
         for k in range(1, -(-n // SLICE)):
             columns = [c.name for c in table.columns]
-            values = [table.c.id + k * SLICE if c == "id" else table.c.number + literal(f"-{k}")
-                      if c == "number" else table.c[c] for c in columns]
-            db.session.execute(insert(table).from_select(columns, select(*values).where(
-                table.c.id.between(first[0], first[-1]))))
+            values = [
+                table.c.id + k * SLICE
+                if c == "id"
+                else table.c.number + literal(f"-{k}")
+                if c == "number"
+                else table.c[c]
+                for c in columns
+            ]
+            db.session.execute(
+                insert(table).from_select(columns, select(*values).where(table.c.id.between(first[0], first[-1])))
+            )
         db.session.commit()
         db.engine.dispose()
 
@@ -83,15 +105,25 @@ def run(quick: bool) -> dict:
         t0 = time.perf_counter()
         seed(app, WARMUP + events)
         seeded = round(time.perf_counter() - t0, 1)
-        out = subprocess.run([sys.executable, "-m", "bench.memory", str(tmp / "memory.sqlite"), str(events)],
-                             cwd=ROOT, capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.memory", str(tmp / "memory.sqlite"), str(events)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     measured = json.loads(out.stdout.strip().splitlines()[-1])
-    detail = {"events": events, "warmup_events": WARMUP, "event": "premise_addition extend, as bench/events.py",
-              "process": "a fresh python process: the app, WARMUP events, then the measured ones",
-              "database": "SQLite file, WAL, synchronous=OFF (memory is measured, not durability)",
-              "rss_from": "/proc/self/statm (resident pages), after gc.collect()", "seed_seconds": seeded,
-              "quick": "10,000 events instead of 100,000 (the 3-minute budget); the full run does 100,000"
-              if quick else None, **measured}
+    detail = {
+        "events": events,
+        "warmup_events": WARMUP,
+        "event": "premise_addition extend, as bench/events.py",
+        "process": "a fresh python process: the app, WARMUP events, then the measured ones",
+        "database": "SQLite file, WAL, synchronous=OFF (memory is measured, not durability)",
+        "rss_from": "/proc/self/statm (resident pages), after gc.collect()",
+        "seed_seconds": seeded,
+        "quick": "10,000 events instead of 100,000 (the 3-minute budget); the full run does 100,000" if quick else None,
+        **measured,
+    }
     return {"value": r3(measured["growth_mb"]), "detail": detail}
 
 

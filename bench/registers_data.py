@@ -7,6 +7,7 @@ one enterprise at any size, as real names do) and one credit code each; an enter
 The entries are written without their applications (the search reads register_entries alone), with foreign-key
 triggers off for the load, as bench/inbox_data.py does.
 """
+
 from __future__ import annotations
 
 import io
@@ -15,31 +16,69 @@ import random
 
 from sqlalchemy import text
 
-SHAPE = {"registers": "premises 60 %, fire_filings 25 %, transitions 15 %",
-         "divisions": "18, 230102 (道里区) 10 %, a street office on every entry", "in_force": "85 %",
-         "schema": "as models/register.py (name_bigrams included)",
-         "names": "哈尔滨市 + a distinct 3-character brand + an industry + 有限公司; 1–4 entries per enterprise"}
-COMMON_CHARS = ("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面"
-                "而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把"
-                "性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质"
-                "气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活"
-                "设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则"
-                "任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清美再")
-INDUSTRIES = ("家政服务", "养老服务", "托育服务", "社区餐饮", "便民超市", "维修服务", "美容美发", "洗染服务", "健身服务",
-              "文化服务", "体育服务", "生活服务")
+SHAPE = {
+    "registers": "premises 60 %, fire_filings 25 %, transitions 15 %",
+    "divisions": "18, 230102 (道里区) 10 %, a street office on every entry",
+    "in_force": "85 %",
+    "schema": "as models/register.py (name_bigrams included)",
+    "names": "哈尔滨市 + a distinct 3-character brand + an industry + 有限公司; 1–4 entries per enterprise",
+}
+COMMON_CHARS = (
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面"
+    "而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把"
+    "性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质"
+    "气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活"
+    "设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则"
+    "任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清美再"
+)
+INDUSTRIES = (
+    "家政服务",
+    "养老服务",
+    "托育服务",
+    "社区餐饮",
+    "便民超市",
+    "维修服务",
+    "美容美发",
+    "洗染服务",
+    "健身服务",
+    "文化服务",
+    "体育服务",
+    "生活服务",
+)
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = [pow(3, i, 31) for i in range(17)]
-REGISTERS = (("premises", 0.60, ("in_force",), ("cancelled", "revoked")),
-             ("fire_filings", 0.25, ("filed", "closed", "passed", "selected"), ("rectifying", "withdrawn")),
-             ("transitions", 0.15, ("in_force",), ("expired", "converted", "terminated")))
-COLUMNS = ("id", "register", "application_id", "name", "name_bigrams", "holder", "credit_code", "division", "street", "address",
-           "address_key", "status", "in_force", "since", "until", "document_number", "facts", "changed_on",
-           "created_at", "updated_at")
+REGISTERS = (
+    ("premises", 0.60, ("in_force",), ("cancelled", "revoked")),
+    ("fire_filings", 0.25, ("filed", "closed", "passed", "selected"), ("rectifying", "withdrawn")),
+    ("transitions", 0.15, ("in_force",), ("expired", "converted", "terminated")),
+)
+COLUMNS = (
+    "id",
+    "register",
+    "application_id",
+    "name",
+    "name_bigrams",
+    "holder",
+    "credit_code",
+    "division",
+    "street",
+    "address",
+    "address_key",
+    "status",
+    "in_force",
+    "since",
+    "until",
+    "document_number",
+    "facts",
+    "changed_on",
+    "created_at",
+    "updated_at",
+)
 
 
 def credit_code(n: int) -> str:
-    body = "9123" + "".join(CHARSET[(n // 31 ** k) % 31] for k in range(13))[::-1]
-    total = sum(CHARSET.index(c) * w for c, w in zip(body, WEIGHTS))
+    body = "9123" + "".join(CHARSET[(n // 31**k) % 31] for k in range(13))[::-1]
+    total = sum(CHARSET.index(c) * w for c, w in zip(body, WEIGHTS, strict=False))
     return body + CHARSET[(31 - total % 31) % 31]
 
 
@@ -49,12 +88,13 @@ BRAND_CHARS = "".join(dict.fromkeys(COMMON_CHARS))
 def brand(n: int) -> str:
     """The n-th enterprise's brand: three characters, distinct for every n below len(BRAND_CHARS)³ (~20 million)."""
     size = len(BRAND_CHARS)
-    return "".join(BRAND_CHARS[(n // size ** k) % size] for k in range(3))
+    return "".join(BRAND_CHARS[(n // size**k) % size] for k in range(3))
 
 
 def loaded_rows(url: str) -> int | None:
     """The row count a previous load left, if it was made with today's SHAPE."""
     from sqlalchemy import create_engine
+
     eng = create_engine(url)
     try:
         with eng.connect() as conn:
@@ -74,6 +114,7 @@ def load(url: str, rows: int, seed: int = 16) -> dict:
     from vocabulary import DIVISIONS
     from workflows.reference import ensure_reference_data
     from workflows.registers import bigrams
+
     rng = random.Random(seed)
     app = make_app(url, storage=_nowhere())
     divisions = list(DIVISIONS)
@@ -100,7 +141,7 @@ def load(url: str, rows: int, seed: int = 16) -> dict:
                         pairs = "{" + ",".join(bigrams(name)) + "}"
                     left -= 1
                     x, acc = rng.random(), 0.0
-                    for register, share, live, ended in REGISTERS:
+                    for register, share, live, ended in REGISTERS:  # noqa: B007 (the chosen one is used after the break)
                         acc += share
                         if x < acc:
                             break
@@ -111,10 +152,12 @@ def load(url: str, rows: int, seed: int = 16) -> dict:
                     address = f"{rng.choice(COMMON_CHARS)}{rng.choice(COMMON_CHARS)}路{rng.randint(1, 999)}号"
                     until = "2031-11-25" if register == "transitions" else "\\N"
                     facts = json.dumps({"service_category": industry}, ensure_ascii=False)
-                    buffer.write(f"{i}\t{register}\t{i}\t{name}\t{pairs}\t{name}\t{credit_code(enterprise)}\t{division}\t"
-                                 f"{street}\t{DIVISIONS[division][0]}{address}\t{address}\t{status}\t"
-                                 f"{'t' if in_force else 'f'}\t2026-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}\t{until}\t"
-                                 f"\\N\t{facts}\t2026-11-25\t2026-11-25T00:00:00+00:00\t2026-11-25T00:00:00+00:00\n")
+                    buffer.write(
+                        f"{i}\t{register}\t{i}\t{name}\t{pairs}\t{name}\t{credit_code(enterprise)}\t{division}\t"
+                        f"{street}\t{DIVISIONS[division][0]}{address}\t{address}\t{status}\t"
+                        f"{'t' if in_force else 'f'}\t2026-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}\t{until}\t"
+                        f"\\N\t{facts}\t2026-11-25\t2026-11-25T00:00:00+00:00\t2026-11-25T00:00:00+00:00\n"
+                    )
                     if i % 50_000 == 0:
                         cp.write(buffer.getvalue())
                         buffer = io.StringIO()

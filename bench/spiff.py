@@ -1,4 +1,5 @@
 """spiffworkflow_vs_engine: a SpiffWorkflow step run as a persistent service ÷ our full event, same database."""
+
 from __future__ import annotations
 
 import time
@@ -6,15 +7,30 @@ from pathlib import Path
 
 from sqlalchemy import Column, Integer, MetaData, Table, Text, select, update
 
-from bench.common import (PREMISE_FIELDS, build_schema, interleave, make_app, median, ms, paired_ratio, r3,
-                          scratch_dir, seed_applications)
+from bench.common import (
+    PREMISE_FIELDS,
+    build_schema,
+    interleave,
+    make_app,
+    median,
+    ms,
+    paired_ratio,
+    r3,
+    scratch_dir,
+    seed_applications,
+)
 from bench.events import DATA, EngineEvent, RawCoreEvent
 
 BPMN = Path(__file__).with_name("premise_addition.bpmn")
 META = MetaData()
 # what a service keeps per case: the serialised workflow and a version for the same optimistic check
-SPIFF_CASES = Table("spiff_cases", META, Column("id", Integer, primary_key=True),
-                    Column("version", Integer, nullable=False), Column("serialization", Text, nullable=False))
+SPIFF_CASES = Table(
+    "spiff_cases",
+    META,
+    Column("id", Integer, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("serialization", Text, nullable=False),
+)
 
 
 def _spiff():
@@ -22,6 +38,7 @@ def _spiff():
     from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
     from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
     from SpiffWorkflow.util.task import TaskState
+
     parser = BpmnParser()
     parser.add_bpmn_file(str(BPMN))
     return parser.get_spec("premise_addition"), BpmnWorkflow, BpmnWorkflowSerializer(), TaskState
@@ -60,13 +77,16 @@ class SpiffStep:
     def __call__(self) -> None:
         case_id = self.ids.pop()
         with self.engine.connect() as conn:
-            row = conn.execute(select(SPIFF_CASES.c.version, SPIFF_CASES.c.serialization)
-                               .where(SPIFF_CASES.c.id == case_id)).one()
+            row = conn.execute(
+                select(SPIFF_CASES.c.version, SPIFF_CASES.c.serialization).where(SPIFF_CASES.c.id == case_id)
+            ).one()
             wf = self.serializer.deserialize_json(row.serialization)
             complete(wf, self.TaskState, "extend", **DATA)
-            done = conn.execute(update(SPIFF_CASES).where(SPIFF_CASES.c.id == case_id,
-                                                          SPIFF_CASES.c.version == row.version)
-                                .values(version=row.version + 1, serialization=self.serializer.serialize_json(wf)))
+            done = conn.execute(
+                update(SPIFF_CASES)
+                .where(SPIFF_CASES.c.id == case_id, SPIFF_CASES.c.version == row.version)
+                .values(version=row.version + 1, serialization=self.serializer.serialize_json(wf))
+            )
             assert done.rowcount == 1
             conn.commit()
 
@@ -91,6 +111,7 @@ def _phases(blob: str, n: int) -> dict:
 
 def run(quick: bool) -> dict:
     import SpiffWorkflow
+
     rounds, per_round = (42, 5) if quick else (210, 10)
     need = (rounds + 1) * per_round
     blob = case_at_extend()
@@ -101,22 +122,37 @@ def run(quick: bool) -> dict:
         raw = seed_applications(app, need, "under_review")
         with app.app_context():
             from models import db
+
             META.create_all(db.engine)
             with db.engine.begin() as conn:
-                conn.execute(SPIFF_CASES.insert(), [{"id": i, "version": 1, "serialization": blob}
-                                                    for i in range(1, need + 1)])
+                conn.execute(
+                    SPIFF_CASES.insert(), [{"id": i, "version": 1, "serialization": blob} for i in range(1, need + 1)]
+                )
             # raw Core (the same writes as our event, nothing else) shows the ceiling of this ratio: no engine
             # that writes the row, the audit entry and commits durably can beat it
-            times = interleave({"spiff": SpiffStep(db.engine, list(range(1, need + 1))),
-                                "engine": EngineEvent(app, ours), "raw_core": RawCoreEvent(app, raw)},
-                               rounds, per_round, warmup=per_round)
+            times = interleave(
+                {
+                    "spiff": SpiffStep(db.engine, list(range(1, need + 1))),
+                    "engine": EngineEvent(app, ours),
+                    "raw_core": RawCoreEvent(app, raw),
+                },
+                rounds,
+                per_round,
+                warmup=per_round,
+            )
             db.engine.dispose()
-    detail = {"step": "extend (Spiff: complete user task 'extend', run to 'decide'; ours: the extend event)",
-              "bpmn": "bench/premise_addition.bpmn", "spiffworkflow": getattr(SpiffWorkflow, "__version__", "3.x"),
-              "serialization_bytes": len(blob.encode()), "database": "SQLite WAL, synchronous=FULL, same file",
-              "spiff_step_ms": ms(median(times["spiff"])), "engine_event_ms": ms(median(times["engine"])),
-              "raw_core_event_ms": ms(median(times["raw_core"])),
-              "ceiling_spiff_over_raw_core": r3(paired_ratio(times, "spiff", "raw_core")),
-              "spiff_phases_without_db": _phases(blob, 100 if quick else 400),
-              "rounds": rounds, "steps_per_round": per_round}
+    detail = {
+        "step": "extend (Spiff: complete user task 'extend', run to 'decide'; ours: the extend event)",
+        "bpmn": "bench/premise_addition.bpmn",
+        "spiffworkflow": getattr(SpiffWorkflow, "__version__", "3.x"),
+        "serialization_bytes": len(blob.encode()),
+        "database": "SQLite WAL, synchronous=FULL, same file",
+        "spiff_step_ms": ms(median(times["spiff"])),
+        "engine_event_ms": ms(median(times["engine"])),
+        "raw_core_event_ms": ms(median(times["raw_core"])),
+        "ceiling_spiff_over_raw_core": r3(paired_ratio(times, "spiff", "raw_core")),
+        "spiff_phases_without_db": _phases(blob, 100 if quick else 400),
+        "rounds": rounds,
+        "steps_per_round": per_round,
+    }
     return {"value": r3(paired_ratio(times, "spiff", "engine")), "detail": detail}

@@ -4,6 +4,7 @@ Both servers run with the project's gunicorn.conf.py (sync workers, access log) 
 a loopback port; the load generator is wrk (Debian) when installed, else a small threaded Python client.
 Rounds alternate between the two servers; every run is bounded in time.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -18,13 +19,23 @@ import socket
 import subprocess
 import threading
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from bench.common import (BENCH_PASSPHRASE, ROOT, build_schema, make_app, median, pg_available, r3, scratch_dir, seed_applications,
-                          throwaway_pg)
+from bench.common import (
+    BENCH_PASSPHRASE,
+    ROOT,
+    build_schema,
+    make_app,
+    median,
+    pg_available,
+    r3,
+    scratch_dir,
+    seed_applications,
+    throwaway_pg,
+)
 
 DOCUMENTS = 500
 
@@ -39,9 +50,10 @@ def _signed_notice(authority) -> bytes:
     """One real signed registration notice: every seeded row's file is this (hard-linked), as verification reads
     and checks the stored file's signature (once per file and process, then from its cache)."""
     import pdf
-    from workflows import signing
     from pdf.samples import sample_snapshot
     from pdf.sign import sign
+    from workflows import signing
+
     snapshot = {**sample_snapshot("registration_notice"), "authority_name": authority.name}
     data, place = pdf.render_for_signing("registration_notice", snapshot)
     return sign(data, signing.key_for(authority.key), place, pdf.seal_appearance(authority.name))
@@ -51,6 +63,7 @@ def _seed_documents(app) -> list[str]:
     """DOCUMENTS registration notices with their (signed) files, their tokens."""
     from infra import storage
     from models import Application, Document, db
+
     app_ids = seed_applications(app, DOCUMENTS, "submitted")
     tokens = [secrets.token_urlsafe(24) for _ in app_ids]
     with app.app_context():
@@ -62,19 +75,46 @@ def _seed_documents(app) -> list[str]:
         first.write_bytes(notice)
         sha = hashlib.sha256(notice).hexdigest()
         rows = []
-        for k, (app_id, token) in enumerate(zip(app_ids, tokens), start=1):
+        for k, (app_id, token) in enumerate(zip(app_ids, tokens, strict=False), start=1):
             number = f"哈道市监经登字〔2026〕第{k:06d}号"
-            facts = {"企业名称": "哈尔滨市便民家政服务有限公司", "统一社会信用代码": "91330100716105852F",
-                     "新增经营场所": "道里区兆麟街道索菲亚小区3号楼1单元102室", "服务类别": "家政服务"}
-            snapshot = {"number": number, "authority_name": authority.name, "issue_date": today.isoformat(),
-                        "holder_name": "哈尔滨市便民家政服务有限公司", "holder_code": "91330100716105852F",
-                        "facts": [{"label": k2, "value": v} for k2, v in facts.items()],
-                        "verify_url": f"http://bianmin.bench/verify/{token}", "content_digest": "0123456789abcdef"}
-            rows.append(dict(application_id=app_id, authority_id=authority.id, kind="registration_notice", year=2026,
-                             seq=k, number=number, token=token, issued_at=datetime.now(timezone.utc), issue_date=today,
-                             holder_name=snapshot["holder_name"], holder_code=snapshot["holder_code"], facts=facts,
-                             snapshot=snapshot, status="valid", status_reason="",
-                             storage_path=f"documents/2026/{token}.pdf", size=len(notice), sha256=sha))
+            facts = {
+                "企业名称": "哈尔滨市便民家政服务有限公司",
+                "统一社会信用代码": "91330100716105852F",
+                "新增经营场所": "道里区兆麟街道索菲亚小区3号楼1单元102室",
+                "服务类别": "家政服务",
+            }
+            snapshot = {
+                "number": number,
+                "authority_name": authority.name,
+                "issue_date": today.isoformat(),
+                "holder_name": "哈尔滨市便民家政服务有限公司",
+                "holder_code": "91330100716105852F",
+                "facts": [{"label": k2, "value": v} for k2, v in facts.items()],
+                "verify_url": f"http://bianmin.bench/verify/{token}",
+                "content_digest": "0123456789abcdef",
+            }
+            rows.append(
+                {
+                    "application_id": app_id,
+                    "authority_id": authority.id,
+                    "kind": "registration_notice",
+                    "year": 2026,
+                    "seq": k,
+                    "number": number,
+                    "token": token,
+                    "issued_at": datetime.now(UTC),
+                    "issue_date": today,
+                    "holder_name": snapshot["holder_name"],
+                    "holder_code": snapshot["holder_code"],
+                    "facts": facts,
+                    "snapshot": snapshot,
+                    "status": "valid",
+                    "status_reason": "",
+                    "storage_path": f"documents/2026/{token}.pdf",
+                    "size": len(notice),
+                    "sha256": sha,
+                }
+            )
             os.link(first, storage.root() / "documents" / "2026" / f"{token}.pdf")
         db.session.execute(insert(Document), rows)
         db.session.commit()
@@ -84,9 +124,10 @@ def _seed_documents(app) -> list[str]:
 def _answer(app, token: str) -> dict:
     from models import Document, db
     from workflows.documents import public_view
+
     with app.app_context():
         doc = db.session.execute(select(Document).where(Document.token == token)).scalar_one()
-        return json.loads(json.dumps(public_view(doc)))   # what the JSON response carries
+        return json.loads(json.dumps(public_view(doc)))  # what the JSON response carries
 
 
 class Server:
@@ -99,11 +140,22 @@ class Server:
         if conf.exists():
             args += ["-c", str(conf)]
         self.log = open(log, "wb")
-        metrics = log.with_suffix(".metrics")      # gunicorn.conf.py would leave a new temporary folder per start
+        metrics = log.with_suffix(".metrics")  # gunicorn.conf.py would leave a new temporary folder per start
         metrics.mkdir(exist_ok=True)
-        self.proc = subprocess.Popen(args + list(extra) + [target], cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
-                                     env={**os.environ, **env, "BIANMIN_WORKERS": "2", "PROMETHEUS_MULTIPROC_DIR": str(metrics),
-                                          "BIANMIN_BIND": f"127.0.0.1:{self.port}"}, start_new_session=True)
+        self.proc = subprocess.Popen(
+            args + list(extra) + [target],
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            env={
+                **os.environ,
+                **env,
+                "BIANMIN_WORKERS": "2",
+                "PROMETHEUS_MULTIPROC_DIR": str(metrics),
+                "BIANMIN_BIND": f"127.0.0.1:{self.port}",
+            },
+            start_new_session=True,
+        )
 
     def wait(self, path: str, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
@@ -122,7 +174,7 @@ class Server:
 
     def stop(self) -> None:
         if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)     # its own session: the master and its two workers
+            os.killpg(self.proc.pid, signal.SIGTERM)  # its own session: the master and its two workers
             try:
                 self.proc.wait(20)
             except subprocess.TimeoutExpired:
@@ -132,20 +184,41 @@ class Server:
 
 # --- load generators ---------------------------------------------------------------------------
 
+
 def _wrk(port: int, tokens: list[str], seconds: float, connections: int, script_dir: Path) -> dict:
     script = script_dir / "verify.lua"
-    script.write_text("tokens = {" + ",".join(f'"{t}"' for t in tokens) + "}\n"
-                      "request = function()\n"
-                      "  return wrk.format(nil, '/api/v1/verify/' .. tokens[math.random(#tokens)])\n"
-                      "end\n")
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{int(seconds)}s", "--latency", "-s", str(script),
-                          f"http://127.0.0.1:{port}"], capture_output=True, text=True, timeout=seconds + 30).stdout
+    script.write_text(
+        "tokens = {" + ",".join(f'"{t}"' for t in tokens) + "}\n"
+        "request = function()\n"
+        "  return wrk.format(nil, '/api/v1/verify/' .. tokens[math.random(#tokens)])\n"
+        "end\n"
+    )
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{int(seconds)}s",
+            "--latency",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{port}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 30,
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     lat = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.M))
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = re.search(r"Socket errors: (.*)", out)
-    return {"rps": rps, "p50": _as_ms(lat.get("50")), "p99": _as_ms(lat.get("99")),
-            "non_2xx": int(bad.group(1)) if bad else 0, "socket_errors": errors.group(1) if errors else ""}
+    return {
+        "rps": rps,
+        "p50": _as_ms(lat.get("50")),
+        "p99": _as_ms(lat.get("99")),
+        "non_2xx": int(bad.group(1)) if bad else 0,
+        "socket_errors": errors.group(1) if errors else "",
+    }
 
 
 def _as_ms(text: str | None) -> float | None:
@@ -176,6 +249,7 @@ def _python_load(port: int, tokens: list[str], seconds: float, connections: int,
             i += connections
         with lock:
             latencies.extend(mine)
+
     threads = [threading.Thread(target=worker, args=(k,)) for k in range(connections)]
     t0 = time.perf_counter()
     for t in threads:
@@ -185,7 +259,13 @@ def _python_load(port: int, tokens: list[str], seconds: float, connections: int,
     elapsed = time.perf_counter() - t0
     latencies.sort()
     pick = lambda p: round(latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000, 3) if latencies else None
-    return {"rps": len(latencies) / elapsed, "p50": pick(0.50), "p99": pick(0.99), "non_2xx": bad[0], "socket_errors": ""}
+    return {
+        "rps": len(latencies) / elapsed,
+        "p50": pick(0.50),
+        "p99": pick(0.99),
+        "non_2xx": bad[0],
+        "socket_errors": "",
+    }
 
 
 def run(quick: bool) -> dict:
@@ -206,37 +286,54 @@ def _measure(url, dbname, tmp, rounds, seconds, connections, load) -> dict:
     answer_file.write_text(json.dumps(_answer(app, tokens[0]), ensure_ascii=False), encoding="utf-8")
     with app.app_context():
         from models import db
+
         db.engine.dispose()
-    env = {"BIANMIN_DATABASE_URL": url, "BIANMIN_STORAGE_DIR": str(tmp / "storage"), "BENCH_VERIFY_JSON": str(answer_file),
-           "BIANMIN_BASE_URL": "http://bianmin.bench", "BIANMIN_SECRET_KEY": "bench-verify",
-           "BIANMIN_KEYS_DIR": str(tmp / "keys"), "BIANMIN_KEYS_PASSPHRASE": BENCH_PASSPHRASE,
-           "BIANMIN_LOG_LEVEL": "warning"}
-    servers = {"app": Server("app:create_app()", env, tmp / "gunicorn-app.log"),
-               "bare": Server("bench.bare_app:app", env, tmp / "gunicorn-bare.log")}
+    env = {
+        "BIANMIN_DATABASE_URL": url,
+        "BIANMIN_STORAGE_DIR": str(tmp / "storage"),
+        "BENCH_VERIFY_JSON": str(answer_file),
+        "BIANMIN_BASE_URL": "http://bianmin.bench",
+        "BIANMIN_SECRET_KEY": "bench-verify",
+        "BIANMIN_KEYS_DIR": str(tmp / "keys"),
+        "BIANMIN_KEYS_PASSPHRASE": BENCH_PASSPHRASE,
+        "BIANMIN_LOG_LEVEL": "warning",
+    }
+    servers = {
+        "app": Server("app:create_app()", env, tmp / "gunicorn-app.log"),
+        "bare": Server("bench.bare_app:app", env, tmp / "gunicorn-bare.log"),
+    }
     runs: dict[str, list[dict]] = {name: [] for name in servers}
     try:
         for s in servers.values():
             s.wait(f"/api/v1/verify/{tokens[0]}")
-        for name, s in servers.items():                      # warm both: imports, pools, first queries
+        for s in servers.values():  # warm both: imports, pools, first queries
             load(s.port, tokens, 1, connections, tmp)
         for r in range(rounds):
-            for name in (list(servers) if r % 2 == 0 else list(reversed(servers))):
+            for name in list(servers) if r % 2 == 0 else list(reversed(servers)):
                 runs[name].append(load(servers[name].port, tokens, seconds, connections, tmp))
     finally:
         for s in servers.values():
             s.stop()
-    ratio = median([a["rps"] / b["rps"] for a, b in zip(runs["app"], runs["bare"])])
-    detail = {"database": dbname, "workers": 2, "worker_class": "sync (gunicorn.conf.py)",
-              "load_generator": "wrk -t2" if load is _wrk else "python threads", "connections": connections,
-              "seconds_per_run": seconds, "rounds": rounds, "documents": len(tokens),
-              "app_rps": round(median([x["rps"] for x in runs["app"]]), 1),
-              "bare_rps": round(median([x["rps"] for x in runs["bare"]]), 1),
-              "app_p50_ms": median([x["p50"] for x in runs["app"]]), "app_p99_ms": median([x["p99"] for x in runs["app"]]),
-              "bare_p50_ms": median([x["p50"] for x in runs["bare"]]),
-              "bare_p99_ms": median([x["p99"] for x in runs["bare"]]),
-              "verify_path": "views/api/public.py: one Core SELECT of the shown columns on an autocommit connection; "
-                             "config.py: no pool_pre_ping (pool_recycle=1800); the stored file's signature check "
-                             "(workflows/signing.py) from its per-process cache after a file's first request",
-              "non_2xx": sum(x["non_2xx"] for v in runs.values() for x in v),
-              "socket_errors": sorted({x["socket_errors"] for v in runs.values() for x in v if x["socket_errors"]})}
+    ratio = median([a["rps"] / b["rps"] for a, b in zip(runs["app"], runs["bare"], strict=False)])
+    detail = {
+        "database": dbname,
+        "workers": 2,
+        "worker_class": "sync (gunicorn.conf.py)",
+        "load_generator": "wrk -t2" if load is _wrk else "python threads",
+        "connections": connections,
+        "seconds_per_run": seconds,
+        "rounds": rounds,
+        "documents": len(tokens),
+        "app_rps": round(median([x["rps"] for x in runs["app"]]), 1),
+        "bare_rps": round(median([x["rps"] for x in runs["bare"]]), 1),
+        "app_p50_ms": median([x["p50"] for x in runs["app"]]),
+        "app_p99_ms": median([x["p99"] for x in runs["app"]]),
+        "bare_p50_ms": median([x["p50"] for x in runs["bare"]]),
+        "bare_p99_ms": median([x["p99"] for x in runs["bare"]]),
+        "verify_path": "views/api/public.py: one Core SELECT of the shown columns on an autocommit connection; "
+        "config.py: no pool_pre_ping (pool_recycle=1800); the stored file's signature check "
+        "(workflows/signing.py) from its per-process cache after a file's first request",
+        "non_2xx": sum(x["non_2xx"] for v in runs.values() for x in v),
+        "socket_errors": sorted({x["socket_errors"] for v in runs.values() for x in v if x["socket_errors"]}),
+    }
     return {"value": r3(ratio), "detail": detail}

@@ -1,4 +1,5 @@
 """The command line (`flask --app app …`), one module per command group; register_commands wires them all."""
+
 from __future__ import annotations
 
 from flask import Flask

@@ -1,4 +1,5 @@
 """`flask audit verify`: every hash chain (applications and the security log)."""
+
 from __future__ import annotations
 
 import sys

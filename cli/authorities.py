@@ -1,5 +1,6 @@
 """`flask authorities set KEY NAME VALUE`: an authority's [cfg] setting (e.g. 230102:housing fire_mode promise),
 the same operation as the admin page and PUT /api/v1/authorities/{key}/settings."""
+
 from __future__ import annotations
 
 import click
@@ -22,10 +23,12 @@ def register(app: Flask) -> None:
     @click.argument("value")
     def authorities_set(key, name, value):
         """Set NAME to VALUE for the authority KEY (<division code>:<kind>)."""
+
         def change():
             authority = authority_for(key)
             if authority is None:
                 raise NotFound(f"没有这个机关：{key}", f"no such authority: {key}")
             operations.set_authority_setting(None, authority, name, value)
             return f"{authority.key}: {name} = {value}"
+
         run(change)

@@ -11,6 +11,7 @@ Restore checks every sha256 before it writes anything, refuses a target database
 database in one transaction, moves the storage into place, checks every sha256 again and runs the
 audit-chain verification. Every refusal says why in Chinese and English and exits with status 1.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -25,7 +26,7 @@ import sys
 import tarfile
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 import click
@@ -37,8 +38,8 @@ from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from infra import storage
-from workflows import signing
 from models import Attachment, Document, db
+from workflows import signing
 from workflows.audit import verify_chains
 
 FORMAT = 1
@@ -61,6 +62,7 @@ class BackupError(Exception):
 
 # --- helpers ------------------------------------------------------------------------------------
 
+
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -79,7 +81,9 @@ def _dialect(url: str) -> str:
 def _sqlite_path(url: str) -> Path:
     database = make_url(url).database
     if not database or database == ":memory:":
-        raise BackupError("内存中的SQLite数据库无法备份或恢复", "an in-memory SQLite database cannot be backed up or restored")
+        raise BackupError(
+            "内存中的SQLite数据库无法备份或恢复", "an in-memory SQLite database cannot be backed up or restored"
+        )
     return Path(database)
 
 
@@ -97,22 +101,28 @@ def _pg_tool(name: str, server_major: int) -> str:
     """The path of pg_dump/pg_restore, refusing one older than the server (it cannot read newer dumps)."""
     path = shutil.which(name)
     if path is None:
-        raise BackupError(f"找不到 {name}：请安装与服务器同一主版本（或更新）的 postgresql-client（bin/setup 会安装）",
-                          f"{name} not found: install postgresql-client of the server's major version or newer "
-                          f"(bin/setup installs it)")
+        raise BackupError(
+            f"找不到 {name}：请安装与服务器同一主版本（或更新）的 postgresql-client（bin/setup 会安装）",
+            f"{name} not found: install postgresql-client of the server's major version or newer "
+            f"(bin/setup installs it)",
+        )
     out = subprocess.run([path, "--version"], capture_output=True, text=True, check=False).stdout
     found = re.search(r"\)\s*(\d+)", out)
     if found is None or int(found.group(1)) < server_major:
-        raise BackupError(f"{name} 版本（{out.strip()}）低于数据库服务器主版本 {server_major}：请升级 postgresql-client",
-                          f"{name} ({out.strip()}) is older than the server's major version {server_major}: "
-                          f"upgrade postgresql-client")
+        raise BackupError(
+            f"{name} 版本（{out.strip()}）低于数据库服务器主版本 {server_major}：请升级 postgresql-client",
+            f"{name} ({out.strip()}) is older than the server's major version {server_major}: "
+            f"upgrade postgresql-client",
+        )
     return path
 
 
 def _run(cmd: list[str], env: dict, what_zh: str, what_en: str) -> None:
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise BackupError(f"{what_zh}失败：{done.stderr.strip()[-2000:]}", f"{what_en} failed: {done.stderr.strip()[-2000:]}")
+        raise BackupError(
+            f"{what_zh}失败：{done.stderr.strip()[-2000:]}", f"{what_en} failed: {done.stderr.strip()[-2000:]}"
+        )
 
 
 def _counts(conn) -> dict:
@@ -124,11 +134,15 @@ def _revision(conn) -> str | None:
 
 
 def _referenced_files(conn) -> set[str]:
-    return {row[0] for table in ("documents", "attachments")
-            for row in conn.execute(text(f"SELECT storage_path FROM {table}"))}
+    return {
+        row[0]
+        for table in ("documents", "attachments")
+        for row in conn.execute(text(f"SELECT storage_path FROM {table}"))
+    }
 
 
 # --- create -------------------------------------------------------------------------------------
+
 
 def _sqlite_copy(source: Path, target: Path) -> None:
     """SQLite's online backup API: a consistent copy even while other processes write (one transaction)."""
@@ -163,11 +177,27 @@ def _dump_postgres(url: str, target: Path) -> dict:
             server_major = int(conn.execute(text("SHOW server_version_num")).scalar_one()) // 10000
             pg_dump = _pg_tool("pg_dump", server_major)
             snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
-            facts = {"revision": _revision(conn), "counts": _counts(conn), "referenced": _referenced_files(conn),
-                     "server_major": server_major}
+            facts = {
+                "revision": _revision(conn),
+                "counts": _counts(conn),
+                "referenced": _referenced_files(conn),
+                "server_major": server_major,
+            }
             dsn, env = _libpq(url)
-            _run([pg_dump, "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}",
-                  f"--file={target}", f"--dbname={dsn}"], env, "pg_dump", "pg_dump")
+            _run(
+                [
+                    pg_dump,
+                    "--format=custom",
+                    "--no-owner",
+                    "--no-privileges",
+                    f"--snapshot={snapshot}",
+                    f"--file={target}",
+                    f"--dbname={dsn}",
+                ],
+                env,
+                "pg_dump",
+                "pg_dump",
+            )
             conn.rollback()
     finally:
         engine.dispose()
@@ -189,15 +219,19 @@ def create(output: Path) -> tuple[Path, dict]:
     dialect = _dialect(url)
     storage_dir = Path(current_app.config["STORAGE_DIR"])
     if output.resolve().is_relative_to(storage_dir.resolve()):
-        raise BackupError(f"备份目录不能在存储目录之内：{output}",
-                          f"the output directory must not be inside the storage directory: {output}")
+        raise BackupError(
+            f"备份目录不能在存储目录之内：{output}",
+            f"the output directory must not be inside the storage directory: {output}",
+        )
     output.mkdir(parents=True, exist_ok=True)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with tempfile.TemporaryDirectory(prefix="bianmin-backup-") as work:
         dump = Path(work) / DUMPS[dialect]
         facts = _dump_sqlite(url, dump) if dialect == "sqlite" else _dump_postgres(url, dump)
         if facts["revision"] is None:
-            raise BackupError("数据库没有迁移版本（未执行 init-db？）", "the database has no schema revision (was init-db run?)")
+            raise BackupError(
+                "数据库没有迁移版本（未执行 init-db？）", "the database has no schema revision (was init-db run?)"
+            )
         # Storage after the dump: files are published only after their commit and never deleted, so every
         # file the dump names is on disk by now (a rename may still be in flight: poll briefly for it).
         stored = _storage_files(storage_dir)
@@ -207,9 +241,16 @@ def create(output: Path) -> tuple[Path, dict]:
         files = {}
         for name, path in members:
             files[name] = {"sha256": sha256_file(path), "size": path.stat().st_size}
-        manifest = {"format": FORMAT, "created_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"), "dialect": dialect,
-                    "schema_revision": facts["revision"], "counts": facts["counts"], "database": DUMPS[dialect],
-                    "missing_stored_files": missing, "files": files}
+        manifest = {
+            "format": FORMAT,
+            "created_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "dialect": dialect,
+            "schema_revision": facts["revision"],
+            "counts": facts["counts"],
+            "database": DUMPS[dialect],
+            "missing_stored_files": missing,
+            "files": files,
+        }
         archive = _archive_name(output, now)
         partial = archive.with_name(f".{archive.name}.part")
         try:
@@ -232,8 +273,7 @@ def create(output: Path) -> tuple[Path, dict]:
 def _storage_files(root: Path) -> dict[str, Path]:
     if not root.is_dir():
         return {}
-    return {p.relative_to(root).as_posix(): p for p in root.rglob("*")
-            if p.is_file() and not p.name.endswith(".part")}
+    return {p.relative_to(root).as_posix(): p for p in root.rglob("*") if p.is_file() and not p.name.endswith(".part")}
 
 
 def _await_files(root: Path, missing: list[str], stored: dict, seconds: float = 5.0) -> list[str]:
@@ -251,6 +291,7 @@ def _await_files(root: Path, missing: list[str], stored: dict, seconds: float = 
 
 
 # --- restore ------------------------------------------------------------------------------------
+
 
 def _safe_members(tar: tarfile.TarFile) -> list[tarfile.TarInfo]:
     members = tar.getmembers()
@@ -278,15 +319,19 @@ def read_archive(archive: Path, into: Path) -> dict:
     except (ValueError, KeyError, TypeError):
         raise BackupError("manifest.json 格式错误", "manifest.json is malformed") from None
     if manifest.get("format") != FORMAT:
-        raise BackupError(f"不认识的备份格式：{manifest.get('format')}", f"unknown archive format: {manifest.get('format')}")
+        raise BackupError(
+            f"不认识的备份格式：{manifest.get('format')}", f"unknown archive format: {manifest.get('format')}"
+        )
     if DUMPS.get(dialect) != database or database not in files:
         raise BackupError("manifest.json 没有列出数据库转储", "manifest.json does not list the database dump")
     problems = verify_files(into, files)
     extra = sorted(names - set(files) - {MANIFEST})
     problems += [f"{name}: 不在清单中 / not in the manifest" for name in extra]
     if problems:
-        raise BackupError("备份文件已损坏或被改动，拒绝恢复：\n" + "\n".join(problems),
-                          "the archive is damaged or was altered; nothing was restored.")
+        raise BackupError(
+            "备份文件已损坏或被改动，拒绝恢复：\n" + "\n".join(problems),
+            "the archive is damaged or was altered; nothing was restored.",
+        )
     return manifest
 
 
@@ -296,7 +341,7 @@ def verify_files(root: Path, files: dict, prefix: str = "") -> list[str]:
     for name, want in sorted(files.items()):
         if not name.startswith(prefix):
             continue
-        path = root / name[len(prefix):]
+        path = root / name[len(prefix) :]
         if not path.is_file():
             problems.append(f"{name}: 缺失 / missing")
         elif path.stat().st_size != want["size"] or sha256_file(path) != want["sha256"]:
@@ -332,20 +377,28 @@ def restore(archive: Path) -> list[str]:
         work = Path(work)
         manifest = read_archive(archive, work / "archive")
         if manifest["dialect"] != dialect:
-            raise BackupError(f"备份来自 {manifest['dialect']} 数据库，目标是 {dialect}：只能恢复到同类数据库",
-                              f"the archive holds a {manifest['dialect']} database and the target is {dialect}: "
-                              f"restore into the same kind of database")
+            raise BackupError(
+                f"备份来自 {manifest['dialect']} 数据库，目标是 {dialect}：只能恢复到同类数据库",
+                f"the archive holds a {manifest['dialect']} database and the target is {dialect}: "
+                f"restore into the same kind of database",
+            )
         if not _known_revision(manifest["schema_revision"]):
-            raise BackupError(f"备份的数据库版本 {manifest['schema_revision']} 不在本程序的迁移中：请用更新的版本恢复",
-                              f"the archive's schema revision {manifest['schema_revision']} is unknown to this code: "
-                              f"restore with the version that made it (or newer)")
+            raise BackupError(
+                f"备份的数据库版本 {manifest['schema_revision']} 不在本程序的迁移中：请用更新的版本恢复",
+                f"the archive's schema revision {manifest['schema_revision']} is unknown to this code: "
+                f"restore with the version that made it (or newer)",
+            )
         tables = _target_tables(url)
         if tables:
-            raise BackupError(f"目标数据库不是空的（已有 {len(tables)} 张表）：请恢复到新建的空数据库",
-                              f"the target database is not empty ({len(tables)} tables): restore into a newly "
-                              f"created, empty database")
+            raise BackupError(
+                f"目标数据库不是空的（已有 {len(tables)} 张表）：请恢复到新建的空数据库",
+                f"the target database is not empty ({len(tables)} tables): restore into a newly "
+                f"created, empty database",
+            )
         if storage_dir.exists() and any(storage_dir.iterdir()):
-            raise BackupError(f"目标存储目录不是空的：{storage_dir}", f"the target storage directory is not empty: {storage_dir}")
+            raise BackupError(
+                f"目标存储目录不是空的：{storage_dir}", f"the target storage directory is not empty: {storage_dir}"
+            )
 
         # storage first, into a sibling directory (same file system): moved into place after the database
         storage_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -356,8 +409,10 @@ def restore(archive: Path) -> list[str]:
                 shutil.copytree(source, staged, dirs_exist_ok=True)
             problems = verify_files(staged, manifest["files"], prefix="storage/")
             if problems:
-                raise BackupError("复制后的存储文件校验失败：\n" + "\n".join(problems),
-                                  "the copied storage files failed their sha256 check")
+                raise BackupError(
+                    "复制后的存储文件校验失败：\n" + "\n".join(problems),
+                    "the copied storage files failed their sha256 check",
+                )
             dump = work / "archive" / manifest["database"]
             if dialect == "sqlite":
                 _restore_sqlite(dump, _sqlite_path(url))
@@ -367,7 +422,7 @@ def restore(archive: Path) -> list[str]:
             shutil.rmtree(staged, ignore_errors=True)
             raise
         if storage_dir.exists():
-            storage_dir.rmdir()          # empty, checked above
+            storage_dir.rmdir()  # empty, checked above
         os.replace(staged, storage_dir)
     return check_restored(manifest)
 
@@ -387,14 +442,26 @@ def _restore_postgres(dump: Path, url: str) -> None:
         engine.dispose()
     pg_restore = _pg_tool("pg_restore", server_major)
     dsn, env = _libpq(url)
-    _run([pg_restore, "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
-          f"--dbname={dsn}", str(dump)], env, "pg_restore", "pg_restore")
+    _run(
+        [
+            pg_restore,
+            "--no-owner",
+            "--no-privileges",
+            "--exit-on-error",
+            "--single-transaction",
+            f"--dbname={dsn}",
+            str(dump),
+        ],
+        env,
+        "pg_restore",
+        "pg_restore",
+    )
 
 
 def check_restored(manifest: dict) -> list[str]:
     """Counts as in the manifest, every stored file's sha256 as recorded, audit chains intact."""
     db.session.remove()
-    db.engine.dispose()              # the restore wrote behind this process's pool
+    db.engine.dispose()  # the restore wrote behind this process's pool
     problems = []
     with db.engine.connect() as conn:
         counts = _counts(conn)
@@ -417,21 +484,29 @@ def check_restored(manifest: dict) -> list[str]:
     if problems:
         raise BackupError("恢复后的校验失败：\n" + "\n".join(problems), "the restored data failed its checks")
     c = manifest["counts"]
-    return [f"已恢复 {c['applications']} 件申请、{c['audit_entries']} 条审计记录、{c['documents']} 份文书；"
-            f"{checked} 个存储文件 sha256 一致；审计链完整",
-            f"restored {c['applications']} applications, {c['audit_entries']} audit entries, {c['documents']} "
-            f"documents; {checked} stored files match their sha256; audit trail intact"]
+    return [
+        f"已恢复 {c['applications']} 件申请、{c['audit_entries']} 条审计记录、{c['documents']} 份文书；"
+        f"{checked} 个存储文件 sha256 一致；审计链完整",
+        f"restored {c['applications']} applications, {c['audit_entries']} audit entries, {c['documents']} "
+        f"documents; {checked} stored files match their sha256; audit trail intact",
+    ]
 
 
 # --- command line -------------------------------------------------------------------------------
+
 
 def register(app: Flask) -> None:
     group = AppGroup("backup", help="Back up and restore the database and the storage directory.")
     app.cli.add_command(group)
 
     @group.command("create")
-    @click.option("--output", "output", default=None, type=click.Path(file_okay=False, path_type=Path),
-                  help="directory for the archive (default: instance/backups)")
+    @click.option(
+        "--output",
+        "output",
+        default=None,
+        type=click.Path(file_okay=False, path_type=Path),
+        help="directory for the archive (default: instance/backups)",
+    )
     def backup_create(output):
         """One tar.gz: the database dump, the storage directory, manifest.json with every sha256."""
         output = output or Path(current_app.instance_path) / "backups"
@@ -443,12 +518,16 @@ def register(app: Flask) -> None:
         c = manifest["counts"]
         for rel in manifest["missing_stored_files"]:
             click.echo(f"警告：数据库记载的文件不在存储目录中 / warning: stored file missing: {rel}", err=True)
-        click.echo(f"备份已写入 / backup written: {archive}\n"
-                   f"{c['applications']} applications, {c['audit_entries']} audit entries, {c['documents']} documents, "
-                   f"{len(manifest['files']) - 1} stored files, schema {manifest['schema_revision']}")
+        click.echo(
+            f"备份已写入 / backup written: {archive}\n"
+            f"{c['applications']} applications, {c['audit_entries']} audit entries, {c['documents']} documents, "
+            f"{len(manifest['files']) - 1} stored files, schema {manifest['schema_revision']}"
+        )
         # the signing keys are secrets kept apart from the data (docs/DEPLOY.md, "Backing up the signing keys")
-        click.echo(f"签名密钥不在此备份中，请另行备份 {current_app.config['KEYS_DIR']}\n"
-                   f"the signing keys are not in this archive: back up {current_app.config['KEYS_DIR']} separately")
+        click.echo(
+            f"签名密钥不在此备份中，请另行备份 {current_app.config['KEYS_DIR']}\n"
+            f"the signing keys are not in this archive: back up {current_app.config['KEYS_DIR']} separately"
+        )
 
     @group.command("restore")
     @click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
@@ -461,7 +540,10 @@ def register(app: Flask) -> None:
             sys.exit(1)
         click.echo("\n".join(report))
         if not signing.store().trust_roots():
-            click.echo(f"警告：{current_app.config['KEYS_DIR']} 中没有签名证书：恢复签名密钥（另行备份）之前，文书签名无法核验为可信，"
-                       f"也无法签发新文书\nwarning: no signing certificates in {current_app.config['KEYS_DIR']}: until the "
-                       "signing keys are restored from their own backup, signatures do not verify as trusted and "
-                       "nothing can be issued", err=True)
+            click.echo(
+                f"警告：{current_app.config['KEYS_DIR']} 中没有签名证书：恢复签名密钥（另行备份）之前，文书签名无法核验为可信，"
+                f"也无法签发新文书\nwarning: no signing certificates in {current_app.config['KEYS_DIR']}: until the "
+                "signing keys are restored from their own backup, signatures do not verify as trusted and "
+                "nothing can be issued",
+                err=True,
+            )

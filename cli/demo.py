@@ -1,5 +1,6 @@
 """Demo data: staff for every role, two businesses, and each procedure's demo applications (DemoCase, declared
 with the procedure) brought to their states (idempotent)."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -22,11 +23,17 @@ STAFF = [  # username, role, authority, display name
     ("housing_clerk_daoli", "clerk", "230102:housing", "郑红（道里区住建局窗口）"),
     ("inspector_daoli", "inspector", "230102:housing", "马骏（道里区住建局消防检查员）"),
 ]
-PEOPLE = [("admin", "admin", "系统管理员"), ("auditor", "auditor", "审计员"),
-          ("zhang", "applicant", "哈尔滨市便民家政服务有限公司"), ("li", "applicant", "哈尔滨市阳光颐养养老服务有限公司")]
+PEOPLE = [
+    ("admin", "admin", "系统管理员"),
+    ("auditor", "auditor", "审计员"),
+    ("zhang", "applicant", "哈尔滨市便民家政服务有限公司"),
+    ("li", "applicant", "哈尔滨市阳光颐养养老服务有限公司"),
+]
 
-DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 def seed() -> str:

@@ -1,4 +1,5 @@
 """`flask holidays load FILE`: the holiday table for years the calendar package does not know."""
+
 from __future__ import annotations
 
 import click
@@ -22,8 +23,11 @@ def register(app: Flask) -> None:
         def change():
             loaded = operations.load_holidays(None, text_)
             years = ", ".join(map(str, loaded.years))
-            if not loaded.changed:    # the same file again: the table and its load time (a cache key) stay
-                return (f"节假日表已有此文件的全部内容，未作改动\nloaded {loaded.days} days for {years}: "
-                        "the table already holds exactly these, nothing changed")
+            if not loaded.changed:  # the same file again: the table and its load time (a cache key) stay
+                return (
+                    f"节假日表已有此文件的全部内容，未作改动\nloaded {loaded.days} days for {years}: "
+                    "the table already holds exactly these, nothing changed"
+                )
             return f"loaded {loaded.days} days for {years}; {loaded.recounted} provisional deadlines recounted"
+
         run(change)

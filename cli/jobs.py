@@ -1,4 +1,5 @@
 """`flask jobs run [--as-of D]`: the daily jobs (cron entry point)."""
+
 from __future__ import annotations
 
 import sys

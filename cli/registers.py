@@ -1,4 +1,5 @@
 """`flask registers check`: every register entry against the decisions that made it (DOMAIN §6)."""
+
 from __future__ import annotations
 
 import sys

@@ -1,4 +1,5 @@
 """`flask init-db` (schema to head + reference data) and `flask seed-demo`."""
+
 from __future__ import annotations
 
 import click

@@ -1,4 +1,5 @@
 """`flask storage check`: temporary files a crash left behind, and stored files that went missing."""
+
 from __future__ import annotations
 
 import sys
@@ -21,7 +22,7 @@ def stale_orphans(min_age_seconds: float, now: float | None = None) -> tuple[lis
     for path in storage.orphans():
         try:
             age = now - path.stat().st_mtime
-        except FileNotFoundError:      # published or discarded while we looked
+        except FileNotFoundError:  # published or discarded while we looked
             continue
         (old if age >= min_age_seconds else young).append(path)
     return old, young
@@ -30,8 +31,10 @@ def stale_orphans(min_age_seconds: float, now: float | None = None) -> tuple[lis
 def missing_files() -> list[str]:
     """Stored paths the database names but the disk no longer has (documents first, then attachments)."""
     root = storage.root()
-    rows = [*db.session.execute(select(Document.number, Document.storage_path)),
-            *db.session.execute(select(Attachment.id, Attachment.storage_path))]
+    rows = [
+        *db.session.execute(select(Document.number, Document.storage_path)),
+        *db.session.execute(select(Attachment.id, Attachment.storage_path)),
+    ]
     return [f"{label}: {path}" for label, path in rows if not (root / path).is_file()]
 
 
@@ -41,9 +44,15 @@ def register(app: Flask) -> None:
 
     @group.command("check")
     @click.option("--delete", is_flag=True, help="remove the orphaned temporary files found")
-    @click.option("--min-age", "min_age", default=600, show_default=True, type=click.IntRange(min=0),
-                  help="seconds a .part file must be untouched to count as orphaned (younger ones may belong "
-                       "to a request still running)")
+    @click.option(
+        "--min-age",
+        "min_age",
+        default=600,
+        show_default=True,
+        type=click.IntRange(min=0),
+        help="seconds a .part file must be untouched to count as orphaned (younger ones may belong "
+        "to a request still running)",
+    )
     def storage_check(delete, min_age):
         """List .part files left by a crash between writing and committing (exit 1 if any, or if a file is missing).
 
@@ -61,7 +70,9 @@ def register(app: Flask) -> None:
         missing = missing_files()
         for line in missing:
             click.echo(f"missing {line}", err=True)
-        click.echo(f"{len(old)} orphaned temporary files{' deleted' if delete and old else ''}, "
-                   f"{len(young)} recent, {len(missing)} missing stored files")
+        click.echo(
+            f"{len(old)} orphaned temporary files{' deleted' if delete and old else ''}, "
+            f"{len(young)} recent, {len(missing)} missing stored files"
+        )
         if missing or (old and not delete):
             sys.exit(1)

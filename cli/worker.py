@@ -4,6 +4,7 @@ Tasks are plain functions of the layers below (infra/tasks.py queues them); they
 configuration, database and mail, so the worker pushes this app's context around each job. A bare
 `rq worker` would have no app: run workers with this command.
 """
+
 from __future__ import annotations
 
 import click
@@ -14,12 +15,13 @@ from infra import tasks
 
 def worker_class(app: Flask):
     """An RQ Worker whose jobs run inside `app`'s context (in the work horse it forks for each job)."""
-    from rq import Worker   # here, not at the top: RQ matters only to a worker (without Redis, work runs inline)
+    from rq import Worker  # here, not at the top: RQ matters only to a worker (without Redis, work runs inline)
 
     class AppWorker(Worker):
         def perform_job(self, job, queue):
             with app.app_context():
                 return super().perform_job(job, queue)
+
     return AppWorker
 
 

@@ -1,4 +1,5 @@
 """Application forms built from a procedure's field list, and page form data turned into engine data."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,7 +9,8 @@ from wtforms import FieldList, Form, FormField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from infra.i18n import lazy_bt as _b, lazy_pair_text
+from infra.i18n import lazy_bt as _b
+from infra.i18n import lazy_pair_text
 from vocabulary import DIVISIONS, DIVISIONS_EN
 from workflows import engine
 from workflows.definition import Event, Field, Procedure, Reason
@@ -26,12 +28,17 @@ def _choices(f: Field) -> list:
 
 def _wtf_field(f: Field):
     """One WTForms field for one procedure field; the engine does every check, not WTForms."""
-    if f.type == "group":     # a repeatable row: one sub-form per row (name-0-column, name-1-column, …)
+    if f.type == "group":  # a repeatable row: one sub-form per row (name-0-column, name-1-column, …)
         row = type(f"{f.name.title()}Row", (Form,), {c.name: _wtf_field(c) for c in f.columns})
         return FieldList(FormField(row), max_entries=f.max_rows)
     if f.type == "multichoice":
-        return SelectMultipleField(f.zh, choices=_choices(f), validate_choice=False,
-                                   widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+        return SelectMultipleField(
+            f.zh,
+            choices=_choices(f),
+            validate_choice=False,
+            widget=ListWidget(prefix_label=False),
+            option_widget=CheckboxInput(),
+        )
     if f.type == "textarea":
         return TextAreaField(f.zh, render_kw={"rows": 3, "maxlength": f.max_length})
     kw = {"render_kw": {}}
@@ -101,8 +108,11 @@ def _form_value(f: Field, raw):
     empty ones, each row without its empty cells."""
     if f.type == "group":
         rows = [{c.name: _form_value(c, row.get(c.name)) for c in f.columns} for row in raw or ()]
-        return [{k: v for k, v in row.items() if v not in ("", None)} for row in rows
-                if any(v not in ("", None) for v in row.values())]
+        return [
+            {k: v for k, v in row.items() if v not in ("", None)}
+            for row in rows
+            if any(v not in ("", None) for v in row.values())
+        ]
     value = raw.strip() if isinstance(raw, str) else raw
     if f.type == "bool" and value in ("yes", "no"):
         value = value == "yes"
@@ -137,7 +147,7 @@ def show_problems(form: FlaskForm, details: list[dict]) -> list[dict]:
     """Put each engine problem beside the field it names; return those that name no field."""
     leftover = []
     for d in details:
-        name = (d.get("field") or "").split("[")[0]       # a group's cell (classes[0].children) beside its group
+        name = (d.get("field") or "").split("[")[0]  # a group's cell (classes[0].children) beside its group
         if name in form._fields and name != "csrf_token":
             form[name].errors = [*form[name].errors, f"{d['message']} / {d['message_en']}"]
         else:
@@ -147,10 +157,12 @@ def show_problems(form: FlaskForm, details: list[dict]) -> list[dict]:
 
 # --- event forms ---------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class EventChoice:
     """An event as a page shows it: enabled, or disabled with the reasons why; `form` holds the inputs of the
     fields it changes (an amendment), filled with the current values."""
+
     event: Event
     reasons: tuple[Reason, ...]
     form: Form | None = None
@@ -184,8 +196,9 @@ def _changes_form(event: Event, proc: Procedure, fields: dict | None, formdata=N
     if key is None:
         return None
     chosen = [f for f in proc.fields if f.name in names]
-    form = form_class(proc, tuple(names), Form)(formdata, data={f.name: _as_form_value(f, (fields or {}).get(f.name))
-                                                               for f in chosen}, prefix=f"{event.name}-")
+    form = form_class(proc, tuple(names), Form)(
+        formdata, data={f.name: _as_form_value(f, (fields or {}).get(f.name)) for f in chosen}, prefix=f"{event.name}-"
+    )
     if formdata is None:
         _with_blank_rows(form, chosen)
     return form
@@ -208,8 +221,11 @@ def correction_items(proc: Procedure, formdata) -> list[dict]:
     a row counting when its checkbox (item_on) is ticked or it has a reason."""
     names, reasons = formdata.getlist("item_name"), formdata.getlist("item_reason")
     ticked = set(formdata.getlist("item_on"))
-    return [{"field": name, "reason": reason.strip()} for name, reason in zip(names, reasons)
-            if name in ticked or reason.strip()]
+    return [
+        {"field": name, "reason": reason.strip()}
+        for name, reason in zip(names, reasons, strict=False)
+        if name in ticked or reason.strip()
+    ]
 
 
 YES_NO_VALUES = {"yes": True, "no": False}
@@ -253,5 +269,6 @@ def fire_from_form(app, user, formdata) -> Event | None:
 
 def correction_targets(proc: Procedure) -> list[tuple[str, str, str, str]]:
     """Every field and attachment a correction item may name: (name, zh, en, 字段|材料)."""
-    return ([(f.name, f.zh, f.en, "字段") for f in proc.fields]
-            + [(a.kind, a.zh, a.en, "材料") for a in proc.attachments])
+    return [(f.name, f.zh, f.en, "字段") for f in proc.fields] + [
+        (a.kind, a.zh, a.en, "材料") for a in proc.attachments
+    ]

@@ -1,4 +1,5 @@
 """Configuration: working defaults, overridden by BIANMIN_* environment variables."""
+
 from __future__ import annotations
 
 import os
@@ -8,48 +9,60 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 DEFAULTS = {
-    "SECRET_KEY": "",                             # empty: a random key kept in the instance folder (secret_key())
+    "SECRET_KEY": "",  # empty: a random key kept in the instance folder (secret_key())
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
-    "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,       # a little over the upload limit, so 413 is ours
-    "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,         # [cfg] 10 MiB per attachment
+    "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,  # a little over the upload limit, so 413 is ours
+    "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,  # [cfg] 10 MiB per attachment
     "MAX_JSON_BYTES": 256 * 1024,
     "TOKEN_HOURS": 8,
-    "LOCKOUT_FAILURES": 5,                        # [cfg] failures in a row before a lock
+    "LOCKOUT_FAILURES": 5,  # [cfg] failures in a row before a lock
     "LOCKOUT_MINUTES": 15,
-    "LOCKOUT_ADDRESS_FAILURES": 50,               # [cfg] failures from one address (any accounts) within LOCKOUT_MINUTES
-    "LOCKOUT_ADDRESS_EXEMPT": "127.0.0.1,::1",    # addresses never locked (the machine itself: cron, health checks)
-    "LOOKUP_FAILURES": 20,                        # [cfg] wrong number + credit code pairs from one address within
-                                                  # LOCKOUT_MINUTES before public lookups answer 429
-    "PROXY_COUNT": 0,                             # reverse proxies in front (nginx: 1): trust their X-Forwarded-For/-Proto
-    "CROSS_COUNTY_PREMISE": False,                # [cfg] cross-county 一照多址, off
-    "BASE_URL": "",                               # printed in documents and QR codes; empty: http://HOST:PORT
-    "HOST": "127.0.0.1",                          # where `flask run` / bin/run listen (BIANMIN_HOST, BIANMIN_PORT)
+    "LOCKOUT_ADDRESS_FAILURES": 50,  # [cfg] failures from one address (any accounts) within LOCKOUT_MINUTES
+    "LOCKOUT_ADDRESS_EXEMPT": "127.0.0.1,::1",  # addresses never locked (the machine itself: cron, health checks)
+    "LOOKUP_FAILURES": 20,  # [cfg] wrong number + credit code pairs from one address within
+    # LOCKOUT_MINUTES before public lookups answer 429
+    "PROXY_COUNT": 0,  # reverse proxies in front (nginx: 1): trust their X-Forwarded-For/-Proto
+    "CROSS_COUNTY_PREMISE": False,  # [cfg] cross-county 一照多址, off
+    "BASE_URL": "",  # printed in documents and QR codes; empty: http://HOST:PORT
+    "HOST": "127.0.0.1",  # where `flask run` / bin/run listen (BIANMIN_HOST, BIANMIN_PORT)
     "PORT": 5000,
-    "TRUSTED_HOSTS": "",                          # Host headers served; empty: the base URL's host + local names
+    "TRUSTED_HOSTS": "",  # Host headers served; empty: the base URL's host + local names
     "WTF_CSRF_TIME_LIMIT": None,
     "PER_PAGE_MAX": 100,
     # operations (README "Running in production"): empty means "not configured", and the app still works
-    "REDIS_URL": "",                              # background work on RQ; empty: run it inline
+    "REDIS_URL": "",  # background work on RQ; empty: run it inline
     "RQ_QUEUE": "bianmin",
-    "SMTP_HOST": "",                              # e-mail for notifications; empty: in-app only
+    "SMTP_HOST": "",  # e-mail for notifications; empty: in-app only
     "SMTP_PORT": 25,
     "SMTP_USER": "",
     "SMTP_PASSWORD": "",
     "SMTP_FROM": "bianmin@localhost",
     "SMTP_STARTTLS": False,
-    "LOG_JSON": False,                            # one JSON object per log line, with the request id
-    "RETRY_AFTER_SECONDS": 30,                    # Retry-After of a 503 while the database or storage is unreachable
-    "METRICS_TOKEN": "",                          # if set, /metrics wants "Authorization: Bearer <token>"
+    "LOG_JSON": False,  # one JSON object per log line, with the request id
+    "RETRY_AFTER_SECONDS": 30,  # Retry-After of a 503 while the database or storage is unreachable
+    "METRICS_TOKEN": "",  # if set, /metrics wants "Authorization: Bearer <token>"
     # document signing (docs/DEPLOY.md "Signing keys"): the keys' folder defaults into the instance folder; an
     # empty passphrase means the one `flask keys init` generated there (the embedded demo only)
     "KEYS_PASSPHRASE": "",
-    "SIGNING_TSA_URL": "",                        # an RFC 3161 timestamp authority: PAdES B-T instead of B-B
+    "SIGNING_TSA_URL": "",  # an RFC 3161 timestamp authority: PAdES B-T instead of B-B
 }
 
-INTS = {"UPLOAD_MAX_BYTES", "MAX_JSON_BYTES", "TOKEN_HOURS", "LOCKOUT_FAILURES", "LOCKOUT_MINUTES", "LOCKOUT_ADDRESS_FAILURES",
-        "LOOKUP_FAILURES", "MAX_CONTENT_LENGTH", "PER_PAGE_MAX", "SMTP_PORT", "PROXY_COUNT", "PORT",
-        "RETRY_AFTER_SECONDS"}
+INTS = {
+    "UPLOAD_MAX_BYTES",
+    "MAX_JSON_BYTES",
+    "TOKEN_HOURS",
+    "LOCKOUT_FAILURES",
+    "LOCKOUT_MINUTES",
+    "LOCKOUT_ADDRESS_FAILURES",
+    "LOOKUP_FAILURES",
+    "MAX_CONTENT_LENGTH",
+    "PER_PAGE_MAX",
+    "SMTP_PORT",
+    "PROXY_COUNT",
+    "PORT",
+    "RETRY_AFTER_SECONDS",
+}
 BOOLS = {"CROSS_COUNTY_PREMISE", "SMTP_STARTTLS", "LOG_JSON"}
 
 
@@ -62,7 +75,7 @@ def from_environment(instance_path: str) -> dict:
     for key, value in os.environ.items():
         if not key.startswith("BIANMIN_"):
             continue
-        name = key[len("BIANMIN_"):]
+        name = key[len("BIANMIN_") :]
         if name == "DATABASE_URL":
             cfg["SQLALCHEMY_DATABASE_URI"] = value
         elif name in INTS:
@@ -96,7 +109,7 @@ def secret_key(instance_path: str) -> str:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        for _ in range(50):        # another process may have just created it and not yet written the key
+        for _ in range(50):  # another process may have just created it and not yet written the key
             key = path.read_text().strip()
             if key:
                 return key
@@ -135,8 +148,10 @@ def resolve(cfg: dict, instance_path: str) -> list[str]:
         cfg["SECRET_KEY"] = secret_key(instance_path)
     if not cfg.get("BASE_URL"):
         cfg["BASE_URL"] = local_base_url(cfg)
-        warnings.append(f"BIANMIN_BASE_URL is not set: documents and QR codes print {cfg['BASE_URL']} "
-                        "(set it to the public address before issuing real documents)")
+        warnings.append(
+            f"BIANMIN_BASE_URL is not set: documents and QR codes print {cfg['BASE_URL']} "
+            "(set it to the public address before issuing real documents)"
+        )
     cfg["BASE_URL"] = cfg["BASE_URL"].rstrip("/")
     if isinstance(cfg.get("TRUSTED_HOSTS"), str):
         cfg["TRUSTED_HOSTS"] = trusted_hosts(cfg)

@@ -1,4 +1,5 @@
 """Flask extensions, created unbound and initialised in create_app()."""
+
 import datetime
 import decimal
 import os
@@ -48,10 +49,10 @@ def resolve_psycopg_dumpers() -> None:
     thread-safe: two threads adapting a date for the first time at once can make one of them fail with "cannot
     adapt type 'date'" (a 500 seen when fifty requests were released together in a fresh process). Resolving
     them once, before any request thread runs, closes that window."""
-    try:   # here, not at the top: psycopg is needed only with PostgreSQL
+    try:  # here, not at the top: psycopg is needed only with PostgreSQL
         import psycopg
         from psycopg.adapt import PyFormat
-    except ImportError:                     # an installation without PostgreSQL's driver
+    except ImportError:  # an installation without PostgreSQL's driver
         return
     for cls in (datetime.date, datetime.datetime, datetime.time, datetime.timedelta, decimal.Decimal, uuid.UUID):
         for fmt in PyFormat:
@@ -74,8 +75,10 @@ def lookup_engine() -> Engine:
     engine = app.extensions.get("bianmin_lookup")
     if engine is None:
         uri = app.config["SQLALCHEMY_DATABASE_URI"]
-        engine = app.extensions.setdefault("bianmin_lookup", create_engine(
-            uri, isolation_level="AUTOCOMMIT", pool_reset_on_return=None, **config.engine_options(uri)))
+        engine = app.extensions.setdefault(
+            "bianmin_lookup",
+            create_engine(uri, isolation_level="AUTOCOMMIT", pool_reset_on_return=None, **config.engine_options(uri)),
+        )
         ENGINES.add(engine)
     return engine
 
@@ -85,7 +88,7 @@ def dispose_engines(app) -> None:
     lookup = app.extensions.get("bianmin_lookup")
     if lookup is not None:
         lookup.dispose()
-    db = app.extensions["sqlalchemy"]        # Flask-SQLAlchemy's handle (models.base.db), as the app knows it
+    db = app.extensions["sqlalchemy"]  # Flask-SQLAlchemy's handle (models.base.db), as the app knows it
     with app.app_context():
         db.session.remove()
         for engine in db.engines.values():

@@ -14,6 +14,7 @@ tests/web/test_i18n.py fails while a page string has no English or the .mo is no
 Presentation: in Chinese a page is Chinese with the English as a small secondary hint
 (`中文 <small lang="en">English</small>`, as `bi()` renders it); in English a page is English only.
 """
+
 from __future__ import annotations
 
 import os
@@ -30,7 +31,7 @@ from infra.redirects import local_path
 
 COOKIE = "bianmin_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
-LOCALES = {"zh": "zh_Hans_CN", "en": "en"}        # the choice -> the Babel locale
+LOCALES = {"zh": "zh_Hans_CN", "en": "en"}  # the choice -> the Babel locale
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 TRANSLATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "translations")
 
@@ -57,7 +58,7 @@ def lang() -> str:
     """The current page's language, 'zh' or 'en' (outside a request: Chinese)."""
     try:
         return "en" if get_locale().language == "en" else "zh"
-    except AttributeError:              # no context at all
+    except AttributeError:  # no context at all
         return "zh"
 
 
@@ -144,8 +145,9 @@ def switch():
     choice = request.form.get("lang", "")
     response = redirect(safe_next(request.form.get("next")), 303)
     if choice in LOCALES:
-        response.set_cookie(COOKIE, choice, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True,
-                            secure=request.is_secure, path="/")
+        response.set_cookie(
+            COOKIE, choice, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True, secure=request.is_secure, path="/"
+        )
     return response
 
 
@@ -174,6 +176,15 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     login_manager.localize_callback = _login_message
     app.after_request(_vary)
-    app.jinja_env.globals.update(bi=bi, bt=bt, pick=pick, pair=pair, lang=lang, html_lang=lambda: HTML_LANG[lang()],
-                                 colon=lambda: ": " if lang() == "en" else "：",
-                                 semicolon=lambda: "; " if lang() == "en" else "；", paren=paren, lang_switch_next=_here)
+    app.jinja_env.globals.update(
+        bi=bi,
+        bt=bt,
+        pick=pick,
+        pair=pair,
+        lang=lang,
+        html_lang=lambda: HTML_LANG[lang()],
+        colon=lambda: ": " if lang() == "en" else "：",
+        semicolon=lambda: "; " if lang() == "en" else "；",
+        paren=paren,
+        lang_switch_next=_here,
+    )

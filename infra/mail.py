@@ -3,6 +3,7 @@
 What to mail and when is decided above (workflows.notifications mails each notification once its
 transaction has committed); this module only composes and delivers.
 """
+
 from __future__ import annotations
 
 import logging
@@ -21,18 +22,22 @@ def compose(to: str, name: str, message_zh: str, message_en: str, link: str = ""
     """A multipart/mixed message: a Chinese part, then an English one; the subject in Chinese."""
     values = {"name": name, "message_zh": message_zh, "message_en": message_en, "link": link}
     msg = EmailMessage()
-    short = message_zh if len(message_zh) <= SUBJECT_MAX else message_zh[:SUBJECT_MAX - 1] + "…"
+    short = message_zh if len(message_zh) <= SUBJECT_MAX else message_zh[: SUBJECT_MAX - 1] + "…"
     msg["Subject"] = f"【便民】{short}"
     msg["From"] = current_app.config["SMTP_FROM"]
     msg["To"] = to
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid(domain=current_app.config["SMTP_FROM"].rpartition("@")[2] or "bianmin.local")
-    msg.make_mixed()                         # before any Content-* header, or it would become an empty part
+    msg.make_mixed()  # before any Content-* header, or it would become an empty part
     msg["Content-Language"] = "zh-CN, en"
     for lang, cte in (("zh-CN", "base64"), ("en", "quoted-printable")):
         part = MIMEPart()
-        part.set_content(render_template(f"mail/notification.{lang[:2]}.txt", **values), charset="utf-8", cte=cte,
-                         disposition="inline")
+        part.set_content(
+            render_template(f"mail/notification.{lang[:2]}.txt", **values),
+            charset="utf-8",
+            cte=cte,
+            disposition="inline",
+        )
         part["Content-Language"] = lang
         msg.attach(part)
     return msg

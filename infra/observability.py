@@ -12,6 +12,7 @@
 
 Infrastructure: it imports nothing of the app above it; what it measures is handed to it.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,12 +22,11 @@ import re
 import sys
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Flask, Response, abort, current_app, g, has_request_context, request
 from flask.logging import default_handler
-from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client import CONTENT_TYPE_LATEST
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
 log = logging.getLogger(__name__)
@@ -34,19 +34,25 @@ request_log = logging.getLogger("bianmin.request")
 SANE_ID = re.compile(r"^[A-Za-z0-9._:@-]{1,128}$")
 
 REQUESTS = Counter("bianmin_requests", "HTTP requests served", ["method", "endpoint", "status"])
-LATENCY = Histogram("bianmin_request_duration_seconds", "Time to serve a request", ["method", "endpoint"],
-                    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30))
+LATENCY = Histogram(
+    "bianmin_request_duration_seconds",
+    "Time to serve a request",
+    ["method", "endpoint"],
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
 EVENTS = Counter("bianmin_events", "Workflow events committed", ["procedure", "event"])
 
 
 # --- request ids and the per-request log line ---------------------------------------------------
+
 
 def request_id() -> str | None:
     """The current request's id, or the id of the request that queued the running job, or None."""
     if has_request_context():
         return g.get("request_id")
     try:
-        from rq import get_current_job   # here, not at the top: RQ is optional (background work runs inline without it)
+        from rq import get_current_job  # here, not at the top: RQ is optional (background work runs inline without it)
+
         job = get_current_job()
     except Exception:
         return None
@@ -66,10 +72,20 @@ def _finish_request(response: Response) -> Response:
     endpoint = request.endpoint or "unmatched"
     REQUESTS.labels(request.method, endpoint, str(response.status_code)).inc()
     LATENCY.labels(request.method, endpoint).observe(elapsed)
-    request_log.info("%s %s %s", request.method, request.path, response.status_code,
-                     extra={"method": request.method, "path": request.path, "status": response.status_code,
-                            "duration_ms": round(elapsed * 1000, 2), "endpoint": endpoint,
-                            "remote_addr": request.remote_addr})
+    request_log.info(
+        "%s %s %s",
+        request.method,
+        request.path,
+        response.status_code,
+        extra={
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+            "duration_ms": round(elapsed * 1000, 2),
+            "endpoint": endpoint,
+            "remote_addr": request.remote_addr,
+        },
+    )
     return response
 
 
@@ -82,8 +98,12 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per record: time, level, logger, message, request_id and any `extra` fields."""
 
     def format(self, record: logging.LogRecord) -> str:
-        out = {"ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
-               "level": record.levelname, "logger": record.name, "message": record.getMessage()}
+        out = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
         out.update({k: v for k, v in vars(record).items() if k not in _RECORD_FIELDS and not k.startswith("_")})
         if record.exc_info:
             out["exc_info"] = self.formatException(record.exc_info)
@@ -123,10 +143,11 @@ def configure_logging(app: Flask) -> None:
         root.addHandler(JsonLinesHandler())
     if root.level == logging.NOTSET or root.level > logging.INFO:
         root.setLevel(logging.INFO)
-    app.logger.removeHandler(default_handler)   # else Flask's plain handler repeats every app log line
+    app.logger.removeHandler(default_handler)  # else Flask's plain handler repeats every app log line
 
 
 # --- events, counted once the engine announces them committed ------------------------------------
+
 
 def count_event(procedure: str, event: str, **_details) -> None:
     """A blinker receiver: one committed, audited event of `procedure` in `bianmin_events`."""
@@ -135,12 +156,14 @@ def count_event(procedure: str, event: str, **_details) -> None:
 
 # --- /metrics -----------------------------------------------------------------------------------
 
+
 class _ProcessMetrics:
     """This process's counters (single process), or every worker's (prometheus multiprocess mode)."""
 
     def collect(self):
         if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-            from prometheus_client import multiprocess   # only under gunicorn's multiprocess mode
+            from prometheus_client import multiprocess  # only under gunicorn's multiprocess mode
+
             registry = CollectorRegistry()
             multiprocess.MultiProcessCollector(registry)
             yield from registry.collect()
@@ -183,6 +206,7 @@ def metrics():
 
 
 # --- wiring -------------------------------------------------------------------------------------
+
 
 def init_app(app: Flask) -> None:
     """Request ids, the request log line, JSON logs when asked, and /metrics."""

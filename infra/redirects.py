@@ -5,6 +5,7 @@ read `//host` as another site, so `/%09/evil.example` (after Flask decodes it: "
 evil.example. A value is judged the way a browser would read it; anything doubtful falls back to the caller's
 default. Control characters are refused outright: they must never reach a Location header.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,7 +16,7 @@ CONTROL = re.compile(r"[\x00-\x20\x7f]")
 LAYER_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # every printable ASCII character stays as it is; anything else (full-width slashes, RTL marks…) is
 # percent-encoded, which a browser never turns back into a separator
-SAFE = "".join(chr(c) for c in range(0x21, 0x7f))
+SAFE = "".join(chr(c) for c in range(0x21, 0x7F))
 
 
 def _looks_local(value: str) -> bool:
@@ -44,5 +45,5 @@ def local_path(target) -> str | None:
             break
         probe = decoded
     else:
-        return None          # more layers of encoding than any page of ours makes
+        return None  # more layers of encoding than any page of ours makes
     return value

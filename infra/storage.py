@@ -1,4 +1,5 @@
 """Files on disk (uploads, issued PDFs): written under a temporary name, renamed only after commit."""
+
 from __future__ import annotations
 
 import hashlib

@@ -5,6 +5,7 @@ themselves: by the time a worker runs one, the request that enqueued it has comm
 only queues them. A worker runs them inside the app: `flask --app app worker` (cli/worker.py pushes the
 app context around every job), never a bare `rq worker`, which would have no app to run them in.
 """
+
 from __future__ import annotations
 
 import logging
@@ -14,7 +15,7 @@ from flask import current_app
 from infra.observability import request_id
 
 log = logging.getLogger(__name__)
-_connections: dict = {}     # one client (and its pool) per Redis URL per process; redis-py resets it after a fork
+_connections: dict = {}  # one client (and its pool) per Redis URL per process; redis-py resets it after a fork
 
 
 def redis_connection():
@@ -23,7 +24,8 @@ def redis_connection():
     if not url:
         return None
     if url not in _connections:
-        from redis import Redis   # here, not at the top: Redis is optional (without it work runs inline)
+        from redis import Redis  # here, not at the top: Redis is optional (without it work runs inline)
+
         _connections[url] = Redis.from_url(url, socket_connect_timeout=5, socket_timeout=10)
     return _connections[url]
 
@@ -33,7 +35,8 @@ def queue():
     connection = redis_connection()
     if connection is None:
         return None
-    from rq import Queue   # here, not at the top: RQ is optional (without Redis work runs inline)
+    from rq import Queue  # here, not at the top: RQ is optional (without Redis work runs inline)
+
     return Queue(current_app.config["RQ_QUEUE"], connection=connection)
 
 
@@ -42,8 +45,15 @@ def enqueue(func, *args, description: str | None = None):
     q = queue()
     if q is None:
         return func(*args)
-    job = q.enqueue(func, *args, description=description, job_timeout=600, result_ttl=86400,
-                    failure_ttl=7 * 86400, meta={"request_id": request_id()})
+    job = q.enqueue(
+        func,
+        *args,
+        description=description,
+        job_timeout=600,
+        result_ttl=86400,
+        failure_ttl=7 * 86400,
+        meta={"request_id": request_id()},
+    )
     log.info("enqueued %s as job %s", func.__name__, job.id)
     return job
 

@@ -1,4 +1,5 @@
 """An application moving through a procedure, and the files attached to it."""
+
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, String, text
@@ -9,6 +10,7 @@ from models.authority import Authority
 from models.base import db, local_iso, utcnow
 from models.user import User
 
+
 class Application(db.Model):
     __tablename__ = "applications"
     __table_args__ = (
@@ -17,21 +19,27 @@ class Application(db.Model):
         # the staff inbox (workflows/inbox.py): open, submitted applications of one authority in deadline order.
         # Partial, so that closed applications (most of the table, in time) never enter it: the first page and
         # the capped total read the same few entries at 10,000 applications as at 1,000,000.
-        Index("ix_applications_inbox", "authority_id", "deadline_due", "id",
-              postgresql_where=text("is_open AND state <> 'draft'"), sqlite_where=text("is_open AND state <> 'draft'")),
+        Index(
+            "ix_applications_inbox",
+            "authority_id",
+            "deadline_due",
+            "id",
+            postgresql_where=text("is_open AND state <> 'draft'"),
+            sqlite_where=text("is_open AND state <> 'draft'"),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str | None] = mapped_column(String(32), unique=True)
     procedure: Mapped[str] = mapped_column(String(32))
     state: Mapped[str] = mapped_column(String(32))
     version: Mapped[int] = mapped_column(default=1)
-    is_open: Mapped[bool] = mapped_column(default=True)   # not in a final state
+    is_open: Mapped[bool] = mapped_column(default=True)  # not in a final state
     fields: Mapped[dict] = mapped_column(default=dict)
     # fields["credit_code"] again, kept by _keep_credit_code: eligibility looks up an enterprise's
     # registered premises by it, which a JSON field could not do through an index on both databases
     credit_code: Mapped[str | None] = mapped_column(String(32), index=True)
     route: Mapped[str | None] = mapped_column(String(32))
-    outcome: Mapped[dict] = mapped_column(default=dict)    # what events decided: reasons, redirect target…
+    outcome: Mapped[dict] = mapped_column(default=dict)  # what events decided: reasons, redirect target…
     correction_items: Mapped[list] = mapped_column(default=list)
     applicant_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     authority_id: Mapped[int | None] = mapped_column(ForeignKey("authorities.id"))
@@ -42,10 +50,10 @@ class Application(db.Model):
     extensions: Mapped[int] = mapped_column(default=0)
     submitted_on: Mapped[date | None] = mapped_column(Date)
     decided_on: Mapped[date | None] = mapped_column(Date)
-    period_first_day: Mapped[date | None] = mapped_column(Date)    # a period in years a decision set (DOMAIN §0)
+    period_first_day: Mapped[date | None] = mapped_column(Date)  # a period in years a decision set (DOMAIN §0)
     period_last_day: Mapped[date | None] = mapped_column(Date, index=True)
-    is_late: Mapped[bool] = mapped_column(default=False)             # filed after the date it was due
-    inspector_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))   # the inspector a draw assigned
+    is_late: Mapped[bool] = mapped_column(default=False)  # filed after the date it was due
+    inspector_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # the inspector a draw assigned
     draw_id: Mapped[int | None] = mapped_column(ForeignKey("draws.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
@@ -61,7 +69,8 @@ class Application(db.Model):
     inspector: Mapped[User | None] = relationship(foreign_keys=[inspector_id])
     authority: Mapped[Authority | None] = relationship()
     attachments: Mapped[list["Attachment"]] = relationship(
-        back_populates="application", order_by="Attachment.id", cascade="all, delete-orphan")
+        back_populates="application", order_by="Attachment.id", cascade="all, delete-orphan"
+    )
 
     # the engine moves the version itself (only events do), and every UPDATE checks the old one
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
@@ -89,6 +98,12 @@ class Attachment(db.Model):
     application: Mapped[Application] = relationship(back_populates="attachments")
 
     def as_dict(self) -> dict:
-        return {"id": self.id, "kind": self.kind, "filename": self.filename, "size": self.size,
-                "sha256": self.sha256, "content_type": self.content_type,
-                "uploaded_at": local_iso(self.uploaded_at)}
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "filename": self.filename,
+            "size": self.size,
+            "sha256": self.sha256,
+            "content_type": self.content_type,
+            "uploaded_at": local_iso(self.uploaded_at),
+        }

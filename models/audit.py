@@ -1,4 +1,5 @@
 """The append-only, hash-chained audit trail of every event on an application."""
+
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -9,8 +10,20 @@ from models.base import db, local_iso
 from models.chain import CURRENT, GENESIS, Chained, utc_text  # noqa: F401  (GENESIS, utc_text re-exported)
 
 # the columns an entry's hash covers, by hash version (models/chain.py): version 1 left out the actor's id
-HASHED_V1 = ("application_id", "seq", "event", "from_state", "to_state", "actor", "role", "authority", "at", "comment",
-             "data", "prev_hash")
+HASHED_V1 = (
+    "application_id",
+    "seq",
+    "event",
+    "from_state",
+    "to_state",
+    "actor",
+    "role",
+    "authority",
+    "at",
+    "comment",
+    "data",
+    "prev_hash",
+)
 HASHED = {1: HASHED_V1, 2: (*HASHED_V1, "actor_id", "hash_version")}
 
 
@@ -41,7 +54,16 @@ class AuditEntry(Chained, db.Model):
     hash_version: Mapped[int] = mapped_column(default=CURRENT, server_default="1")
 
     def as_dict(self) -> dict:
-        return {"seq": self.seq, "event": self.event, "from_state": self.from_state,
-                "to_state": self.to_state, "actor": self.actor, "role": self.role,
-                "authority": self.authority, "at": local_iso(self.at), "comment": self.comment,
-                "data": self.data, "hash": self.hash}
+        return {
+            "seq": self.seq,
+            "event": self.event,
+            "from_state": self.from_state,
+            "to_state": self.to_state,
+            "actor": self.actor,
+            "role": self.role,
+            "authority": self.authority,
+            "at": local_iso(self.at),
+            "comment": self.comment,
+            "data": self.data,
+            "hash": self.hash,
+        }

@@ -1,4 +1,5 @@
 """Harbin's county-level divisions and the authorities (division, kind) inside them."""
+
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -10,8 +11,8 @@ class Division(db.Model):
     __tablename__ = "divisions"
     code: Mapped[str] = mapped_column(String(6), primary_key=True)
     name: Mapped[str] = mapped_column(String(32))
-    short: Mapped[str] = mapped_column(String(8))   # the abbreviation in document numbers: 哈道
-    level: Mapped[str] = mapped_column(String(8))   # city | county
+    short: Mapped[str] = mapped_column(String(8))  # the abbreviation in document numbers: 哈道
+    level: Mapped[str] = mapped_column(String(8))  # city | county
 
 
 class Authority(db.Model):
@@ -34,5 +35,11 @@ class Authority(db.Model):
         return f"{self.division_code}:{self.kind}"
 
     def as_dict(self) -> dict:
-        return {"id": self.id, "division": self.division_code, "kind": self.kind,
-                "name": self.name, "name_en": self.name_en, "key": self.key}
+        return {
+            "id": self.id,
+            "division": self.division_code,
+            "kind": self.kind,
+            "name": self.name,
+            "name_en": self.name_en,
+            "key": self.key,
+        }

@@ -1,5 +1,6 @@
 """The SQLAlchemy handle with a naming convention, and small column helpers."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask_sqlalchemy import SQLAlchemy
@@ -20,17 +21,17 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-ID_MAX = 2**31 - 1      # ids are INTEGER columns (PostgreSQL int4): a larger id is simply not found
+ID_MAX = 2**31 - 1  # ids are INTEGER columns (PostgreSQL int4): a larger id is simply not found
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def local_iso(at: datetime | None) -> str | None:
     """ISO 8601 with the Asia/Shanghai offset, as the API promises (SQLite hands back naive UTC)."""
     if at is None:
         return None
-    at = at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at
+    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at
     return at.astimezone(SHANGHAI).isoformat()

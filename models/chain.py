@@ -5,12 +5,13 @@ hash among them. Version 1 (the first release) left the actor's id out; version 
 states a fact, so that changing any of them — who acted included — is caught. Old entries keep version 1
 and stay verifiable; new ones are written with CURRENT.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 GENESIS = "0" * 64
 CURRENT = 2
@@ -18,7 +19,7 @@ CURRENT = 2
 
 def utc_text(at: datetime) -> str:
     """The same text for a time whether the database gave it back with or without its zone (SQLite)."""
-    at = at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at.astimezone(timezone.utc)
+    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
     return at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
@@ -33,6 +34,7 @@ def chain_hash(values: Mapping, fields: tuple[str, ...]) -> str:
 
 class Chained:
     """A model whose rows form hash chains: HASHED maps each hash version to the columns it covers."""
+
     HASHED: dict[int, tuple[str, ...]] = {}
 
     @classmethod
@@ -43,6 +45,6 @@ class Chained:
 
     def compute_hash(self) -> str:
         version = self.hash_version or CURRENT
-        if version not in self.HASHED:          # a version this code does not know cannot be vouched for
+        if version not in self.HASHED:  # a version this code does not know cannot be vouched for
             return ""
         return chain_hash({key: getattr(self, key) for key in self.HASHED[version]}, self.HASHED[version])

@@ -1,4 +1,5 @@
 """Issued documents (immutable bytes + a changeable status) and their gap-free counters."""
+
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, String, UniqueConstraint

@@ -1,4 +1,5 @@
 """Market entities (one per credit code) and the accounts that act for them, own or as an agent."""
+
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, UniqueConstraint, text
@@ -10,6 +11,7 @@ from models.user import User
 
 class Enterprise(db.Model):
     """What the decisions about a market entity say of it: its name, registered domicile and scope."""
+
     __tablename__ = "enterprises"
     __table_args__ = (CheckConstraint("length(credit_code) = 18", name="credit_code_length"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -25,14 +27,20 @@ class Enterprise(db.Model):
 class EnterpriseAccount(db.Model):
     """An applicant account acting for an enterprise: as the enterprise itself (own), or as its agent, which
     counts only once a power of attorney is on file (the file kept here, as an attachment is)."""
+
     __tablename__ = "enterprise_accounts"
     __table_args__ = (
         UniqueConstraint("user_id", "enterprise_id", name="uq_enterprise_accounts_user_enterprise"),
         CheckConstraint("capacity IN ('own','agent')", name="capacity_known"),
         CheckConstraint("(attorney_sha256 IS NULL) = (attorney_path IS NULL)", name="attorney_file_whole"),
         # one account is the enterprise itself; any other acts as its agent (also when two first applications race)
-        Index("uq_enterprise_accounts_own", "enterprise_id", unique=True, postgresql_where=text("capacity = 'own'"),
-              sqlite_where=text("capacity = 'own'")),
+        Index(
+            "uq_enterprise_accounts_own",
+            "enterprise_id",
+            unique=True,
+            postgresql_where=text("capacity = 'own'"),
+            sqlite_where=text("capacity = 'own'"),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)

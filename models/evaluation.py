@@ -1,4 +1,5 @@
 """Service evaluations (政务服务“好差评”): one 1–5 rating per decided application, by its applicant."""
+
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
@@ -23,5 +24,10 @@ class Evaluation(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     def as_dict(self) -> dict:
-        return {"id": self.id, "application_id": self.application_id, "score": self.score,
-                "comment": self.comment, "created_at": local_iso(self.created_at)}
+        return {
+            "id": self.id,
+            "application_id": self.application_id,
+            "score": self.score,
+            "comment": self.comment,
+            "created_at": local_iso(self.created_at),
+        }

@@ -1,4 +1,5 @@
 """The admin-loaded holiday table for years the calendar package does not know."""
+
 from datetime import date, datetime
 
 from sqlalchemy import Date, DateTime, String
@@ -10,7 +11,7 @@ from models.base import db, utcnow
 class Holiday(db.Model):
     __tablename__ = "holidays"
     day: Mapped[date] = mapped_column(Date, primary_key=True)
-    is_working_day: Mapped[bool]          # True: a make-up working weekend day (调休上班)
+    is_working_day: Mapped[bool]  # True: a make-up working weekend day (调休上班)
     name: Mapped[str] = mapped_column(String(64))
 
 

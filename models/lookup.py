@@ -1,4 +1,5 @@
 """Failed public lookups (progress, verification by number) per network address: the rate limit's counter."""
+
 from datetime import datetime
 
 from sqlalchemy import DateTime, String
@@ -10,6 +11,7 @@ from models.base import db
 class LookupLimit(db.Model):
     """Wrong pairs (number + credit code) from one address within a window. Kept apart from the login locks
     (AddressLock): guessing application numbers must not lock anybody out of logging in, nor the reverse."""
+
     __tablename__ = "lookup_limits"
     address: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(default=0)

@@ -1,4 +1,5 @@
 """In-app notifications: what happened to an application that concerns a user."""
+
 from datetime import datetime
 
 from sqlalchemy import DateTime, ForeignKey, String, Text

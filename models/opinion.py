@@ -1,4 +1,5 @@
 """Department opinions (会签) requested for an application, one per department, each with its deadline."""
+
 from datetime import date, datetime
 
 from sqlalchemy import Date, DateTime, ForeignKey, String, Text, UniqueConstraint
@@ -13,7 +14,7 @@ class Opinion(db.Model):
     __table_args__ = (UniqueConstraint("application_id", "department"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
-    department: Mapped[str] = mapped_column(String(32))          # authority kind
+    department: Mapped[str] = mapped_column(String(32))  # authority kind
     authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), index=True)
     requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     due: Mapped[date | None] = mapped_column(Date)
@@ -26,14 +27,20 @@ class Opinion(db.Model):
     authority: Mapped[Authority] = relationship(lazy="joined")
 
     def as_dict(self) -> dict:
-        return {"department": self.department, "authority": self.authority.name if self.authority else None,
-                "due": self.due.isoformat() if self.due else None, "provisional": self.due_provisional,
-                "agree": self.agree, "opinion": self.text,
-                "given_at": local_iso(self.given_at)}
+        return {
+            "department": self.department,
+            "authority": self.authority.name if self.authority else None,
+            "due": self.due.isoformat() if self.due else None,
+            "provisional": self.due_provisional,
+            "agree": self.agree,
+            "opinion": self.text,
+            "given_at": local_iso(self.given_at),
+        }
 
 
 class ApplicationParty(db.Model):
     """An authority that takes part in deciding an application (and so may see it)."""
+
     __tablename__ = "application_parties"
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), primary_key=True)
     authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), primary_key=True, index=True)

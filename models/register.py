@@ -7,9 +7,10 @@ A procedure added later then gets its register by declaration alone, without a m
 Each index leads with the register (or the credit code, which the enterprise page reads across registers), then
 ends with the id, so that a page in id order is the index's first entries and a capped count reads only those.
 """
+
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Date, DateTime, DDL, ForeignKey, Index, String, Text, event
+from sqlalchemy import DDL, JSON, CheckConstraint, Date, DateTime, ForeignKey, Index, String, Text, event
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -39,12 +40,12 @@ class RegisterEntry(db.Model):
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     name_bigrams: Mapped[list] = mapped_column(JSON().with_variant(postgresql.ARRAY(Text), "postgresql"), default=list)
-    holder: Mapped[str | None] = mapped_column(String(200))         # the enterprise, where `name` is a facility
+    holder: Mapped[str | None] = mapped_column(String(200))  # the enterprise, where `name` is a facility
     credit_code: Mapped[str | None] = mapped_column(String(18))
     division: Mapped[str | None] = mapped_column(String(6))
-    street: Mapped[str | None] = mapped_column(String(9))            # NBS code, when the street office is known
-    address: Mapped[str] = mapped_column(String(400))                # division + street + address, printed once
-    address_key: Mapped[str] = mapped_column(String(400))            # the address alone, normalised (lookups)
+    street: Mapped[str | None] = mapped_column(String(9))  # NBS code, when the street office is known
+    address: Mapped[str] = mapped_column(String(400))  # division + street + address, printed once
+    address_key: Mapped[str] = mapped_column(String(400))  # the address alone, normalised (lookups)
     status: Mapped[str] = mapped_column(String(32))
     in_force: Mapped[bool] = mapped_column(default=True)
     since: Mapped[date] = mapped_column(Date)
@@ -53,12 +54,15 @@ class RegisterEntry(db.Model):
     # recounted deadline never leaves a stale copy here; and never public (spot checks are unannounced)
     due_kind: Mapped[str | None] = mapped_column(String(32))
     document_number: Mapped[str | None] = mapped_column(String(64))  # the latest document certifying it
-    facts: Mapped[dict] = mapped_column(default=dict)                # the register's own public facts
+    facts: Mapped[dict] = mapped_column(default=dict)  # the register's own public facts
     changed_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 
 # db.create_all() (tests, benchmarks) needs the operator class before the trigram index; the migration does the same
-event.listen(RegisterEntry.__table__, "before_create",
-             DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))
+event.listen(
+    RegisterEntry.__table__,
+    "before_create",
+    DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"),
+)

@@ -1,4 +1,5 @@
 """People: users with one role (and an authority for staff), and their API bearer tokens."""
+
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -16,17 +17,19 @@ STAFF_ROLES = ("clerk", "approver", "reviewer", "inspector")
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ('applicant','clerk','approver','reviewer','inspector','admin','auditor')",
-                        name="role_known"),
-        CheckConstraint("(role IN ('applicant','admin','auditor')) = (authority_id IS NULL)",
-                        name="staff_have_authority"),
+        CheckConstraint(
+            "role IN ('applicant','clerk','approver','reviewer','inspector','admin','auditor')", name="role_known"
+        ),
+        CheckConstraint(
+            "(role IN ('applicant','admin','auditor')) = (authority_id IS NULL)", name="staff_have_authority"
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(16))
     display_name: Mapped[str] = mapped_column(String(128), default="")
-    email: Mapped[str | None] = mapped_column(String(255))     # notifications are also mailed here when set
+    email: Mapped[str | None] = mapped_column(String(255))  # notifications are also mailed here when set
     authority_id: Mapped[int | None] = mapped_column(ForeignKey("authorities.id"))
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -10,13 +10,14 @@ Layout of the directory (BIANMIN_KEYS_DIR), one folder per authority key ("23010
 Private keys never enter the database: a database dump or a stolen backup cannot sign. Nothing here knows of
 models; callers pass an authority's key and name.
 """
+
 from __future__ import annotations
 
 import hashlib
 import os
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cryptography import x509
@@ -26,7 +27,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 CA_DAYS, CERT_DAYS = 20 * 365, 2 * 365
-DOCUMENT_SIGNING = x509.ObjectIdentifier("1.3.6.1.5.5.7.3.36")   # id-kp-documentSigning, RFC 9336
+DOCUMENT_SIGNING = x509.ObjectIdentifier("1.3.6.1.5.5.7.3.36")  # id-kp-documentSigning, RFC 9336
 PASSPHRASE_FILE = "keys-passphrase"
 
 
@@ -41,6 +42,7 @@ class SigningUnavailable(Exception):
 @dataclass(frozen=True)
 class SigningKey:
     """What signing needs, as DER: the private key (PKCS#8, decrypted), its certificate, the chain above it."""
+
     key_der: bytes
     cert_der: bytes
     chain_der: tuple[bytes, ...]
@@ -53,8 +55,10 @@ def fingerprint(cert: x509.Certificate) -> str:
 def _folder(authority: str) -> str:
     division, _, kind = authority.partition(":")
     if not (division.isdigit() and kind.replace("_", "").isalpha()):
-        raise SigningUnavailable(f"机关应写作 <区划代码>:<类别>，如 230102:market_regulation，而不是 {authority!r}",
-                            f"an authority is <division code>:<kind>, e.g. 230102:market_regulation, not {authority!r}")
+        raise SigningUnavailable(
+            f"机关应写作 <区划代码>:<类别>，如 230102:market_regulation，而不是 {authority!r}",
+            f"an authority is <division code>:<kind>, e.g. 230102:market_regulation, not {authority!r}",
+        )
     return f"{division}_{kind}"
 
 
@@ -92,9 +96,13 @@ def _pem(cert: x509.Certificate) -> bytes:
 
 
 def _name(common: str, org: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
-                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, org),
-                      x509.NameAttribute(NameOID.COMMON_NAME, common)])
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, org),
+            x509.NameAttribute(NameOID.COMMON_NAME, common),
+        ]
+    )
 
 
 def ensure_passphrase(configured: str, instance_path: str) -> tuple[str, bool]:
@@ -116,8 +124,10 @@ class KeyStore:
     # --- reading ------------------------------------------------------------------------------------------
     def _encryption(self):
         if not self.passphrase:
-            raise SigningUnavailable("未设置签名密钥口令（BIANMIN_KEYS_PASSPHRASE），无法签发文书",
-                                "the signing keys' passphrase (BIANMIN_KEYS_PASSPHRASE) is not set: cannot issue")
+            raise SigningUnavailable(
+                "未设置签名密钥口令（BIANMIN_KEYS_PASSPHRASE），无法签发文书",
+                "the signing keys' passphrase (BIANMIN_KEYS_PASSPHRASE) is not set: cannot issue",
+            )
         return serialization.BestAvailableEncryption(self.passphrase.encode())
 
     def _private_key(self, path: Path):
@@ -129,8 +139,10 @@ class KeyStore:
         try:
             return serialization.load_pem_private_key(data, self.passphrase.encode())
         except (ValueError, TypeError):
-            raise SigningUnavailable("签名密钥口令（BIANMIN_KEYS_PASSPHRASE）不正确，无法解密签名私钥",
-                                "wrong BIANMIN_KEYS_PASSPHRASE: the signing key cannot be decrypted") from None
+            raise SigningUnavailable(
+                "签名密钥口令（BIANMIN_KEYS_PASSPHRASE）不正确，无法解密签名私钥",
+                "wrong BIANMIN_KEYS_PASSPHRASE: the signing key cannot be decrypted",
+            ) from None
 
     def check_passphrase(self) -> None:
         """SigningUnavailable unless the passphrase opens the CA key (or, without a CA, every current key)."""
@@ -154,33 +166,44 @@ class KeyStore:
             return None
 
     def certificate(self, authority: str, fp: str) -> x509.Certificate:
-        return x509.load_pem_x509_certificate((self.dir / "authorities" / _folder(authority) / f"{fp}.crt.pem")
-                                              .read_bytes())
+        return x509.load_pem_x509_certificate(
+            (self.dir / "authorities" / _folder(authority) / f"{fp}.crt.pem").read_bytes()
+        )
 
     def signing_key(self, authority: str) -> SigningKey:
         """The authority's current key and certificate chain; decrypted once per process and file (see _CACHE)."""
         fp = self.current(authority)
         if fp is None:
-            raise SigningUnavailable(f"机关 {authority} 没有签名证书：请运行 flask keys init",
-                                f"authority {authority} has no signing certificate: run `flask keys init`")
+            raise SigningUnavailable(
+                f"机关 {authority} 没有签名证书：请运行 flask keys init",
+                f"authority {authority} has no signing certificate: run `flask keys init`",
+            )
         base = self.dir / "authorities" / _folder(authority)
         key_path = base / f"{fp}.key.pem"
         try:
             stamp = key_path.stat().st_mtime_ns
         except FileNotFoundError:
-            raise SigningUnavailable(f"签名私钥文件缺失：{key_path.name}", f"signing key file missing: {key_path}") from None
+            raise SigningUnavailable(
+                f"签名私钥文件缺失：{key_path.name}", f"signing key file missing: {key_path}"
+            ) from None
         # the passphrase's digest in the cache key: a changed (or wrong) passphrase is tried, never a stale key used
         cache_key = (str(key_path), stamp, hashlib.sha256(self.passphrase.encode()).digest())
         found = _CACHE.get(cache_key)
         if found is None:
             key = self._private_key(key_path)
             chain_path = base / f"{fp}.chain.pem"
-            chain = x509.load_pem_x509_certificates(chain_path.read_bytes()) if chain_path.exists() else \
-                [self.ca_certificate()]
-            found = SigningKey(key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-                                                 serialization.NoEncryption()),
-                               self.certificate(authority, fp).public_bytes(serialization.Encoding.DER),
-                               tuple(c.public_bytes(serialization.Encoding.DER) for c in chain))
+            chain = (
+                x509.load_pem_x509_certificates(chain_path.read_bytes())
+                if chain_path.exists()
+                else [self.ca_certificate()]
+            )
+            found = SigningKey(
+                key.private_bytes(
+                    serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+                ),
+                self.certificate(authority, fp).public_bytes(serialization.Encoding.DER),
+                tuple(c.public_bytes(serialization.Encoding.DER) for c in chain),
+            )
             _CACHE[cache_key] = found
         return found
 
@@ -192,8 +215,13 @@ class KeyStore:
         stamp = tuple(_mtime(d) for d in (self.dir, self.dir / "trust"))
         if _ROOTS.get(str(self.dir), (None,))[0] != stamp:
             files = ([self.dir / "ca.crt.pem"] if self.has_ca() else []) + sorted((self.dir / "trust").glob("*.pem"))
-            _ROOTS[str(self.dir)] = (stamp, tuple(x509.load_pem_x509_certificate(f.read_bytes())
-                                                  .public_bytes(serialization.Encoding.DER) for f in files))
+            _ROOTS[str(self.dir)] = (
+                stamp,
+                tuple(
+                    x509.load_pem_x509_certificate(f.read_bytes()).public_bytes(serialization.Encoding.DER)
+                    for f in files
+                ),
+            )
         return _ROOTS[str(self.dir)][1]
 
     def authority_of(self, fp: str) -> str | None:
@@ -209,10 +237,17 @@ class KeyStore:
             cert = x509.load_pem_x509_certificate(path.read_bytes())
             division, _, kind = path.parent.name.partition("_")
             authority, fp = f"{division}:{kind}", path.name.split(".")[0]
-            rows.append({"authority": authority, "fingerprint": fp, "serial": format(cert.serial_number, "x"),
-                         "subject": cert.subject.rfc4514_string(), "issuer": cert.issuer.rfc4514_string(),
-                         "not_after": cert.not_valid_after_utc.date().isoformat(),
-                         "current": self.current(authority) == fp})
+            rows.append(
+                {
+                    "authority": authority,
+                    "fingerprint": fp,
+                    "serial": format(cert.serial_number, "x"),
+                    "subject": cert.subject.rfc4514_string(),
+                    "issuer": cert.issuer.rfc4514_string(),
+                    "not_after": cert.not_valid_after_utc.date().isoformat(),
+                    "current": self.current(authority) == fp,
+                }
+            )
         return rows
 
     # --- writing (the CLI's operations) -------------------------------------------------------------------
@@ -222,41 +257,58 @@ class KeyStore:
             return False
         encryption = self._encryption()
         key = ec.generate_private_key(ec.SECP256R1())
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         subject = _name(name, "便民 Bianmin")
-        cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
-                .serial_number(x509.random_serial_number())
-                .not_valid_before(now - timedelta(minutes=5)).not_valid_after(now + timedelta(days=CA_DAYS))
-                .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-                .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
-                .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-                .sign(key, hashes.SHA256()))
-        _write(self.dir / "ca.key.pem", key.private_bytes(serialization.Encoding.PEM,
-                                                          serialization.PrivateFormat.PKCS8, encryption), private=True)
-        _write(self.dir / "ca.crt.pem", _pem(cert))    # last: its presence means the CA is complete
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(subject)
+            .issuer_name(subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(minutes=5))
+            .not_valid_after(now + timedelta(days=CA_DAYS))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+            .sign(key, hashes.SHA256())
+        )
+        _write(
+            self.dir / "ca.key.pem",
+            key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption),
+            private=True,
+        )
+        _write(self.dir / "ca.crt.pem", _pem(cert))  # last: its presence means the CA is complete
         return True
 
     def issue(self, authority: str, name: str) -> str:
         """A new ECDSA P-256 certificate from the deployment CA naming the authority; it becomes current."""
         if not self.has_ca():
-            raise SigningUnavailable("没有本系统的根证书：请先运行 flask keys init", "no deployment CA: run `flask keys init`")
+            raise SigningUnavailable(
+                "没有本系统的根证书：请先运行 flask keys init", "no deployment CA: run `flask keys init`"
+            )
         ca_cert, ca_key = self.ca_certificate(), self._private_key(self.dir / "ca.key.pem")
         key = ec.generate_private_key(ec.SECP256R1())
-        now = datetime.now(timezone.utc)
-        cert = (x509.CertificateBuilder().subject_name(_name(name, name)).issuer_name(ca_cert.subject)
-                .public_key(key.public_key()).serial_number(x509.random_serial_number())
-                .not_valid_before(now - timedelta(minutes=5))
-                .not_valid_after(min(now + timedelta(days=CERT_DAYS), ca_cert.not_valid_after_utc))
-                .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-                # digitalSignature + contentCommitment (non-repudiation): what a document signature asserts
-                .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
-                # documentSigning (RFC 9336), and emailProtection because NSS (pdfsig, Firefox's PDF viewer)
-                # checks signer certificates for the S/MIME usage
-                .add_extension(x509.ExtendedKeyUsage([DOCUMENT_SIGNING, ExtendedKeyUsageOID.EMAIL_PROTECTION]),
-                               critical=False)
-                .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-                .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
-                .sign(ca_key, hashes.SHA256()))
+        now = datetime.now(UTC)
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(_name(name, name))
+            .issuer_name(ca_cert.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(minutes=5))
+            .not_valid_after(min(now + timedelta(days=CERT_DAYS), ca_cert.not_valid_after_utc))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            # digitalSignature + contentCommitment (non-repudiation): what a document signature asserts
+            .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
+            # documentSigning (RFC 9336), and emailProtection because NSS (pdfsig, Firefox's PDF viewer)
+            # checks signer certificates for the S/MIME usage
+            .add_extension(
+                x509.ExtendedKeyUsage([DOCUMENT_SIGNING, ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False
+            )
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+            .sign(ca_key, hashes.SHA256())
+        )
         return self._install(authority, key, cert, [])
 
     def import_p12(self, authority: str, data: bytes, password: str | None) -> tuple[str, bool]:
@@ -264,16 +316,22 @@ class KeyStore:
         try:
             key, cert, chain = pkcs12.load_key_and_certificates(data, password.encode() if password else None)
         except ValueError:
-            raise SigningUnavailable("无法读取该 PKCS#12 文件（文件损坏或口令错误）",
-                                "cannot read this PKCS#12 file (damaged, or a wrong password)") from None
+            raise SigningUnavailable(
+                "无法读取该 PKCS#12 文件（文件损坏或口令错误）",
+                "cannot read this PKCS#12 file (damaged, or a wrong password)",
+            ) from None
         if key is None or cert is None:
-            raise SigningUnavailable("PKCS#12 文件须含私钥和证书", "the PKCS#12 file must hold a private key and its certificate")
+            raise SigningUnavailable(
+                "PKCS#12 文件须含私钥和证书", "the PKCS#12 file must hold a private key and its certificate"
+            )
         if not isinstance(key, (ec.EllipticCurvePrivateKey, rsa.RSAPrivateKey)):
             raise SigningUnavailable("仅支持 ECDSA 或 RSA 密钥", "only ECDSA or RSA keys are supported")
-        if cert.not_valid_after_utc <= datetime.now(timezone.utc):
+        if cert.not_valid_after_utc <= datetime.now(UTC):
             raise SigningUnavailable("证书已过期", "the certificate has expired")
         if not chain:
-            raise SigningUnavailable("PKCS#12 文件须含签发该证书的 CA 证书链", "the PKCS#12 file must include its CA chain")
+            raise SigningUnavailable(
+                "PKCS#12 文件须含签发该证书的 CA 证书链", "the PKCS#12 file must include its CA chain"
+            )
         fp = fingerprint(cert)
         if self.current(authority) == fp:
             return fp, False
@@ -285,17 +343,20 @@ class KeyStore:
     def _install(self, authority: str, key, cert: x509.Certificate, chain: list[x509.Certificate]) -> str:
         base = self.dir / "authorities" / _folder(authority)
         fp, previous = fingerprint(cert), self.current(authority)
-        _write(base / f"{fp}.key.pem", key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                                          self._encryption()), private=True)
+        _write(
+            base / f"{fp}.key.pem",
+            key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, self._encryption()),
+            private=True,
+        )
         if chain:
             _write(base / f"{fp}.chain.pem", b"".join(_pem(c) for c in chain))
         _write(base / f"{fp}.crt.pem", _pem(cert))
-        _write(base / "current", fp.encode())          # the switch: one rename
+        _write(base / "current", fp.encode())  # the switch: one rename
         if previous and previous != fp:
             # a retired key never signs again; its certificate stays (documents it signed still name it)
             (base / f"{previous}.key.pem").unlink(missing_ok=True)
         return fp
 
 
-_CACHE: dict[tuple, SigningKey] = {}            # decrypted keys, per process: scrypt/PBKDF2 and parsing done once
+_CACHE: dict[tuple, SigningKey] = {}  # decrypted keys, per process: scrypt/PBKDF2 and parsing done once
 _ROOTS: dict[str, tuple] = {}

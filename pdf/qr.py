@@ -1,4 +1,5 @@
 """Inline SVG QR codes for the verification link printed on every document."""
+
 import qrcode
 import qrcode.constants
 from markupsafe import Markup, escape
@@ -51,5 +52,6 @@ def qr_svg(url: str, width_mm: float = WIDTH_MM) -> Markup:
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="qr" width="{width_mm}mm" '
         f'height="{width_mm}mm" viewBox="0 0 {size} {size}">'
-        f'<title>{escape(url)}</title>'
-        f'<path d="{path}" stroke="#000" stroke-width="1" fill="none"/></svg>')
+        f"<title>{escape(url)}</title>"
+        f'<path d="{path}" stroke="#000" stroke-width="1" fill="none"/></svg>'
+    )

@@ -1,4 +1,5 @@
 """render(kind, snapshot) -> PDF bytes: autoescaped Jinja + WeasyPrint, assets-only fetching."""
+
 import ctypes.util
 import logging
 import mimetypes
@@ -52,8 +53,9 @@ class AssetsOnlyFetcher(URLFetcher):
         except ValueError:
             log.warning("refused to fetch %s while rendering a document", url[:200])
             raise
-        return URLFetcherResponse(url, body=body, headers={
-            "Content-Type": mimetypes.guess_type(url)[0] or "application/octet-stream"})
+        return URLFetcherResponse(
+            url, body=body, headers={"Content-Type": mimetypes.guess_type(url)[0] or "application/octet-stream"}
+        )
 
 
 def asset_path(url: str) -> Path:
@@ -77,14 +79,19 @@ def asset_bytes(url: str) -> bytes:
 
 
 def _environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.globals.update(qr_svg=qr_svg, seal_svg=seal_svg, KINDS=KINDS)
     return env
 
 
-ENV = _environment()                  # built once: Jinja caches compiled templates on it
-BASE_URL = ASSETS.as_uri() + "/"      # relative hrefs in templates resolve inside assets/
+ENV = _environment()  # built once: Jinja caches compiled templates on it
+BASE_URL = ASSETS.as_uri() + "/"  # relative hrefs in templates resolve inside assets/
 FETCHER = AssetsOnlyFetcher()
 
 
@@ -98,10 +105,12 @@ def html(kind: str, snapshot: dict, signed: bool = False) -> str:
     context = dict(snapshot)
     if "facts" in snapshot:  # a missing key is left to StrictUndefined, like every other key
         # The engine keeps facts as (label, value) pairs, which come back from JSON as lists.
-        context["facts"] = [row if isinstance(row, dict) else {"label": row[0], "value": row[1]}
-                            for row in snapshot["facts"]]
-    return ENV.get_template(KINDS[kind].get("template") or f"{kind}.html").render(kind=kind, meta=KINDS[kind],
-                                                                                  signed=signed, **context)
+        context["facts"] = [
+            row if isinstance(row, dict) else {"label": row[0], "value": row[1]} for row in snapshot["facts"]
+        ]
+    return ENV.get_template(KINDS[kind].get("template") or f"{kind}.html").render(
+        kind=kind, meta=KINDS[kind], signed=signed, **context
+    )
 
 
 def render(kind: str, snapshot: dict) -> bytes:
@@ -136,6 +145,7 @@ def harfbuzz_subset_available() -> bool:
     """True when WeasyPrint can subset fonts with HarfBuzz (without it CJK is ~20x slower)."""
     try:
         from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
         # Same test WeasyPrint makes before choosing HarfBuzz over fontTools.
         return bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
     except (ImportError, AttributeError):  # private module moved: ask the loader instead

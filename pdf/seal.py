@@ -1,4 +1,5 @@
 """The electronic seal mark: a red ring, the authority name around a five-pointed star (SVG, and PDF operators)."""
+
 import math
 import subprocess
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from fontTools.ttLib import TTCollection, TTFont
 from markupsafe import Markup, escape
 
 RED = "#d7000f"
-SIZE = 200          # viewBox units; printed 40 mm wide (a real authority seal is 40-42 mm)
+SIZE = 200  # viewBox units; printed 40 mm wide (a real authority seal is 40-42 mm)
 
 
 def _star(cx: float, cy: float, outer: float) -> str:
@@ -29,8 +30,9 @@ def _placed_chars(authority_name: str) -> list[tuple[float, int, float, str]]:
     span = min(240.0, 19.0 * max(len(chars) - 1, 1))
     font = 20 if len(chars) <= 16 else 16
     baseline_radius = 88 - 0.88 * font  # glyph tops just inside the ring
-    return [(-span / 2 + span * i / max(len(chars) - 1, 1), font, baseline_radius, char)
-            for i, char in enumerate(chars)]
+    return [
+        (-span / 2 + span * i / max(len(chars) - 1, 1), font, baseline_radius, char) for i, char in enumerate(chars)
+    ]
 
 
 @lru_cache(maxsize=64)
@@ -38,8 +40,7 @@ def seal_svg(authority_name: str) -> Markup:
     """An inline <svg> seal for `authority_name`, the characters spread over the upper arc."""
     c = SIZE / 2
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="seal" viewBox="0 0 {SIZE} {SIZE}" '
-        f'width="40mm" height="40mm">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="seal" viewBox="0 0 {SIZE} {SIZE}" width="40mm" height="40mm">',
         f'<circle cx="{c}" cy="{c}" r="{c - 5}" fill="none" stroke="{RED}" stroke-width="6"/>',
         f'<polygon points="{_star(c, c, 30)}" fill="{RED}"/>',
     ]
@@ -47,7 +48,8 @@ def seal_svg(authority_name: str) -> Markup:
         parts.append(
             f'<text transform="rotate({angle:.2f} {c} {c})" x="{c}" y="{c - baseline_radius:.2f}" '
             f'text-anchor="middle" font-size="{font}" font-weight="bold" fill="{RED}" '
-            f'font-family="Noto Serif CJK SC">{escape(char)}</text>')
+            f'font-family="Noto Serif CJK SC">{escape(char)}</text>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -64,6 +66,7 @@ WIDTH_PT = 40 * MM
 @dataclass(frozen=True)
 class Place:
     """Where the seal goes: page index (0 = first) and box (x1, y1, x2, y2) in PDF points from the bottom left."""
+
     page: int
     box: tuple[float, float, float, float]
 
@@ -91,8 +94,9 @@ class _OutlinePen(BasePen):
 @lru_cache(maxsize=1)
 def _seal_font():
     """The bold Noto Serif CJK SC face the SVG seal names, found through fontconfig (as WeasyPrint finds it)."""
-    found = subprocess.run(["fc-match", "-f", "%{file}\n%{index}", "Noto Serif CJK SC:bold"],
-                           capture_output=True, text=True, check=True).stdout.split("\n")
+    found = subprocess.run(
+        ["fc-match", "-f", "%{file}\n%{index}", "Noto Serif CJK SC:bold"], capture_output=True, text=True, check=True
+    ).stdout.split("\n")
     path, index = found[0], int(found[1] or 0)
     if path.lower().endswith((".ttc", ".otc")):
         return TTCollection(path, lazy=True).fonts[index]
@@ -100,7 +104,7 @@ def _seal_font():
 
 
 def _rgb(hex_colour: str) -> str:
-    return " ".join(f"{int(hex_colour[i:i + 2], 16) / 255:.3f}" for i in (1, 3, 5))
+    return " ".join(f"{int(hex_colour[i : i + 2], 16) / 255:.3f}" for i in (1, 3, 5))
 
 
 @lru_cache(maxsize=256)
@@ -110,27 +114,35 @@ def seal_appearance(authority_name: str) -> bytes:
     glyphs, cmap = font.getGlyphSet(), font.getBestCmap()
     upem = font["head"].unitsPerEm
     c, scale = SIZE / 2, WIDTH_PT / SIZE
-    k = 0.5523 * (c - 5)     # Bezier handle length of a quarter circle
+    k = 0.5523 * (c - 5)  # Bezier handle length of a quarter circle
     r = c - 5
-    ops = ["q", f"{scale:.5f} 0 0 {-scale:.5f} 0 {WIDTH_PT:.3f} cm",   # y down, in the SVG's 200-unit box
-           f"{_rgb(RED)} RG {_rgb(RED)} rg 6 w",
-           f"{c + r} {c} m {c + r} {c + k:.2f} {c + k:.2f} {c + r} {c} {c + r} c "
-           f"{c - k:.2f} {c + r} {c - r} {c + k:.2f} {c - r} {c} c "
-           f"{c - r} {c - k:.2f} {c - k:.2f} {c - r} {c} {c - r} c "
-           f"{c + k:.2f} {c - r} {c + r} {c - k:.2f} {c + r} {c} c S"]
+    ops = [
+        "q",
+        f"{scale:.5f} 0 0 {-scale:.5f} 0 {WIDTH_PT:.3f} cm",  # y down, in the SVG's 200-unit box
+        f"{_rgb(RED)} RG {_rgb(RED)} rg 6 w",
+        f"{c + r} {c} m {c + r} {c + k:.2f} {c + k:.2f} {c + r} {c} {c + r} c "
+        f"{c - k:.2f} {c + r} {c - r} {c + k:.2f} {c - r} {c} c "
+        f"{c - r} {c - k:.2f} {c - k:.2f} {c - r} {c} {c - r} c "
+        f"{c + k:.2f} {c - r} {c + r} {c - k:.2f} {c + r} {c} c S",
+    ]
     star = _star(c, c, 30).split()
     ops.append(" ".join(f"{p.replace(',', ' ')} {'m' if i == 0 else 'l'}" for i, p in enumerate(star)) + " h f")
     for angle, font_size, baseline_radius, char in _placed_chars(authority_name):
         name = cmap.get(ord(char))
-        if name is None:           # a character the font lacks: leave its place empty rather than fail to issue
+        if name is None:  # a character the font lacks: leave its place empty rather than fail to issue
             continue
         pen = _OutlinePen(glyphs)
         glyphs[name].draw(pen)
         a = math.radians(angle)
         em = font_size / upem
-        ops += ["q", f"1 0 0 1 {c} {c} cm",
-                f"{math.cos(a):.5f} {math.sin(a):.5f} {-math.sin(a):.5f} {math.cos(a):.5f} 0 0 cm",
-                f"1 0 0 1 {-glyphs[name].width * em / 2:.2f} {-baseline_radius:.2f} cm",
-                f"{em:.5f} 0 0 {-em:.5f} 0 0 cm", " ".join(pen.ops) + " f", "Q"]
+        ops += [
+            "q",
+            f"1 0 0 1 {c} {c} cm",
+            f"{math.cos(a):.5f} {math.sin(a):.5f} {-math.sin(a):.5f} {math.cos(a):.5f} 0 0 cm",
+            f"1 0 0 1 {-glyphs[name].width * em / 2:.2f} {-baseline_radius:.2f} cm",
+            f"{em:.5f} 0 0 {-em:.5f} 0 0 cm",
+            " ".join(pen.ops) + " f",
+            "Q",
+        ]
     ops.append("Q")
     return "\n".join(ops).encode()

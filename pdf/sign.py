@@ -4,6 +4,7 @@ Baseline B-B (ETSI EN 319 142-1): SubFilter ETSI.CAdES.detached, SHA-256, the si
 the signing time in the signature dictionary; B-T when a timestamp authority's URL is given. Nothing here knows
 of documents or authorities: bytes and DER in, bytes or a report out.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -18,9 +19,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
-from asn1crypto import cms, keys as asn1_keys, x509 as asn1_x509
+from asn1crypto import cms
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
 
-with warnings.catch_warnings():   # pyHanko imports cryptography's DSA module, deprecated since cryptography 45
+with warnings.catch_warnings():  # pyHanko imports cryptography's DSA module, deprecated since cryptography 45
     warnings.simplefilter("ignore")
     from pyhanko.pdf_utils import generic, layout
     from pyhanko.pdf_utils.content import PdfContent
@@ -55,11 +58,15 @@ class _Drawing(PdfContent):
 
     def render(self) -> bytes:
         x1, y1, x2, y2 = 0, 0, self.box.width, self.box.height
-        form = generic.StreamObject({
-            generic.pdf_name("/Type"): generic.pdf_name("/XObject"),
-            generic.pdf_name("/Subtype"): generic.pdf_name("/Form"),
-            generic.pdf_name("/BBox"): generic.ArrayObject(generic.FloatObject(v) for v in (x1, y1, x2, y2)),
-            generic.pdf_name("/Filter"): generic.pdf_name("/FlateDecode")}, encoded_data=_deflated(self.ops))
+        form = generic.StreamObject(
+            {
+                generic.pdf_name("/Type"): generic.pdf_name("/XObject"),
+                generic.pdf_name("/Subtype"): generic.pdf_name("/Form"),
+                generic.pdf_name("/BBox"): generic.ArrayObject(generic.FloatObject(v) for v in (x1, y1, x2, y2)),
+                generic.pdf_name("/Filter"): generic.pdf_name("/FlateDecode"),
+            },
+            encoded_data=_deflated(self.ops),
+        )
         self.resources.xobject["/Seal"] = self._ensure_writer.add_object(form)
         return b"/Seal Do"
 
@@ -78,25 +85,50 @@ class _TemplatedSigner(signers.SimpleSigner):
     and the attributes signed again (~2 ms). Anything else — a timestamp (B-T), other attributes — goes through
     pyHanko's own path.
     """
-    EXPECTED = ["content_type", "message_digest", "signing_certificate_v2"]
-    _template: tuple[bytes, int, int, int] | None = None      # DER, digest offset, signed attributes offset, length
 
-    async def async_sign(self, data_digest, digest_algorithm, dry_run=False, use_pades=False, timestamper=None,
-                         signed_attr_settings=None, is_pdf_sig=True, encap_content_info=None):
+    EXPECTED = ["content_type", "message_digest", "signing_certificate_v2"]
+    _template: tuple[bytes, int, int, int] | None = None  # DER, digest offset, signed attributes offset, length
+
+    async def async_sign(
+        self,
+        data_digest,
+        digest_algorithm,
+        dry_run=False,
+        use_pades=False,
+        timestamper=None,
+        signed_attr_settings=None,
+        is_pdf_sig=True,
+        encap_content_info=None,
+    ):
         settings = signed_attr_settings
-        plain = (use_pades and is_pdf_sig and not dry_run and timestamper is None and encap_content_info is None
-                 and digest_algorithm == "sha256" and len(data_digest) == 32 and self.signed_attr_prov_spec is None
-                 and (settings is None or (settings.cades_signed_attrs is None and settings.adobe_revinfo_attr is None)))
+        plain = (
+            use_pades
+            and is_pdf_sig
+            and not dry_run
+            and timestamper is None
+            and encap_content_info is None
+            and digest_algorithm == "sha256"
+            and len(data_digest) == 32
+            and self.signed_attr_prov_spec is None
+            and (settings is None or (settings.cades_signed_attrs is None and settings.adobe_revinfo_attr is None))
+        )
         if plain and self._template is None:
             self._template = await self._make_template(settings)
         if not plain or not self._template:
-            return await super().async_sign(data_digest, digest_algorithm, dry_run=dry_run, use_pades=use_pades,
-                                            timestamper=timestamper, signed_attr_settings=signed_attr_settings,
-                                            is_pdf_sig=is_pdf_sig, encap_content_info=encap_content_info)
+            return await super().async_sign(
+                data_digest,
+                digest_algorithm,
+                dry_run=dry_run,
+                use_pades=use_pades,
+                timestamper=timestamper,
+                signed_attr_settings=signed_attr_settings,
+                is_pdf_sig=is_pdf_sig,
+                encap_content_info=encap_content_info,
+            )
         der, at, attrs_at, attrs_length = self._template
-        der = der[:at] + data_digest + der[at + 32:]
+        der = der[:at] + data_digest + der[at + 32 :]
         # the attributes are signed as a SET OF (RFC 5652 §5.4), stored [0] IMPLICIT: same bytes, other first tag
-        signed = b"\x31" + der[attrs_at + 1:attrs_at + attrs_length]
+        signed = b"\x31" + der[attrs_at + 1 : attrs_at + attrs_length]
         info = cms.ContentInfo.load(der)
         info["content"]["signer_infos"][0]["signature"] = await self.async_sign_raw(signed, digest_algorithm)
         return info
@@ -106,10 +138,15 @@ class _TemplatedSigner(signers.SimpleSigner):
         info = await super().async_sign(placeholder, "sha256", use_pades=True, signed_attr_settings=settings)
         attrs = info["content"]["signer_infos"][0]["signed_attrs"]
         der, attrs_der = info.dump(), attrs.dump()
-        if [a["type"].native for a in attrs] != self.EXPECTED or der.count(placeholder) != 1 \
-                or der.count(attrs_der) != 1:
-            log.warning("unexpected CMS attributes %s: every signature takes pyHanko's full path",
-                        [a["type"].native for a in attrs])
+        if (
+            [a["type"].native for a in attrs] != self.EXPECTED
+            or der.count(placeholder) != 1
+            or der.count(attrs_der) != 1
+        ):
+            log.warning(
+                "unexpected CMS attributes %s: every signature takes pyHanko's full path",
+                [a["type"].native for a in attrs],
+            )
             return False
         return der, der.index(placeholder), der.index(attrs_der), len(attrs_der)
 
@@ -118,8 +155,10 @@ class _TemplatedSigner(signers.SimpleSigner):
 def _signer(key_der: bytes, cert_der: bytes, chain_der: tuple[bytes, ...]) -> signers.SimpleSigner:
     """pyHanko's signer, built once per key (ASN.1 parsing and the CMS template are the costly parts)."""
     return _TemplatedSigner(
-        signing_cert=asn1_x509.Certificate.load(cert_der), signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
-        cert_registry=SimpleCertificateStore.from_certs([asn1_x509.Certificate.load(c) for c in chain_der]))
+        signing_cert=asn1_x509.Certificate.load(cert_der),
+        signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
+        cert_registry=SimpleCertificateStore.from_certs([asn1_x509.Certificate.load(c) for c in chain_der]),
+    )
 
 
 _loops = threading.local()
@@ -144,23 +183,36 @@ def sign(data: bytes, key, place: Place, appearance: bytes, *, tsa_url: str = ""
     """`data` with a PAdES signature by `key` (pdf.keys.SigningKey), its widget drawing `appearance` at `place`."""
     signer = _signer(key.key_der, key.cert_der, key.chain_der)
     x1, y1, x2, y2 = place.box
-    style = StaticStampStyle(border_width=0, background=_Drawing(appearance, x2 - x1, y2 - y1), background_opacity=1,
-                             background_layout=layout.SimpleBoxLayoutRule(
-                                 x_align=layout.AxisAlignment.ALIGN_MID, y_align=layout.AxisAlignment.ALIGN_MID,
-                                 margins=layout.Margins.uniform(0)))
-    meta = signers.PdfSignatureMetadata(field_name=FIELD, subfilter=fields.SigSeedSubFilter.PADES,
-                                        md_algorithm="sha256", reason=reason or None)
-    pdf_signer = signers.PdfSigner(meta, signer, stamp_style=style,
-                                   timestamper=HTTPTimeStamper(tsa_url, timeout=10) if tsa_url else None,
-                                   new_field_spec=fields.SigFieldSpec(FIELD, on_page=place.page, box=place.box))
+    style = StaticStampStyle(
+        border_width=0,
+        background=_Drawing(appearance, x2 - x1, y2 - y1),
+        background_opacity=1,
+        background_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MID,
+            y_align=layout.AxisAlignment.ALIGN_MID,
+            margins=layout.Margins.uniform(0),
+        ),
+    )
+    meta = signers.PdfSignatureMetadata(
+        field_name=FIELD, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256", reason=reason or None
+    )
+    pdf_signer = signers.PdfSigner(
+        meta,
+        signer,
+        stamp_style=style,
+        timestamper=HTTPTimeStamper(tsa_url, timeout=10) if tsa_url else None,
+        new_field_spec=fields.SigFieldSpec(FIELD, on_page=place.page, box=place.box),
+    )
     reserve = BASE_RESERVE + len(key.cert_der) + sum(map(len, key.chain_der)) + (TIMESTAMP_RESERVE if tsa_url else 0)
-    reserve += reserve % 2                          # pyHanko wants an even count
+    reserve += reserve % 2  # pyHanko wants an even count
     writer = IncrementalPdfFileWriter(io.BytesIO(data))
     try:
         out = _run(pdf_signer.async_sign_pdf(writer, bytes_reserved=reserve))
-    except (TimestampRequestError, asyncio.TimeoutError) as exc:
-        raise SigningUnavailable(f"时间戳服务（{tsa_url}）不可用，无法签发文书",
-                                 f"the timestamp authority {tsa_url} cannot be reached: {exc}") from exc
+    except (TimeoutError, TimestampRequestError) as exc:
+        raise SigningUnavailable(
+            f"时间戳服务（{tsa_url}）不可用，无法签发文书",
+            f"the timestamp authority {tsa_url} cannot be reached: {exc}",
+        ) from exc
     return out.getvalue()
 
 
@@ -168,6 +220,7 @@ def sign(data: bytes, key, place: Place, appearance: bytes, *, tsa_url: str = ""
 class Check:
     """What a PDF's signature proves. `valid` only when it is intact, from a trusted certificate, and covers the
     whole file (an incremental update appended after signing could change what the reader shows)."""
+
     signed: bool = False
     intact: bool = False
     trusted: bool = False
@@ -177,8 +230,8 @@ class Check:
     certificate_fingerprint: str = ""
     signed_at: str | None = None
     timestamped: bool = False
-    signed_length: int = 0          # bytes the signature covers (the signed revision), for finding the original
-    problem: str = ""               # unsigned | unreadable | malformed | altered | untrusted | modified
+    signed_length: int = 0  # bytes the signature covers (the signed revision), for finding the original
+    problem: str = ""  # unsigned | unreadable | malformed | altered | untrusted | modified
 
     @property
     def valid(self) -> bool:
@@ -192,7 +245,7 @@ def check(data: bytes, roots: tuple[bytes, ...]) -> Check:
     """The first signature of `data`, validated against the trust anchors `roots` (DER); never raises."""
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")     # pyHanko warns about lenient parsing of odd files
+            warnings.simplefilter("ignore")  # pyHanko warns about lenient parsing of odd files
             signatures = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
     except Exception as exc:  # an upload may be anything: a broken PDF is an answer, not an error
         log.info("unreadable PDF (%s): %s", type(exc).__name__, exc)
@@ -222,8 +275,15 @@ def check(data: bytes, roots: tuple[bytes, ...]) -> Check:
     result.timestamped = timestamp is not None
     when = timestamp.timestamp if timestamp is not None else status.signer_reported_dt
     result.signed_at = when.isoformat() if when else None
-    result.problem = ("altered" if not result.intact else "untrusted" if not result.trusted
-                      else "modified" if result.modified_after_signing else "")
+    result.problem = (
+        "altered"
+        if not result.intact
+        else "untrusted"
+        if not result.trusted
+        else "modified"
+        if result.modified_after_signing
+        else ""
+    )
     return result
 
 

@@ -4,6 +4,7 @@
 (any module declaring `PROCEDURE = Procedure(...)`), so a new procedure is checked the day it is added,
 without being listed anywhere.
 """
+
 from __future__ import annotations
 
 from importlinter.contracts.forbidden import ForbiddenContract

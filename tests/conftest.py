@@ -1,4 +1,5 @@
 """Fixtures: an app on a throwaway database (SQLite, or PostgreSQL when BIANMIN_TEST_DATABASE_URL is set)."""
+
 from __future__ import annotations
 
 import atexit
@@ -15,18 +16,18 @@ from sqlalchemy import create_engine, text, update
 
 from app import create_app
 from infra.extensions import dispose_engines
-from pdf.keys import KeyStore
-from workflows.reference import ensure_reference_data
 from models import Authority, db
-from workflows import accounts
+from pdf.keys import KeyStore
 from vocabulary import AUTHORITY_KINDS, CITY, DIVISIONS, authority_name
+from workflows import accounts
+from workflows.reference import ensure_reference_data
 
 REFERENCE_TABLES = {"divisions", "authorities", "alembic_version"}
 PG_URL = os.environ.get("BIANMIN_TEST_DATABASE_URL", "")
 # CI (.ci/run sets BIANMIN_REQUIRE_POSTGRES) starts PostgreSQL and Redis: there, a service that is down is a
 # failure, never a skip
 SERVICES_REQUIRED = bool(os.environ.get("BIANMIN_REQUIRE_POSTGRES") or os.environ.get("CI"))
-FIXED_TODAY = date(2026, 11, 25)   # a Wednesday: 3 working days later is Monday 2026-11-30
+FIXED_TODAY = date(2026, 11, 25)  # a Wednesday: 3 working days later is Monday 2026-11-30
 KEYS_PASSPHRASE = "test-keys-passphrase"
 
 
@@ -59,6 +60,7 @@ def _throwaway_postgres() -> tuple[str, callable]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
     return url, drop
 
 
@@ -74,8 +76,13 @@ def database_url(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def _schema(database_url, tmp_path_factory):
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
-                      "STORAGE_DIR": str(tmp_path_factory.mktemp("storage"))})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "STORAGE_DIR": str(tmp_path_factory.mktemp("storage")),
+        }
+    )
     with app.app_context():
         db.create_all()
         ensure_reference_data()
@@ -86,9 +93,18 @@ def _schema(database_url, tmp_path_factory):
 
 @pytest.fixture
 def app(_schema, tmp_path):
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": _schema, "STORAGE_DIR": str(tmp_path / "storage"),
-                      "WTF_CSRF_ENABLED": False, "TODAY": FIXED_TODAY, "BASE_URL": "http://bianmin.test",
-                      "KEYS_DIR": str(KEYS_DIR), "KEYS_PASSPHRASE": KEYS_PASSPHRASE})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": _schema,
+            "STORAGE_DIR": str(tmp_path / "storage"),
+            "WTF_CSRF_ENABLED": False,
+            "TODAY": FIXED_TODAY,
+            "BASE_URL": "http://bianmin.test",
+            "KEYS_DIR": str(KEYS_DIR),
+            "KEYS_PASSPHRASE": KEYS_PASSPHRASE,
+        }
+    )
     with app.app_context():
         _empty_business_tables()
     yield app
@@ -102,7 +118,7 @@ def _empty_business_tables():
     else:
         for t in tables:
             db.session.execute(t.delete())
-    db.session.execute(update(Authority).values(settings={}))   # settings live on a reference table
+    db.session.execute(update(Authority).values(settings={}))  # settings live on a reference table
     db.session.commit()
 
 
@@ -112,6 +128,7 @@ def _cheap_password_hashes(monkeypatch):
     from functools import partial
 
     from werkzeug.security import generate_password_hash
+
     monkeypatch.setattr("models.user.generate_password_hash", partial(generate_password_hash, method="pbkdf2:sha256:1"))
 
 
@@ -125,11 +142,21 @@ def runner(app):
     return app.test_cli_runner()
 
 
-STAFF = [("clerk_daoli", "clerk", "230102:market_regulation"), ("approver_daoli", "approver", "230102:market_regulation"),
-         ("clerk_nangang", "clerk", "230103:market_regulation"), ("approver_nangang", "approver", "230103:market_regulation"),
-         ("reviewer_daoli", "reviewer", "230102:civil_affairs"), ("inspector_daoli", "inspector", "230102:housing"),
-         ("clerk_daoli_housing", "clerk", "230102:housing")]
-PEOPLE = [("alice", "applicant", None), ("bob", "applicant", None), ("admin", "admin", None), ("auditor", "auditor", None)]
+STAFF = [
+    ("clerk_daoli", "clerk", "230102:market_regulation"),
+    ("approver_daoli", "approver", "230102:market_regulation"),
+    ("clerk_nangang", "clerk", "230103:market_regulation"),
+    ("approver_nangang", "approver", "230103:market_regulation"),
+    ("reviewer_daoli", "reviewer", "230102:civil_affairs"),
+    ("inspector_daoli", "inspector", "230102:housing"),
+    ("clerk_daoli_housing", "clerk", "230102:housing"),
+]
+PEOPLE = [
+    ("alice", "applicant", None),
+    ("bob", "applicant", None),
+    ("admin", "admin", None),
+    ("auditor", "auditor", None),
+]
 PASSWORD = "correct-horse-9"
 
 
@@ -173,16 +200,22 @@ class Api:
 
     # --- premise_addition helpers -----------------------------------------------------------
     def draft(self, user="alice", **fields):
-        r = self.post("/api/v1/applications", user, json={"procedure": "premise_addition",
-                                                          "fields": {**premise_fields(), **fields}})
+        r = self.post(
+            "/api/v1/applications",
+            user,
+            json={"procedure": "premise_addition", "fields": {**premise_fields(), **fields}},
+        )
         assert r.status_code == 201, r.get_json()
         return r.get_json()
 
     def upload(self, app_id, kind="premise_use_document", user="alice", data=None, filename="lease.pdf"):
         data = PDF_BYTES if data is None else data
-        return self.post(f"/api/v1/applications/{app_id}/attachments", user,
-                         data={"kind": kind, "file": (io.BytesIO(data), filename)},
-                         content_type="multipart/form-data")
+        return self.post(
+            f"/api/v1/applications/{app_id}/attachments",
+            user,
+            data={"kind": kind, "file": (io.BytesIO(data), filename)},
+            content_type="multipart/form-data",
+        )
 
     def fire(self, app_id, event, user, data=None, version=None, comment=None):
         if version is None:
@@ -206,11 +239,19 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def premise_fields(**over) -> dict:
-    return {"enterprise_name": "哈尔滨市便民家政服务有限公司", "credit_code": "91330100716105852F",
-            "domicile_address": "哈尔滨市道里区经纬街266号院1号楼101室", "domicile_division": "230102",
-            "service_category": "housekeeping", "premise_address": "索菲亚小区3号楼1单元102室",
-            "premise_division": "230102", "premise_street": "230102001", "business_scope": "家政服务",
-            "needs_prior_licence": False, **over}
+    return {
+        "enterprise_name": "哈尔滨市便民家政服务有限公司",
+        "credit_code": "91330100716105852F",
+        "domicile_address": "哈尔滨市道里区经纬街266号院1号楼101室",
+        "domicile_division": "230102",
+        "service_category": "housekeeping",
+        "premise_address": "索菲亚小区3号楼1单元102室",
+        "premise_division": "230102",
+        "premise_street": "230102001",
+        "business_scope": "家政服务",
+        "needs_prior_licence": False,
+        **over,
+    }
 
 
 @pytest.fixture
@@ -222,6 +263,9 @@ def api(client, users):
 def nss(tmp_path_factory):
     """pdfsig -nssdir values: 'trusted' has the test CA as a root, 'empty' trusts nothing."""
     from tests.signing import nss_database
+
     base = tmp_path_factory.mktemp("nss")
-    return {"trusted": nss_database(base / "trusted", KEYS_DIR / "ca.crt.pem"),
-            "empty": nss_database(base / "empty", None)}
+    return {
+        "trusted": nss_database(base / "trusted", KEYS_DIR / "ca.crt.pem"),
+        "empty": nss_database(base / "empty", None),
+    }

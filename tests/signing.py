@@ -1,5 +1,6 @@
 """Helpers for signature tests: pdfsig (poppler, NSS underneath) with a database that trusts the test CA, and the
 two ways a signed file gets changed: a byte flipped inside what was signed, an incremental update appended."""
+
 from __future__ import annotations
 
 import io
@@ -7,6 +8,7 @@ import re
 import shutil
 import subprocess
 import warnings
+from datetime import UTC
 from pathlib import Path
 
 with warnings.catch_warnings():
@@ -29,8 +31,11 @@ def nss_database(directory: Path, ca_pem: Path | None) -> str:
     directory.mkdir(parents=True, exist_ok=True)
     subprocess.run(["certutil", "-N", "-d", f"sql:{directory}", "--empty-password"], check=True, capture_output=True)
     if ca_pem is not None:
-        subprocess.run(["certutil", "-A", "-d", f"sql:{directory}", "-n", "bianmin-test-ca", "-t", "CT,C,C",
-                        "-i", str(ca_pem)], check=True, capture_output=True)
+        subprocess.run(
+            ["certutil", "-A", "-d", f"sql:{directory}", "-n", "bianmin-test-ca", "-t", "CT,C,C", "-i", str(ca_pem)],
+            check=True,
+            capture_output=True,
+        )
     return f"sql:{directory}"
 
 
@@ -57,7 +62,7 @@ def byte_flipped(data: bytes) -> bytes:
 def incrementally_updated(data: bytes) -> bytes:
     """A well-formed incremental update after the signature: the document's title changed, as an editor would."""
     writer = IncrementalPdfFileWriter(io.BytesIO(data))
-    writer.root["/Lang"] = generic.TextStringObject("en")     # any change to the catalogue makes a new revision
+    writer.root["/Lang"] = generic.TextStringObject("en")  # any change to the catalogue makes a new revision
     writer.update_root()
     out = io.BytesIO()
     writer.write(out)
@@ -67,8 +72,11 @@ def incrementally_updated(data: bytes) -> bytes:
 def tiny_pdf(kind: str) -> bytes:
     """A one-page valid PDF (signable: pyHanko needs a cross-reference table), for tests about numbers, dates and
     permissions rather than typesetting; WeasyPrint would take ~300 ms a document."""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.28 841.89] >>"]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.28 841.89] >>",
+    ]
     out, offsets = b"%PDF-1.7\n% " + kind.encode() + b"\n", []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))
@@ -78,10 +86,10 @@ def tiny_pdf(kind: str) -> bytes:
     return out + b"trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
 
 
-
 def tiny_render_for_signing(kind: str, snapshot: dict):
     """pdf.render_for_signing's stand-in: the tiny PDF and a seal box where the real one usually is."""
     from pdf.seal import WIDTH_PT, Place
+
     return tiny_pdf(kind), Place(0, (320.0, 200.0, 320.0 + WIDTH_PT, 200.0 + WIDTH_PT))
 
 
@@ -91,28 +99,39 @@ class LocalTimestampAuthority:
 
     def __init__(self):
         import threading
-        from datetime import datetime, timedelta, timezone
+        from datetime import datetime, timedelta
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-        from asn1crypto import keys, tsp, x509 as asn1_x509
+        from asn1crypto import keys, tsp
+        from asn1crypto import x509 as asn1_x509
         from cryptography import x509
         from cryptography.hazmat.primitives import hashes, serialization
         from cryptography.hazmat.primitives.asymmetric import rsa
         from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
         from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)     # pyHanko's dummy TSA signs RSA only
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # pyHanko's dummy TSA signs RSA only
         name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "便民测试时间戳服务 test TSA")])
-        now = datetime.now(timezone.utc)
-        cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-                .serial_number(7).not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=30))
-                .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
-                .sign(key, hashes.SHA256()))
+        now = datetime.now(UTC)
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(key.public_key())
+            .serial_number(7)
+            .not_valid_before(now - timedelta(days=1))
+            .not_valid_after(now + timedelta(days=30))
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+            .sign(key, hashes.SHA256())
+        )
         stamper = DummyTimeStamper(
             tsa_cert=asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
-            tsa_key=keys.PrivateKeyInfo.load(key.private_bytes(serialization.Encoding.DER,
-                                                               serialization.PrivateFormat.PKCS8,
-                                                               serialization.NoEncryption())))
+            tsa_key=keys.PrivateKeyInfo.load(
+                key.private_bytes(
+                    serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+                )
+            ),
+        )
         self.requests = 0
         outer = self
 

@@ -1,4 +1,5 @@
 """Blueprints by audience: auth, the JSON API, public pages, the applicant portal, the clerk console."""
+
 from flask import Flask, request
 from werkzeug.routing import IntegerConverter
 
@@ -36,6 +37,6 @@ def no_nul_characters():
 def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
     app.before_request(no_nul_characters)
-    csrf.exempt(api.bp)          # the API authenticates with bearer tokens, not cookies
+    csrf.exempt(api.bp)  # the API authenticates with bearer tokens, not cookies
     for module in (health, auth, api, lookup, public, portal, console, stats, admin, registers, enterprises):
         app.register_blueprint(module.bp)

@@ -1,5 +1,6 @@
 """Administration (admins only, no business actions): fire filing modes, the holiday table, users, account
 security. Every change is one operation of workflows/operations/ (the CLI and the API call the same)."""
+
 from __future__ import annotations
 
 import logging
@@ -9,9 +10,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from infra.extensions import login_manager
 from forms.admin import HOLIDAY_FILE_MAX_BYTES, FireModeForm, HolidayFileForm, UserForm
 from forms.application import show_problems
+from infra.extensions import login_manager
 from infra.i18n import bi, bt, lang, pick
 from models import Application, Authority, User, db
 from models.user import ROLES
@@ -41,8 +42,11 @@ def admins_only():
 
 
 def _housing():
-    return db.session.execute(select(Authority).where(Authority.kind == FIRE_MODE.kind)
-                              .order_by(Authority.division_code)).scalars().all()
+    return (
+        db.session.execute(select(Authority).where(Authority.kind == FIRE_MODE.kind).order_by(Authority.division_code))
+        .scalars()
+        .all()
+    )
 
 
 def fire_mode(authority: Authority) -> str:
@@ -54,15 +58,25 @@ def holiday_status() -> dict:
     (provisional); from October on, a warning while next year is still unknown."""
     today, loaded = engine.today(), set(holidays.known_years())
     package = calendar.PACKAGE_YEARS
+
     def source(year):
         return "table" if year in loaded else "package" if year in package else "provisional"
+
     window = range(today.year - 1, today.year + 3)
-    provisional = db.session.execute(select(func.count(Application.id)).where(
-        Application.deadline_provisional.is_(True), Application.is_open.is_(True))).scalar_one()
-    return {"today": today, "package": (package.start, package.stop - 1), "loaded": sorted(loaded),
-            "years": [{"year": y, "source": source(y)} for y in window],
-            "warn_next_year": today.month >= 10 and source(today.year + 1) == "provisional",
-            "next_year": today.year + 1, "provisional_deadlines": provisional}
+    provisional = db.session.execute(
+        select(func.count(Application.id)).where(
+            Application.deadline_provisional.is_(True), Application.is_open.is_(True)
+        )
+    ).scalar_one()
+    return {
+        "today": today,
+        "package": (package.start, package.stop - 1),
+        "loaded": sorted(loaded),
+        "years": [{"year": y, "source": source(y)} for y in window],
+        "warn_next_year": today.month >= 10 and source(today.year + 1) == "provisional",
+        "next_year": today.year + 1,
+        "provisional_deadlines": provisional,
+    }
 
 
 @bp.get("/")
@@ -74,9 +88,9 @@ def overview():
 
 # --- authorities: the fire filing mode (DOMAIN §3 [cfg]) -----------------------------------------
 
+
 def _authorities_page(errors=None, status=200):
-    rows = [(a, FireModeForm(formdata=None, prefix=f"a{a.id}", data={"fire_mode": fire_mode(a)}))
-            for a in _housing()]
+    rows = [(a, FireModeForm(formdata=None, prefix=f"a{a.id}", data={"fire_mode": fire_mode(a)})) for a in _housing()]
     return render_template("admin/authorities.html", rows=rows, MODES=MODES, errors=errors or {}), status
 
 
@@ -99,12 +113,19 @@ def set_fire_mode(authority_id):
         return _authorities_page({authority.id: message}, 422)
     commit()
     log.info("fire_mode of %s set to %s by %s", authority.key, mode, current_user.username)
-    flash(bi("%(authority)s：简易程序办理方式改为“%(mode)s”，自下一件提交的申请起适用",
-             authority=authority_title(authority), mode=pick(*MODES[mode])), "info")
+    flash(
+        bi(
+            "%(authority)s：简易程序办理方式改为“%(mode)s”，自下一件提交的申请起适用",
+            authority=authority_title(authority),
+            mode=pick(*MODES[mode]),
+        ),
+        "info",
+    )
     return redirect(url_for(".authorities", _anchor=f"authority-{authority.id}"), 303)
 
 
 # --- the holiday table ---------------------------------------------------------------------------
+
 
 @bp.get("/holidays")
 def holiday_table():
@@ -129,33 +150,60 @@ def load_holidays():
         commit()
     except ValueError as exc:
         db.session.rollback()
-        return render_template("admin/holidays.html", status=holiday_status(), form=HolidayFileForm(),
-                               error=str(exc)), 422
+        return render_template(
+            "admin/holidays.html", status=holiday_status(), form=HolidayFileForm(), error=str(exc)
+        ), 422
     except Invalid as exc:
         db.session.rollback()
-        return render_template("admin/holidays.html", status=holiday_status(), form=HolidayFileForm(),
-                               error=pick(exc.message("zh"), exc.message("en"))), 422
+        return render_template(
+            "admin/holidays.html",
+            status=holiday_status(),
+            form=HolidayFileForm(),
+            error=pick(exc.message("zh"), exc.message("en")),
+        ), 422
     count, years, recounted = loaded.days, loaded.years, loaded.recounted
     if not loaded.changed:
         flash(bi("节假日表已有此文件的全部内容，未作改动"), "info")
         return redirect(url_for(".holiday_table"), 303)
     log.info("holiday file loaded by %s: %d days for %s", current_user.username, count, years)
-    flash(bi("已载入 %(years)s 年节假日 %(count)s 天，重新计算暂定期限 %(recounted)s 件",
-             years="、".join(map(str, years)), count=count, recounted=recounted), "info")
+    flash(
+        bi(
+            "已载入 %(years)s 年节假日 %(count)s 天，重新计算暂定期限 %(recounted)s 件",
+            years="、".join(map(str, years)),
+            count=count,
+            recounted=recounted,
+        ),
+        "info",
+    )
     return redirect(url_for(".holiday_table"), 303)
 
 
 # --- users -------------------------------------------------------------------------------------
+
 
 def _users_page(form, problems=(), status=200):
     role = request.args.get("role") if request.args.get("role") in ROLES else None
     page = min(max(1, request.args.get("page", 1, type=int)), 10**6)
     query = select(User).where(User.role == role) if role else select(User)
     total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    users = db.session.execute(query.order_by(User.role, User.username).limit(USERS_PER_PAGE)
-                               .offset((page - 1) * USERS_PER_PAGE)).scalars().all()
-    return render_template("admin/users.html", users=users, form=form, problems=problems, role=role, page=page,
-                           total=total, pages=max(1, -(-total // USERS_PER_PAGE)), ROLES=ROLES), status
+    users = (
+        db.session.execute(
+            query.order_by(User.role, User.username).limit(USERS_PER_PAGE).offset((page - 1) * USERS_PER_PAGE)
+        )
+        .scalars()
+        .all()
+    )
+    return render_template(
+        "admin/users.html",
+        users=users,
+        form=form,
+        problems=problems,
+        role=role,
+        page=page,
+        total=total,
+        pages=max(1, -(-total // USERS_PER_PAGE)),
+        ROLES=ROLES,
+    ), status
 
 
 def _user_form(**kw) -> UserForm:
@@ -172,10 +220,15 @@ def users():
 def create_user():
     form = _user_form()
     try:
-        user = operations.create_user(current_user, (form.username.data or "").strip(), form.password.data or "",
-                                      form.role.data or "", form.authority.data or None,
-                                      display_name=(form.display_name.data or "").strip(),
-                                      email=request.form.get("email", ""))
+        user = operations.create_user(
+            current_user,
+            (form.username.data or "").strip(),
+            form.password.data or "",
+            form.role.data or "",
+            form.authority.data or None,
+            display_name=(form.display_name.data or "").strip(),
+            email=request.form.get("email", ""),
+        )
     except Invalid as exc:
         db.session.rollback()
         return _users_page(form, show_problems(form, exc.details), 422)
@@ -187,6 +240,7 @@ def create_user():
 
 # --- account security: lockouts, tokens, the security log ----------------------------------------
 
+
 def _user_or_404(user_id: int) -> User:
     return db.session.get(User, user_id) or abort(404)
 
@@ -195,9 +249,14 @@ def _user_or_404(user_id: int) -> User:
 def security_log():
     now = security.now()
     locked = db.session.execute(select(User).where(User.locked_until > now).order_by(User.username)).scalars().all()
-    return render_template("admin/security.html", entries=security.entries(), problems=operations.verify_security_log(),
-                           locked_users=locked, locked_addresses=security.locked_addresses(),
-                           can_act=current_user.role == "admin")
+    return render_template(
+        "admin/security.html",
+        entries=security.entries(),
+        problems=operations.verify_security_log(),
+        locked_users=locked,
+        locked_addresses=security.locked_addresses(),
+        can_act=current_user.role == "admin",
+    )
 
 
 @bp.post("/users/<int:user_id>/unlock")

@@ -1,10 +1,11 @@
 """Web login, logout, applicant registration and changing one's password."""
+
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from infra.extensions import login_manager
 from forms.application import show_problems
 from forms.auth import LoginForm, PasswordForm, RegisterForm
+from infra.extensions import login_manager
 from infra.i18n import bi, pair
 from infra.redirects import local_path
 from models import User, db
@@ -13,7 +14,7 @@ from workflows.errors import DomainError, Invalid
 from workflows.transaction import commit
 
 bp = Blueprint("auth", __name__)
-EPOCH = "epoch"       # in the session: the user's session epoch when they logged in
+EPOCH = "epoch"  # in the session: the user's session epoch when they logged in
 
 
 @login_manager.user_loader
@@ -28,7 +29,7 @@ def load_user(user_id: str):
 
 
 def start_session(user: User) -> None:
-    session.clear()              # nothing from before the login carries over (a planted session)
+    session.clear()  # nothing from before the login carries over (a planted session)
     login_user(user)
     session[EPOCH] = user.session_epoch
 
@@ -37,7 +38,9 @@ def home_for(user) -> str:
     """Where each role starts: staff their inbox, admins the admin pages, auditors the statistics."""
     if user.is_staff:
         return url_for("console.inbox")
-    return {"admin": url_for("admin.overview"), "auditor": url_for("stats.dashboard")}.get(user.role, url_for("portal.home"))
+    return {"admin": url_for("admin.overview"), "auditor": url_for("stats.dashboard")}.get(
+        user.role, url_for("portal.home")
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -72,9 +75,15 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = operations.create_user(None, form.username.data, form.password.data, "applicant",
-                                          display_name=form.display_name.data, registering=True)
-        except Invalid as exc:     # the password policy, a taken name: beside the field, the form kept
+            user = operations.create_user(
+                None,
+                form.username.data,
+                form.password.data,
+                "applicant",
+                display_name=form.display_name.data,
+                registering=True,
+            )
+        except Invalid as exc:  # the password policy, a taken name: beside the field, the form kept
             db.session.rollback()
             show_problems(form, exc.details)
             return render_template("auth/register.html", form=form), 422

@@ -1,5 +1,6 @@
 """The staff console: inboxes by role (queue, opinions to give, assigned inspections), the application
 page, events one by one or in bulk, claims, and the fire filing spot-check draw."""
+
 from __future__ import annotations
 
 import logging
@@ -11,8 +12,8 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 import pdf
-from infra.extensions import login_manager
 from forms.application import correction_targets, event_choices, fire_from_form
+from infra.extensions import login_manager
 from infra.i18n import bi, lang, pick
 from models import Application, Opinion, User, db
 from models.base import ID_MAX
@@ -31,8 +32,9 @@ PER_PAGE = 50
 # the inbox tabs of each role, the first one the default; every other role has the authority's queue only
 TABS = {"reviewer": ("opinions", "given", "all"), "inspector": ("assigned", "all")}
 # where an inspector acts (the sources of the events an inspector fires), for the "my inspections" tab
-INSPECTING = tuple(sorted({s for p in PROCEDURES.values() for e in p.events if "inspector" in e.roles
-                           for s in e.sources}))
+INSPECTING = tuple(
+    sorted({s for p in PROCEDURES.values() for e in p.events if "inspector" in e.roles for s in e.sources})
+)
 
 
 @bp.before_request
@@ -45,6 +47,7 @@ def staff_only():
 
 # --- the inbox --------------------------------------------------------------------------------
 
+
 def tab_of(user, args) -> str:
     tabs = TABS.get(user.role, ("all",))
     return args.get("tab") if args.get("tab") in tabs else tabs[0]
@@ -56,8 +59,11 @@ def queue(user, tab: str, open_only: bool = True):
     the open applications, or all of them when `open_only` is False)."""
     if tab in ("opinions", "given"):
         kind = user.authority.kind if user.authority else None
-        query = (select(Application, Opinion).join(Opinion, Opinion.application_id == Application.id)
-                 .where(Opinion.authority_id == user.authority_id, Opinion.department == kind))
+        query = (
+            select(Application, Opinion)
+            .join(Opinion, Opinion.application_id == Application.id)
+            .where(Opinion.authority_id == user.authority_id, Opinion.department == kind)
+        )
         if tab == "given":
             return query.where(Opinion.given_at.is_not(None)), (Opinion.given_at.desc(), Application.id.desc()), None
         query = query.where(Opinion.given_at.is_(None), Application.state == "department_review")
@@ -115,7 +121,7 @@ def can_draw(user) -> bool:
 @bp.get("/")
 def inbox():
     tab = tab_of(current_user, request.args)
-    query, order, due = queue(current_user, tab, open_only=not request.args.get("state"))   # closed: by ?state=
+    query, order, due = queue(current_user, tab, open_only=not request.args.get("state"))  # closed: by ?state=
     query = narrowed(query, due, current_user, request.args)
     counted = inbox_query.capped_count(query)
     total = inbox_query.shown_total(counted)
@@ -123,15 +129,26 @@ def inbox():
     found = db.session.execute(query.order_by(*order).limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
     rows = [(r[0], r[1] if len(r) > 1 else None) for r in found]
     states = {s: t for p in PROCEDURES.values() for s, t in p.states.items()}
-    return render_template("console/inbox.html", rows=rows, total=total, page=page, tab=tab,
-                           tabs=TABS.get(current_user.role, ("all",)), pages=max(1, -(-counted // PER_PAGE)),
-                           args=request.args, states=states, kinds=pdf.KINDS, bulk=bulk_events(current_user),
-                           claimers=names_of(a.claimed_by_id for a, _o in rows), can_draw=can_draw(current_user))
+    return render_template(
+        "console/inbox.html",
+        rows=rows,
+        total=total,
+        page=page,
+        tab=tab,
+        tabs=TABS.get(current_user.role, ("all",)),
+        pages=max(1, -(-counted // PER_PAGE)),
+        args=request.args,
+        states=states,
+        kinds=pdf.KINDS,
+        bulk=bulk_events(current_user),
+        claimers=names_of(a.claimed_by_id for a, _o in rows),
+        can_draw=can_draw(current_user),
+    )
 
 
 # --- bulk actions, claims, draws ----------------------------------------------------------------
 
-PICKED = re.compile(r"([0-9]{1,10}):([0-9]{1,10})")     # ASCII digits only: "²".isdigit() is true
+PICKED = re.compile(r"([0-9]{1,10}):([0-9]{1,10})")  # ASCII digits only: "²".isdigit() is true
 
 
 def picked(values) -> list[tuple[int, int]]:
@@ -203,24 +220,36 @@ def unclaim(app_id):
 @bp.post("/draws")
 def run_draw():
     """双随机、一公开: draw over the authority's candidates, then show the public result."""
-    draw = draws.run(current_user)       # refuses anyone whom no procedure's draw rule names
+    draw = draws.run(current_user)  # refuses anyone whom no procedure's draw rule names
     commit()
-    flash(bi("抽查完成：抽中 %(selected)s 件，未抽中 %(closed)s 件，结果已公开",
-             selected=len(draw.selected), closed=len(draw.closed)), "info")
+    flash(
+        bi(
+            "抽查完成：抽中 %(selected)s 件，未抽中 %(closed)s 件，结果已公开",
+            selected=len(draw.selected),
+            closed=len(draw.closed),
+        ),
+        "info",
+    )
     return redirect(url_for("public.draw", draw_id=draw.id), 303)
 
 
 # --- one application ------------------------------------------------------------------------------
+
 
 @bp.get("/applications/<int:app_id>")
 def application(app_id):
     app = access.application(current_user, app_id)
     facts = application_facts(app)
     events = event_choices(app, facts["proc"], current_user, every_role_event=True)
-    return render_template("console/application.html", events=events, targets=correction_targets(facts["proc"]),
-                           claimer=names_of([app.claimed_by_id]).get(app.claimed_by_id),
-                           can_claim=may_act(app, current_user),
-                           enterprise_panel=enterprise_view.panel(app, current_user, engine.today()), **facts)
+    return render_template(
+        "console/application.html",
+        events=events,
+        targets=correction_targets(facts["proc"]),
+        claimer=names_of([app.claimed_by_id]).get(app.claimed_by_id),
+        can_claim=may_act(app, current_user),
+        enterprise_panel=enterprise_view.panel(app, current_user, engine.today()),
+        **facts,
+    )
 
 
 @bp.post("/applications/<int:app_id>/events")

@@ -1,4 +1,5 @@
 """Errors handled once, app-wide: JSON in the API.md shape under /api/, a page or flash elsewhere."""
+
 from __future__ import annotations
 
 import errno
@@ -11,24 +12,35 @@ from sqlalchemy.exc import TimeoutError as SATimeoutError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, SecurityError
 
 from infra.i18n import bi, lang, pair
+from infra.storage import StoredFileProblem
 from models import db
 from pdf.keys import SigningUnavailable
-from infra.storage import StoredFileProblem
 from workflows.errors import DomainError
 
 log = logging.getLogger(__name__)
 
-HTTP_TEXT = {400: ("请求格式有误", "bad request"), 401: ("需要登录", "login required"), 403: ("无权访问", "forbidden"),
-             404: ("未找到，或您无权查看", "not found"), 405: ("不支持该请求方法", "method not allowed"),
-             413: ("请求体或文件过大", "payload too large"), 415: ("不支持的类型", "unsupported media type"),
-             429: ("请求过于频繁", "too many requests")}
+HTTP_TEXT = {
+    400: ("请求格式有误", "bad request"),
+    401: ("需要登录", "login required"),
+    403: ("无权访问", "forbidden"),
+    404: ("未找到，或您无权查看", "not found"),
+    405: ("不支持该请求方法", "method not allowed"),
+    413: ("请求体或文件过大", "payload too large"),
+    415: ("不支持的类型", "unsupported media type"),
+    429: ("请求过于频繁", "too many requests"),
+}
 
 
-UNAVAILABLE = {"database": ("服务暂时不可用（数据库无法访问），请稍后再试", "service unavailable (the database cannot be "
-                                                                     "reached): please try again later"),
-               "storage": ("服务暂时不可用（文件存储无法写入），未作任何改动，请稍后再试",
-                           "service unavailable (file storage cannot be written): nothing was changed; please try "
-                           "again later")}
+UNAVAILABLE = {
+    "database": (
+        "服务暂时不可用（数据库无法访问），请稍后再试",
+        "service unavailable (the database cannot be reached): please try again later",
+    ),
+    "storage": (
+        "服务暂时不可用（文件存储无法写入），未作任何改动，请稍后再试",
+        "service unavailable (file storage cannot be written): nothing was changed; please try again later",
+    ),
+}
 STORAGE_ERRNOS = {errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EIO}
 
 
@@ -65,7 +77,11 @@ def register_error_handlers(app: Flask) -> None:
     def csrf_error(exc):
         if _is_api():
             return _json(400, "csrf_failed", "CSRF token missing or invalid")
-        return page(400, "表单已过期或缺少安全令牌，请刷新页面后重试", "The form's CSRF token is missing or invalid: reload and retry")
+        return page(
+            400,
+            "表单已过期或缺少安全令牌，请刷新页面后重试",
+            "The form's CSRF token is missing or invalid: reload and retry",
+        )
 
     @app.errorhandler(StoredFileProblem)
     def stored_file(exc):
@@ -98,7 +114,9 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(exc: HTTPException):
         zh, en = HTTP_TEXT.get(exc.code, (exc.name, exc.name))
         # a 405 says which methods the URL takes (RFC 9110 §15.5.6), whatever the shape of the body
-        allow = {"Allow": ", ".join(exc.valid_methods)} if isinstance(exc, MethodNotAllowed) and exc.valid_methods else {}
+        allow = (
+            {"Allow": ", ".join(exc.valid_methods)} if isinstance(exc, MethodNotAllowed) and exc.valid_methods else {}
+        )
         if _is_api():
             return (*_json(exc.code, exc.name.lower().replace(" ", "_"), zh if lang() == "zh" else en), allow)
         if exc.code == 413 and request.method == "POST" and request.referrer:
@@ -113,7 +131,7 @@ def register_error_handlers(app: Flask) -> None:
         page does not extend base.html, which would ask the database for the user again."""
         try:
             db.session.rollback()
-        except Exception:          # the connection is gone: there is nothing to roll back
+        except Exception:  # the connection is gone: there is nothing to roll back
             log.debug("rollback after %s failure also failed", what, exc_info=True)
         log.error("%s unavailable on %s %s: %s: %s", what, request.method, request.path, type(exc).__name__, exc)
         zh, en = UNAVAILABLE[what]
@@ -137,7 +155,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(OSError)
     def os_error(exc: OSError):
-        if exc.errno in STORAGE_ERRNOS:      # a read-only, full or failing disk while writing a file
+        if exc.errno in STORAGE_ERRNOS:  # a read-only, full or failing disk while writing a file
             return unavailable("storage", exc)
         return unexpected(exc)
 
@@ -155,7 +173,9 @@ def register_error_handlers(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Content-Security-Policy",
-                                    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                                    "frame-src 'self'; object-src 'self'; frame-ancestors 'none'")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "frame-src 'self'; object-src 'self'; frame-ancestors 'none'",
+        )
         return response

@@ -1,17 +1,24 @@
 """Template filters and globals: dates, money and areas in the page's language, state titles, deadline flags."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from babel.dates import format_date
 from flask import Flask
 
 from infra.i18n import lang
-
+from vocabulary import (
+    AUTHORITY_KINDS,
+    DIVISIONS,
+    authority_name,
+    authority_name_en,
+    division_name,
+    division_name_en,
+    street_name,
+)
 from workflows import calendar, engine, holidays
 from workflows.documents import chinese_date
-from vocabulary import (AUTHORITY_KINDS, DIVISIONS, authority_name, authority_name_en, division_name,
-                              division_name_en, street_name)
 from workflows.registry import PROCEDURES
 
 
@@ -28,12 +35,12 @@ def local_date(value) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-cn_date = local_date        # the templates' historical name
+cn_date = local_date  # the templates' historical name
 
 
 def _aware(value: datetime) -> datetime:
     """Stored times are UTC; SQLite hands them back without a zone."""
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 def iso_time(value) -> str:
@@ -79,9 +86,16 @@ def deadline_flag(app) -> str | None:
     return due_flag(app.deadline_due) if app.is_open else None
 
 
-ROLE_TITLES = {"applicant": ("申请人", "applicant"), "clerk": ("经办人", "clerk"), "approver": ("负责人", "approver"),
-               "reviewer": ("审查人", "reviewer"), "inspector": ("检查人员", "inspector"),
-               "admin": ("管理员", "admin"), "auditor": ("审计员", "auditor"), "system": ("系统", "system")}
+ROLE_TITLES = {
+    "applicant": ("申请人", "applicant"),
+    "clerk": ("经办人", "clerk"),
+    "approver": ("负责人", "approver"),
+    "reviewer": ("审查人", "reviewer"),
+    "inspector": ("检查人员", "inspector"),
+    "admin": ("管理员", "admin"),
+    "auditor": ("审计员", "auditor"),
+    "system": ("系统", "system"),
+}
 
 
 def authority_label(key: str | None) -> str:
@@ -98,8 +112,10 @@ def authority_title(authority) -> str:
 
 
 def role_at(role: str | None, authority=None) -> str:
-    """"clerk · Daoli District Market Regulation Bureau, Harbin": a role, and where (a key, a row or none)."""
-    where = authority_label(authority) if isinstance(authority, str) else authority_title(authority) if authority else ""
+    """ "clerk · Daoli District Market Regulation Bureau, Harbin": a role, and where (a key, a row or none)."""
+    where = (
+        authority_label(authority) if isinstance(authority, str) else authority_title(authority) if authority else ""
+    )
     return f"{role_title(role)} · {where}" if where else role_title(role)
 
 
@@ -112,7 +128,7 @@ def role_title(role: str | None, lang: str | None = None) -> str:
     return ROLE_TITLES.get(role or "", (role or "", role or ""))[0 if (lang or _page_lang()) == "zh" else 1]
 
 
-_page_lang = lang      # the parameters named `lang` above shadow it
+_page_lang = lang  # the parameters named `lang` above shadow it
 
 
 _MAIN_PATHS: dict[str, tuple[str, ...]] = {}
@@ -121,6 +137,7 @@ _MAIN_PATHS: dict[str, tuple[str, ...]] = {}
 def main_path(proc) -> tuple[str, ...]:
     """The procedure's usual road, read from its definition: the longest run of steps from the
     initial state that does not go back through the applicant, ending at the first decided state."""
+
     def walk(state: str, seen: frozenset) -> tuple[str, ...]:
         if state != proc.initial and proc.holders.get(state) is None:
             return (state,)
@@ -131,6 +148,7 @@ def main_path(proc) -> tuple[str, ...]:
                     path = (state, *walk(dest, seen | {dest}))
                     best = path if len(path) > len(best) else best
         return best
+
     if proc.name not in _MAIN_PATHS:
         _MAIN_PATHS[proc.name] = walk(proc.initial, frozenset({proc.initial}))
     return _MAIN_PATHS[proc.name]
@@ -142,9 +160,19 @@ def progress(app, visited=()) -> tuple[list[dict], tuple[str, str] | None]:
     path = main_path(proc)
     on_path = app.state in path
     reached = path.index(app.state) if on_path else max((path.index(s) for s in visited if s in path), default=0)
-    steps = [{"state": s, "zh": proc.states[s][0], "en": proc.states[s][1],
-              "status": "done" if i < reached or (i == reached and not on_path)
-              else "current" if i == reached else "todo"} for i, s in enumerate(path)]
+    steps = [
+        {
+            "state": s,
+            "zh": proc.states[s][0],
+            "en": proc.states[s][1],
+            "status": "done"
+            if i < reached or (i == reached and not on_path)
+            else "current"
+            if i == reached
+            else "todo",
+        }
+        for i, s in enumerate(path)
+    ]
     return steps, None if on_path else proc.states[app.state]
 
 
@@ -178,12 +206,29 @@ def file_size(size: int | None) -> str:
 
 
 def register_filters(app: Flask) -> None:
-    app.jinja_env.filters.update(cn_date=local_date, cn_datetime=local_datetime, local_date=local_date,
-                                 local_datetime=local_datetime, chinese_date=chinese_date,
-                                 division_name=division_title, street_name=street_name, money=money,
-                                 authority_label=authority_label, authority_title=authority_title,
-                                 file_size=file_size, iso_time=iso_time, area=area)
-    app.jinja_env.globals.update(state_title=state_title, deadline_flag=deadline_flag, PROCEDURES=PROCEDURES,
-                                 today=engine.today, progress=progress, due_flag=due_flag, role_title=role_title,
-                                 role_at=role_at,
-                                 DIVISIONS=DIVISIONS)
+    app.jinja_env.filters.update(
+        cn_date=local_date,
+        cn_datetime=local_datetime,
+        local_date=local_date,
+        local_datetime=local_datetime,
+        chinese_date=chinese_date,
+        division_name=division_title,
+        street_name=street_name,
+        money=money,
+        authority_label=authority_label,
+        authority_title=authority_title,
+        file_size=file_size,
+        iso_time=iso_time,
+        area=area,
+    )
+    app.jinja_env.globals.update(
+        state_title=state_title,
+        deadline_flag=deadline_flag,
+        PROCEDURES=PROCEDURES,
+        today=engine.today,
+        progress=progress,
+        due_flag=due_flag,
+        role_title=role_title,
+        role_at=role_at,
+        DIVISIONS=DIVISIONS,
+    )

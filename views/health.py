@@ -1,4 +1,5 @@
 """Probes for load balancers and orchestrators: /healthz (the process is up), /readyz (it can serve)."""
+
 from __future__ import annotations
 
 import logging
@@ -33,7 +34,7 @@ def readyz():
 def _check(probe) -> str:
     try:
         probe()
-    except Exception as exc:   # a probe reports what failed; it never fails itself
+    except Exception as exc:  # a probe reports what failed; it never fails itself
         log.warning("readiness check %s failed: %s: %s", probe.__name__.strip("_"), type(exc).__name__, exc)
         return "failed"
     return "ok"

@@ -1,13 +1,13 @@
 """Public lookups by number and credit code: 办件进度查询 (/progress) and a document's verification by its number.
 Also the one answer to a rate limit, page or API: 429 with Retry-After."""
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from workflows import signing
 from infra.i18n import lang
 from models import db
-from workflows import progress
+from workflows import progress, signing
 from workflows.documents import public_view, replacement
 from workflows.errors import Invalid, NotFound, RateLimited
 
@@ -37,12 +37,14 @@ def verify_by_number():
     try:
         doc = progress.document_by_number(request.args)
     except Invalid as exc:
-        return render_template("public/verify_form.html", match=None, problems=exc.details,
-                               ca=signing.ca_summary()), 422
+        return render_template(
+            "public/verify_form.html", match=None, problems=exc.details, ca=signing.ca_summary()
+        ), 422
     except NotFound:
         return render_template("public/verify.html", doc=None), 404
-    return render_template("public/verify.html", doc=public_view(doc), current=replacement(doc),
-                           ca=signing.ca_summary())
+    return render_template(
+        "public/verify.html", doc=public_view(doc), current=replacement(doc), ca=signing.ca_summary()
+    )
 
 
 @bp.app_errorhandler(RateLimited)

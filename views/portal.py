@@ -1,18 +1,36 @@
 """The applicant portal: my applications, drafts, uploads, submit, timeline, documents."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template,
-                   render_template_string, request, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    render_template_string,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select, update
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from forms.application import (
+    application_form,
+    event_choices,
+    fields_from,
+    fire_from_form,
+    precheck,
+    show_problems,
+    version_from,
+)
 from infra.extensions import login_manager
-from forms.application import (application_form, event_choices, fields_from, fire_from_form, precheck,
-                               show_problems, version_from)
 from infra.i18n import bi, pick
 from models import Application, Notification, db
 from views.shared import application_facts, attachment_response, document_response, hidden_or_forbidden
@@ -39,21 +57,30 @@ def _procedure(name: str):
 
 # --- pages ------------------------------------------------------------------------------------
 
+
 @bp.get("/")
 def home():
     rows = db.session.execute(access.visible(current_user).order_by(Application.id.desc())).scalars().all()
-    notes = db.session.execute(select(Notification).where(
-        Notification.user_id == current_user.id, Notification.read_at.is_(None))
-        .order_by(Notification.id.desc()).limit(50)).scalars().all()
-    return render_template("portal/home.html", applications=rows, notifications=notes,
-                           procedures=PROCEDURES.values())
+    notes = (
+        db.session.execute(
+            select(Notification)
+            .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
+            .order_by(Notification.id.desc())
+            .limit(50)
+        )
+        .scalars()
+        .all()
+    )
+    return render_template("portal/home.html", applications=rows, notifications=notes, procedures=PROCEDURES.values())
 
 
 @bp.post("/notifications/read")
 def notifications_read():
-    db.session.execute(update(Notification).where(Notification.user_id == current_user.id,
-                                                  Notification.read_at.is_(None))
-                       .values(read_at=datetime.now(timezone.utc)))
+    db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
+        .values(read_at=datetime.now(UTC))
+    )
     commit()
     return redirect(url_for(".home"), 303)
 
@@ -63,7 +90,7 @@ def new(procedure):
     proc = _procedure(procedure)
     form = application_form(proc)
     if request.method == "GET":
-        try:        # ?enterprise=<credit code>: prefilled from an enterprise this applicant acts for (DOMAIN §6)
+        try:  # ?enterprise=<credit code>: prefilled from an enterprise this applicant acts for (DOMAIN §6)
             form = application_form(proc, enterprises.prefill(current_user, proc, request.args.get("enterprise")))
         except Invalid as exc:
             return render_template("portal/new.html", proc=proc, form=form, eligibility=None, problems=exc.details), 422
@@ -74,8 +101,9 @@ def new(procedure):
             return render_template("portal/new.html", proc=proc, form=form, eligibility=result, problems=[])
         app = engine.create(proc.name, current_user, fields_from(form, proc))
     except Invalid as exc:
-        return render_template("portal/new.html", proc=proc, form=form, eligibility=None,
-                               problems=show_problems(form, exc.details)), 422
+        return render_template(
+            "portal/new.html", proc=proc, form=form, eligibility=None, problems=show_problems(form, exc.details)
+        ), 422
     commit()
     flash(bi("草稿已保存：%(number)s", number=app.number), "info")
     return redirect(url_for(".application", app_id=app.id), 303)
@@ -86,8 +114,7 @@ def _application_page(app: Application, form=None, problems=(), status: int = 20
     if form is None and app.state in facts["proc"].editable:
         form = application_form(facts["proc"], app.fields)
     events = event_choices(app, facts["proc"], current_user, every_role_event=False)
-    return render_template("portal/application.html", form=form, problems=problems, events=events,
-                           **facts), status
+    return render_template("portal/application.html", form=form, problems=problems, events=events, **facts), status
 
 
 @bp.get("/applications/<int:app_id>")
@@ -110,8 +137,15 @@ def save_fields(app_id):
 
 
 def _json_problem(exc: DomainError, **extra):
-    return jsonify({"ok": False, "code": exc.code, "message": f"{exc.message('zh')} / {exc.message('en')}",
-                    "problems": exc.details or [], **extra}), exc.status
+    return jsonify(
+        {
+            "ok": False,
+            "code": exc.code,
+            "message": f"{exc.message('zh')} / {exc.message('en')}",
+            "problems": exc.details or [],
+            **extra,
+        }
+    ), exc.status
 
 
 @bp.post("/applications/<int:app_id>/autosave")
@@ -129,7 +163,7 @@ def autosave(app_id):
             engine.update_fields(app, current_user, fields, version)
         except Invalid as exc:
             problems = exc.details or []
-            named = {(d.get("field") or "").split("[")[0] for d in problems}      # a group's cell: its group
+            named = {(d.get("field") or "").split("[")[0] for d in problems}  # a group's cell: its group
             kept = {k: v for k, v in fields.items() if k not in named}
             if not kept or len(kept) == len(fields):
                 raise
@@ -138,8 +172,14 @@ def autosave(app_id):
         db.session.rollback()
         return _json_problem(exc)
     commit()
-    return jsonify({"ok": not problems, "version": app.version, "problems": problems,
-                    "saved_at": datetime.now(SHANGHAI).strftime("%H:%M")}), 200 if not problems else 422
+    return jsonify(
+        {
+            "ok": not problems,
+            "version": app.version,
+            "problems": problems,
+            "saved_at": datetime.now(SHANGHAI).strftime("%H:%M"),
+        }
+    ), 200 if not problems else 422
 
 
 def _add_posted_files(app) -> list:
@@ -151,8 +191,16 @@ def _add_posted_files(app) -> list:
         raise TooLarge("文件超过10 MiB上限", "file larger than 10 MiB") from None
     if not files:
         raise Invalid("请选择要上传的文件", "choose a file to upload")
-    return [attachments.add(app, current_user, request.form.get("kind"), file.filename,
-                            file.read(current_app.config["UPLOAD_MAX_BYTES"] + 1)) for file in files]
+    return [
+        attachments.add(
+            app,
+            current_user,
+            request.form.get("kind"),
+            file.filename,
+            file.read(current_app.config["UPLOAD_MAX_BYTES"] + 1),
+        )
+        for file in files
+    ]
 
 
 ATTACHMENTS_FRAGMENT = """{% from "_macros/attachments.html" import attachment_kinds %}{{ attachment_kinds(app, proc, corrections, "portal.attachment", editable=True, materials=materials, max_bytes=config.UPLOAD_MAX_BYTES) }}"""
@@ -170,15 +218,24 @@ def upload_json(app_id):
         return _json_problem(exc)
     commit()
     facts = application_facts(app)
-    html = render_template_string(ATTACHMENTS_FRAGMENT, app=app, proc=facts["proc"], corrections=facts["corrections"],
-                                  materials=facts["materials"])
+    html = render_template_string(
+        ATTACHMENTS_FRAGMENT,
+        app=app,
+        proc=facts["proc"],
+        corrections=facts["corrections"],
+        materials=facts["materials"],
+    )
     names = "、".join(a.filename for a in added)
     att = added[0]
-    return jsonify({"ok": True, "message": f"已上传：{names} / Uploaded: {', '.join(a.filename for a in added)}",
-                    "attachment": {"id": att.id, "kind": att.kind, "filename": att.filename, "size": att.size},
-                    "attachments": [{"id": a.id, "kind": a.kind, "filename": a.filename, "size": a.size}
-                                    for a in added],
-                    "html": html}), 201
+    return jsonify(
+        {
+            "ok": True,
+            "message": f"已上传：{names} / Uploaded: {', '.join(a.filename for a in added)}",
+            "attachment": {"id": att.id, "kind": att.kind, "filename": att.filename, "size": att.size},
+            "attachments": [{"id": a.id, "kind": a.kind, "filename": a.filename, "size": a.size} for a in added],
+            "html": html,
+        }
+    ), 201
 
 
 @bp.post("/applications/<int:app_id>/attachments")

@@ -1,13 +1,13 @@
 """Public pages: the home page, service guides (办事指南) and document verification."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from workflows import signing
 from models import Document, Draw, db
 from views import lookup
-from workflows import draws, verification
+from workflows import draws, signing, verification
 from workflows.documents import public_view, replacement
 from workflows.registry import PROCEDURES
 
@@ -29,7 +29,7 @@ def guide(name):
 def verify_form():
     """Enter a token or a document number with its holder's credit code, or upload a PDF (also POST /verify/upload)."""
     if request.method == "GET" and ("number" in request.args or "credit_code" in request.args):
-        return lookup.verify_by_number()           # /verify?number=&credit_code=: the document by its number
+        return lookup.verify_by_number()  # /verify?number=&credit_code=: the document by its number
     if request.method == "POST":
         token = (request.form.get("token") or "").strip().rsplit("/", 1)[-1]
         if token:
@@ -51,8 +51,11 @@ def verify_upload():
 def ca_certificate():
     """The deployment CA's certificate, to trust in a PDF reader (the page explains how)."""
     pem = signing.ca_pem() or abort(404)
-    return Response(pem, mimetype="application/x-x509-ca-cert",
-                    headers={"Content-Disposition": "attachment; filename=bianmin-ca.crt"})
+    return Response(
+        pem,
+        mimetype="application/x-x509-ca-cert",
+        headers={"Content-Disposition": "attachment; filename=bianmin-ca.crt"},
+    )
 
 
 @bp.get("/verify/<token>")
@@ -60,8 +63,9 @@ def verify(token):
     doc = db.session.execute(select(Document).where(Document.token == token)).scalar() if len(token) < 100 else None
     if doc is None:
         return render_template("public/verify.html", doc=None), 404
-    return render_template("public/verify.html", doc=public_view(doc), current=replacement(doc),
-                           ca=signing.ca_summary())
+    return render_template(
+        "public/verify.html", doc=public_view(doc), current=replacement(doc), ca=signing.ca_summary()
+    )
 
 
 @bp.get("/draws")
@@ -75,5 +79,9 @@ def draw(draw_id):
     found = db.session.get(Draw, draw_id) or abort(404)
     # the reproduce check runs when asked (the page's button): anyone may recompute the draw from its seed
     checked = request.args.get("check") == "1"
-    return render_template("public/draw.html", draw=draws.public_view(found), checked=checked,
-                           reproduced=draws.reproduced(found) if checked else None)
+    return render_template(
+        "public/draw.html",
+        draw=draws.public_view(found),
+        checked=checked,
+        reproduced=draws.reproduced(found) if checked else None,
+    )

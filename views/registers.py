@@ -1,12 +1,13 @@
 """The public registers (公示, DOMAIN §6): a page per register with its search, each entry's page, the exports."""
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
+from vocabulary import DIVISIONS, DIVISIONS_EN, STREETS
 from workflows import register_search
 from workflows.errors import Invalid
 from workflows.ledger import registers
-from vocabulary import DIVISIONS, DIVISIONS_EN, STREETS
 
 bp = Blueprint("registers", __name__, url_prefix="/registers")
 
@@ -27,9 +28,21 @@ def register(name):
         problems = exc.details
     pages = max(1, -(-min(counted, register_search.CAP) // search.per_page))
     more = len(items) == search.per_page and (counted > register_search.CAP or search.page < pages)
-    return render_template("registers/register.html", reg=reg, items=items, counted=counted, cap=register_search.CAP,
-                           search=search, pages=pages, more=more, problems=problems, args=request.args, divisions=DIVISIONS,
-                           divisions_en=DIVISIONS_EN, streets=STREETS), 422 if problems else 200
+    return render_template(
+        "registers/register.html",
+        reg=reg,
+        items=items,
+        counted=counted,
+        cap=register_search.CAP,
+        search=search,
+        pages=pages,
+        more=more,
+        problems=problems,
+        args=request.args,
+        divisions=DIVISIONS,
+        divisions_en=DIVISIONS_EN,
+        streets=STREETS,
+    ), 422 if problems else 200
 
 
 @bp.get("/<name>/<int:entry_id>")

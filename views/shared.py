@@ -1,5 +1,6 @@
 """What the applicant portal and the staff console both show and serve: an application's facts, its
 attachments and documents as files (each behind the same access rule as the application page)."""
+
 from __future__ import annotations
 
 from urllib.parse import quote
@@ -18,27 +19,46 @@ from workflows.registry import PROCEDURES
 
 def application_facts(app: Application) -> dict:
     """What both the portal and the console show of one application besides its own row."""
-    trail = db.session.execute(select(AuditEntry).where(AuditEntry.application_id == app.id)
-                               .order_by(AuditEntry.seq)).scalars().all()
-    docs = db.session.execute(select(Document).where(Document.application_id == app.id)
-                              .order_by(Document.id)).scalars().all()
-    opinions = db.session.execute(select(Opinion).where(Opinion.application_id == app.id)
-                                  .order_by(Opinion.id)).scalars().all()
+    trail = (
+        db.session.execute(select(AuditEntry).where(AuditEntry.application_id == app.id).order_by(AuditEntry.seq))
+        .scalars()
+        .all()
+    )
+    docs = (
+        db.session.execute(select(Document).where(Document.application_id == app.id).order_by(Document.id))
+        .scalars()
+        .all()
+    )
+    opinions = (
+        db.session.execute(select(Opinion).where(Opinion.application_id == app.id).order_by(Opinion.id)).scalars().all()
+    )
     proc = PROCEDURES[app.procedure]
     fields = app.fields or {}
-    return {"app": app, "proc": proc,
-            "materials": {m.kind: m for m in materials(proc, fields, proc.derived(fields, World(app.id)))}, "trail": trail, "visited": {e.to_state for e in trail}, "opinions": opinions,
-            "documents": [{**owner_view(d), "id": d.id} for d in docs],
-            "eligibility": engine.eligibility_of(proc, app.fields or {}, app.id),
-            "corrections": {i["field"]: i["reason"] for i in app.correction_items or []}
-            if app.state == "correction_required" else {}}
+    return {
+        "app": app,
+        "proc": proc,
+        "materials": {m.kind: m for m in materials(proc, fields, proc.derived(fields, World(app.id)))},
+        "trail": trail,
+        "visited": {e.to_state for e in trail},
+        "opinions": opinions,
+        "documents": [{**owner_view(d), "id": d.id} for d in docs],
+        "eligibility": engine.eligibility_of(proc, app.fields or {}, app.id),
+        "corrections": {i["field"]: i["reason"] for i in app.correction_items or []}
+        if app.state == "correction_required"
+        else {},
+    }
 
 
 def file_response(data: bytes, mimetype: str, filename: str, disposition: str) -> Response:
     """Stored bytes with a UTF-8 file name; inline files may be framed by our own pages only."""
-    response = Response(data, mimetype=mimetype, headers={
-        "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(filename, safe='')}",
-        "Cache-Control": "private, no-store"})
+    response = Response(
+        data,
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(filename, safe='')}",
+            "Cache-Control": "private, no-store",
+        },
+    )
     if disposition == "inline":
         response.headers["X-Frame-Options"] = "SAMEORIGIN"
         response.headers["Content-Security-Policy"] = "default-src 'self'; frame-ancestors 'self'"
@@ -56,8 +76,9 @@ def document_response(user, doc_id: int) -> Response:
     """An issued PDF the user may download (its holder, the issuing and handling authorities' staff)."""
     found = db.session.get(Document, doc_id) or abort(404)
     doc = access.document(user, found.number)
-    return file_response(storage.read_checked(doc.storage_path, doc.sha256), "application/pdf",
-                         f"{doc.number}.pdf", "attachment")
+    return file_response(
+        storage.read_checked(doc.storage_path, doc.sha256), "application/pdf", f"{doc.number}.pdf", "attachment"
+    )
 
 
 def hidden_or_forbidden(user) -> int:

@@ -3,11 +3,17 @@ the article names, and authority kinds. Procedures, forms, models and pages all 
 
 # the inclusive life services (DOMAIN §1): identifiers every procedure uses, (value, zh, en)
 SERVICE_CATEGORIES = (
-    ("elderly_care", "养老服务", "elderly care"), ("childcare", "托育服务", "childcare"),
-    ("housekeeping", "家政服务", "housekeeping"), ("community_catering", "社区餐饮（助餐）", "community catering"),
-    ("convenience_retail", "便民商业", "convenience retail"), ("repair", "维修服务", "repair"),
-    ("hairdressing_beauty", "美容美发", "hairdressing and beauty"), ("laundry", "洗染服务", "laundry"),
-    ("fitness", "健身服务", "fitness"), ("culture", "文化服务", "culture"), ("sports", "体育服务", "sports"),
+    ("elderly_care", "养老服务", "elderly care"),
+    ("childcare", "托育服务", "childcare"),
+    ("housekeeping", "家政服务", "housekeeping"),
+    ("community_catering", "社区餐饮（助餐）", "community catering"),
+    ("convenience_retail", "便民商业", "convenience retail"),
+    ("repair", "维修服务", "repair"),
+    ("hairdressing_beauty", "美容美发", "hairdressing and beauty"),
+    ("laundry", "洗染服务", "laundry"),
+    ("fitness", "健身服务", "fitness"),
+    ("culture", "文化服务", "culture"),
+    ("sports", "体育服务", "sports"),
     ("other", "其他生活服务", "other services"),
 )
 
@@ -15,29 +21,56 @@ CITY = ("230100", "哈尔滨市", "哈")
 
 # code -> (name, document-number abbreviation)
 DIVISIONS: dict[str, tuple[str, str]] = {
-    "230102": ("道里区", "哈道"), "230103": ("南岗区", "哈南"), "230104": ("道外区", "哈道外"),
-    "230108": ("平房区", "哈平"), "230109": ("松北区", "哈松"), "230110": ("香坊区", "哈香"),
-    "230111": ("呼兰区", "哈呼"), "230112": ("阿城区", "哈阿"), "230113": ("双城区", "哈双"),
-    "230123": ("依兰县", "哈依"), "230124": ("方正县", "哈方"), "230125": ("宾县", "哈宾"),
-    "230126": ("巴彦县", "哈巴"), "230127": ("木兰县", "哈木"), "230128": ("通河县", "哈通"),
-    "230129": ("延寿县", "哈延"), "230183": ("尚志市", "哈尚"), "230184": ("五常市", "哈五"),
+    "230102": ("道里区", "哈道"),
+    "230103": ("南岗区", "哈南"),
+    "230104": ("道外区", "哈道外"),
+    "230108": ("平房区", "哈平"),
+    "230109": ("松北区", "哈松"),
+    "230110": ("香坊区", "哈香"),
+    "230111": ("呼兰区", "哈呼"),
+    "230112": ("阿城区", "哈阿"),
+    "230113": ("双城区", "哈双"),
+    "230123": ("依兰县", "哈依"),
+    "230124": ("方正县", "哈方"),
+    "230125": ("宾县", "哈宾"),
+    "230126": ("巴彦县", "哈巴"),
+    "230127": ("木兰县", "哈木"),
+    "230128": ("通河县", "哈通"),
+    "230129": ("延寿县", "哈延"),
+    "230183": ("尚志市", "哈尚"),
+    "230184": ("五常市", "哈五"),
 }
 
 # code -> English name (pinyin, as on the city's English pages)
 DIVISIONS_EN: dict[str, str] = {
-    "230102": "Daoli District", "230103": "Nangang District", "230104": "Daowai District",
-    "230108": "Pingfang District", "230109": "Songbei District", "230110": "Xiangfang District",
-    "230111": "Hulan District", "230112": "Acheng District", "230113": "Shuangcheng District",
-    "230123": "Yilan County", "230124": "Fangzheng County", "230125": "Bin County",
-    "230126": "Bayan County", "230127": "Mulan County", "230128": "Tonghe County",
-    "230129": "Yanshou County", "230183": "Shangzhi City", "230184": "Wuchang City",
+    "230102": "Daoli District",
+    "230103": "Nangang District",
+    "230104": "Daowai District",
+    "230108": "Pingfang District",
+    "230109": "Songbei District",
+    "230110": "Xiangfang District",
+    "230111": "Hulan District",
+    "230112": "Acheng District",
+    "230113": "Shuangcheng District",
+    "230123": "Yilan County",
+    "230124": "Fangzheng County",
+    "230125": "Bin County",
+    "230126": "Bayan County",
+    "230127": "Mulan County",
+    "230128": "Tonghe County",
+    "230129": "Yanshou County",
+    "230183": "Shangzhi City",
+    "230184": "Wuchang City",
 }
 
 # 道里区 street offices (NBS codes) named in the article
 STREETS: dict[str, tuple[str, str]] = {
-    "230102001": ("230102", "兆麟街道"), "230102006": ("230102", "城乡路街道"),
-    "230102012": ("230102", "工程街道"), "230102015": ("230102", "正阳河街道"),
-    "230102017": ("230102", "康安街道"), "230102019": ("230102", "群力街道"),
+    "230102001": ("230102", "兆麟街道"),
+    "230102006": ("230102", "城乡路街道"),
+    "230102012": ("230102", "工程街道"),
+    "230102015": ("230102", "正阳河街道"),
+    "230102017": ("230102", "康安街道"),
+    "230102019": ("230102", "群力街道"),
 }
 
 # the street offices' names, offered as suggestions where a field asks for a street office
@@ -78,7 +111,7 @@ def authority_name(division_code: str, kind: str) -> str:
 
 
 def authority_name_en(division_code: str, kind: str) -> str:
-    """"Daoli District Market Regulation Bureau, Harbin"; the city's own: "Harbin Municipal …"."""
+    """ "Daoli District Market Regulation Bureau, Harbin"; the city's own: "Harbin Municipal …"."""
     suffix = AUTHORITY_KINDS[kind][2]
     if division_code == CITY[0]:
         return "Harbin Municipal " + ("Development and Reform Commission" if kind == "development_reform" else suffix)

@@ -1,5 +1,6 @@
 """Who sees what: applicants their own applications, staff their authority's (and the parties'), auditors all,
 anyone else — admins included — 404."""
+
 from __future__ import annotations
 
 from sqlalchemy import Select, false, select
@@ -13,7 +14,7 @@ def visible(user) -> Select:
     query = select(Application)
     if user.role == "applicant":
         return query.where(Application.applicant_id == user.id)
-    if user.role == "auditor":           # reads everything (and changes nothing: no role of an event)
+    if user.role == "auditor":  # reads everything (and changes nothing: no role of an event)
         return query
     if user.role not in ("clerk", "approver", "reviewer", "inspector"):
         # admins included (DOMAIN §0, separation of duties, 等保三员分立): nothing, as if it did not exist
@@ -21,7 +22,8 @@ def visible(user) -> Select:
     mine = Application.authority_id == user.authority_id
     if _party_role(user):
         mine = mine | Application.id.in_(
-            select(ApplicationParty.application_id).where(ApplicationParty.authority_id == user.authority_id))
+            select(ApplicationParty.application_id).where(ApplicationParty.authority_id == user.authority_id)
+        )
     return query.where(mine, Application.state != "draft")
 
 
@@ -54,6 +56,7 @@ def document(user, number: str) -> Document:
     if user.role == "applicant" and app.applicant_id == user.id:
         return doc
     if user.role in ("clerk", "approver", "reviewer", "inspector") and (
-            user.authority_id == doc.authority_id or user.authority_id == app.authority_id):
+        user.authority_id == doc.authority_id or user.authority_id == app.authority_id
+    ):
         return doc
     raise NotFound()

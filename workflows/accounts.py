@@ -1,5 +1,6 @@
 """Accounts: API bearer tokens with expiry, the password policy, checked user creation (the operations that
 log in, lock, revoke… are in workflows/operations/accounts.py)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -29,8 +30,9 @@ def revoke_token(token: str) -> None:
 
 
 def user_for_token(token: str) -> User | None:
-    row = db.session.execute(select(ApiToken).where(
-        ApiToken.token_hash == hashlib.sha256(token.encode()).hexdigest())).scalar()
+    row = db.session.execute(
+        select(ApiToken).where(ApiToken.token_hash == hashlib.sha256(token.encode()).hexdigest())
+    ).scalar()
     if row is None or aware(row.expires_at) <= now() or not is_usable(row.user):
         return None
     return row.user
@@ -46,13 +48,18 @@ def authority_for(spec: str | None) -> Authority | None:
     if not spec or ":" not in spec:
         return None
     division, kind = spec.split(":", 1)
-    return db.session.execute(select(Authority).where(
-        Authority.division_code == division, Authority.kind == kind)).scalar()
+    return db.session.execute(
+        select(Authority).where(Authority.division_code == division, Authority.kind == kind)
+    ).scalar()
 
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
-EMAIL_PROBLEM = {"field": "email", "rule": "format", "message": "电子邮箱格式不正确（例：name@example.gov.cn）",
-                 "message_en": "e-mail: not a valid address (e.g. name@example.gov.cn)"}
+EMAIL_PROBLEM = {
+    "field": "email",
+    "rule": "format",
+    "message": "电子邮箱格式不正确（例：name@example.gov.cn）",
+    "message_en": "e-mail: not a valid address (e.g. name@example.gov.cn)",
+}
 
 
 def clean_email(email: str | None) -> str | None:
@@ -65,53 +72,93 @@ def clean_email(email: str | None) -> str | None:
     return email
 
 
-PASSWORD_MAX = 128     # scrypt hashes whatever it is given: a megabyte password is a way to burn CPU
+PASSWORD_MAX = 128  # scrypt hashes whatever it is given: a megabyte password is a way to burn CPU
 
 
 def password_problems(username: str, password: str) -> list[dict]:
     """The password policy: 8–128 characters, letters and digits both, not the user name."""
+
     def problem(rule, zh, en):
         return [{"field": "password", "rule": rule, "message": zh, "message_en": en}]
+
     if not isinstance(password, str) or len(password) < 8:
         return problem("min_length", "密码至少8位", "password: at least 8 characters")
     if len(password) > PASSWORD_MAX:
         return problem("max_length", f"密码至多{PASSWORD_MAX}位", f"password: at most {PASSWORD_MAX} characters")
     if not (any(c.isalpha() for c in password) and any(c.isdigit() for c in password)):
-        return problem("letters_and_digits", "密码须同时包含字母和数字", "password: must contain both letters and digits")
+        return problem(
+            "letters_and_digits", "密码须同时包含字母和数字", "password: must contain both letters and digits"
+        )
     if isinstance(username, str) and password.casefold() == username.casefold():
         return problem("not_username", "密码不能与用户名相同", "password: must not be the user name")
     return []
 
 
-def create_user(username: str, password: str, role: str, authority: str | None = None,
-                display_name: str = "", email: str | None = None) -> User:
+def create_user(
+    username: str,
+    password: str,
+    role: str,
+    authority: str | None = None,
+    display_name: str = "",
+    email: str | None = None,
+) -> User:
     problems = []
     try:
         email = clean_email(email)
     except Invalid:
         problems.append(EMAIL_PROBLEM)
     if not username or len(username) > 64 or not username.replace("_", "").replace("-", "").replace(".", "").isalnum():
-        problems.append({"field": "username", "rule": "format", "message": "用户名须为1–64位字母、数字、_-.",
-                         "message_en": "username: 1–64 letters, digits, _ - ."})
+        problems.append(
+            {
+                "field": "username",
+                "rule": "format",
+                "message": "用户名须为1–64位字母、数字、_-.",
+                "message_en": "username: 1–64 letters, digits, _ - .",
+            }
+        )
     elif db.session.execute(select(User.id).where(User.username == username)).scalar():
-        problems.append({"field": "username", "rule": "unique", "message": "用户名已存在",
-                         "message_en": "username already exists"})
+        problems.append(
+            {"field": "username", "rule": "unique", "message": "用户名已存在", "message_en": "username already exists"}
+        )
     problems += password_problems(username, password)
     if role not in ROLES:
-        problems.append({"field": "role", "rule": "choice", "message": f"角色须为：{', '.join(ROLES)}",
-                         "message_en": f"role must be one of {', '.join(ROLES)}"})
+        problems.append(
+            {
+                "field": "role",
+                "rule": "choice",
+                "message": f"角色须为：{', '.join(ROLES)}",
+                "message_en": f"role must be one of {', '.join(ROLES)}",
+            }
+        )
     needs_authority = role not in ("applicant", "admin", "auditor")
     found = authority_for(authority)
     if needs_authority and found is None:
-        problems.append({"field": "authority", "rule": "required", "message": "该角色须指定所属机关（区划代码:类别）",
-                         "message_en": "this role needs an existing authority as <division>:<kind>"})
+        problems.append(
+            {
+                "field": "authority",
+                "rule": "required",
+                "message": "该角色须指定所属机关（区划代码:类别）",
+                "message_en": "this role needs an existing authority as <division>:<kind>",
+            }
+        )
     if not needs_authority and authority:
-        problems.append({"field": "authority", "rule": "forbidden", "message": "申请人、管理员、审计员不属于机关",
-                         "message_en": "applicants, admins and auditors have no authority"})
+        problems.append(
+            {
+                "field": "authority",
+                "rule": "forbidden",
+                "message": "申请人、管理员、审计员不属于机关",
+                "message_en": "applicants, admins and auditors have no authority",
+            }
+        )
     if problems:
         raise Invalid("用户信息有误", "invalid user", problems)
-    user = User(username=username, role=role, display_name=display_name, email=email,
-                authority_id=found.id if needs_authority else None)
+    user = User(
+        username=username,
+        role=role,
+        display_name=display_name,
+        email=email,
+        authority_id=found.id if needs_authority else None,
+    )
     user.set_password(password)
     db.session.add(user)
     db.session.flush()

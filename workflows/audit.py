@@ -1,5 +1,6 @@
 """The one verifier of the hash chains (models/chain.py): every application's audit trail and the security
 log, walked the same way (`flask audit verify`, the security page, the API, a restore)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -29,17 +30,21 @@ def walk(entries: Iterable, chain_of: Callable, name: Callable[[object, str], st
 
 def _application_problem(entry: AuditEntry, kind: str) -> str:
     a, s = entry.application_id, entry.seq
-    return {"missing": f"application {a}: entry {s} does not follow the previous one (missing entry) / 申请{a}第{s}条之前缺少记录",
-            "unchained": f"application {a}: entry {s} does not chain to the previous one / 申请{a}第{s}条前序哈希不符",
-            "altered": f"application {a}: entry {s} was altered (hash mismatch) / 申请{a}第{s}条内容被改动"}[kind]
+    return {
+        "missing": f"application {a}: entry {s} does not follow the previous one (missing entry) / 申请{a}第{s}条之前缺少记录",
+        "unchained": f"application {a}: entry {s} does not chain to the previous one / 申请{a}第{s}条前序哈希不符",
+        "altered": f"application {a}: entry {s} was altered (hash mismatch) / 申请{a}第{s}条内容被改动",
+    }[kind]
 
 
 def _security_problem(entry: SecurityEvent, kind: str) -> str:
     s = entry.seq
-    return {"missing": f"security log: entry {s} does not follow the previous one (entry {s - 1} is missing) / "
-                       f"安全日志第{s}条之前缺少记录",
-            "unchained": f"security log entry {s}: prev_hash does not match / 安全日志第{s}条前序哈希不符",
-            "altered": f"security log entry {s} ({entry.action}): content altered / 安全日志第{s}条内容被改动"}[kind]
+    return {
+        "missing": f"security log: entry {s} does not follow the previous one (entry {s - 1} is missing) / "
+        f"安全日志第{s}条之前缺少记录",
+        "unchained": f"security log entry {s}: prev_hash does not match / 安全日志第{s}条前序哈希不符",
+        "altered": f"security log entry {s} ({entry.action}): content altered / 安全日志第{s}条内容被改动",
+    }[kind]
 
 
 def verify_application_chains() -> list[str]:
@@ -48,9 +53,11 @@ def verify_application_chains() -> list[str]:
     # the head each application keeps names its last entry: deleting the last entries is caught too
     for app_id, seq, head in db.session.execute(select(Application.id, Application.audit_seq, Application.audit_head)):
         if heads.get(app_id, (GENESIS, 0)) != (head, seq):
-            problems.append(f"application {app_id}: the chain ends at entry {heads.get(app_id, (GENESIS, 0))[1]}, "
-                            f"but the application records entry {seq} as its last (entries removed) / "
-                            f"申请{app_id}的审计记录被删除")
+            problems.append(
+                f"application {app_id}: the chain ends at entry {heads.get(app_id, (GENESIS, 0))[1]}, "
+                f"but the application records entry {seq} as its last (entries removed) / "
+                f"申请{app_id}的审计记录被删除"
+            )
     return problems
 
 

@@ -1,12 +1,13 @@
 """Working-day deadlines, year periods and the Shanghai date: pure functions, no Flask, no SQLAlchemy."""
+
 from __future__ import annotations
 
 import functools
 import operator
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
-from typing import Iterable
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -27,6 +28,7 @@ PACKAGE_YEARS = range(min(chinese_calendar.holidays).year, max(chinese_calendar.
 @dataclass(frozen=True)
 class Deadline:
     """A computed deadline together with how it was computed."""
+
     due: date
     provisional: bool  # True when a day counted lies in a year no source knows
     start: date
@@ -34,8 +36,13 @@ class Deadline:
     source: str  # the distinct sources used, "+"-joined in order of first use
 
     def as_dict(self) -> dict:
-        return {"due": self.due.isoformat(), "provisional": self.provisional,
-                "start": self.start.isoformat(), "days": self.days, "source": self.source}
+        return {
+            "due": self.due.isoformat(),
+            "provisional": self.provisional,
+            "start": self.start.isoformat(),
+            "days": self.days,
+            "source": self.source,
+        }
 
 
 class HolidayTable:
@@ -103,31 +110,38 @@ def parse_holiday_file(text: str) -> tuple[list[tuple[date, bool, str]], set[int
         if parts[0].lower() == "year":
             y = parts[1] if len(parts) == 2 else ""
             if not (len(y) == 4 and y.isdigit() and int(y) >= 1):
-                raise ValueError(f"line {n}: 年份声明无效,应为 year,YYYY:{line!r} / "
-                                 f"invalid year declaration, expected year,YYYY: {line!r}")
+                raise ValueError(
+                    f"line {n}: 年份声明无效,应为 year,YYYY:{line!r} / "
+                    f"invalid year declaration, expected year,YYYY: {line!r}"
+                )
             years.add(int(y))
             continue
         if len(parts) != 3:
-            raise ValueError(f"line {n}: 应有三个字段 日期,类型,名称:{line!r} / "
-                             f"expected three fields date,kind,name: {line!r}")
+            raise ValueError(
+                f"line {n}: 应有三个字段 日期,类型,名称:{line!r} / expected three fields date,kind,name: {line!r}"
+            )
         text_day, kind, name = parts
         try:
             if not _DATE_RE.fullmatch(text_day):
                 raise ValueError
             day = date.fromisoformat(text_day)
         except ValueError:
-            raise ValueError(f"line {n}: 日期无效 {text_day!r},应为 YYYY-MM-DD / "
-                             f"invalid date {text_day!r}, expected YYYY-MM-DD") from None
+            raise ValueError(
+                f"line {n}: 日期无效 {text_day!r},应为 YYYY-MM-DD / invalid date {text_day!r}, expected YYYY-MM-DD"
+            ) from None
         if kind.lower() not in _KINDS:
-            raise ValueError(f"line {n}: 类型无效 {kind!r},应为 holiday(放假)或 workday(调休上班)/ "
-                             f"invalid kind {kind!r}, expected holiday or workday")
+            raise ValueError(
+                f"line {n}: 类型无效 {kind!r},应为 holiday(放假)或 workday(调休上班)/ "
+                f"invalid kind {kind!r}, expected holiday or workday"
+            )
         if not name:
             raise ValueError(f"line {n}: 名称不能为空 / name must not be empty")
         if len(name) > NAME_MAX:
             raise ValueError(f"line {n}: 名称过长(最多 {NAME_MAX} 字)/ name too long (at most {NAME_MAX} characters)")
         if day in seen:
-            raise ValueError(f"line {n}: 日期 {day} 重复(第 {seen[day]} 行已有)/ "
-                             f"duplicate date {day} (already on line {seen[day]})")
+            raise ValueError(
+                f"line {n}: 日期 {day} 重复(第 {seen[day]} 行已有)/ duplicate date {day} (already on line {seen[day]})"
+            )
         seen[day] = n
         entries.append((day, _KINDS[kind.lower()], name))
     return entries, years
@@ -164,8 +178,10 @@ def is_working_day(day: date, table: HolidayTable | None = None) -> tuple[bool, 
 
 
 def _overflow(start: date, days: int) -> ValueError:
-    return ValueError(f"期限超出可表示的日期范围(最晚 {date.max}):{start} 起 {days} 个工作日 / "
-                      f"deadline beyond the last representable date {date.max}: {days} working days from {start}")
+    return ValueError(
+        f"期限超出可表示的日期范围(最晚 {date.max}):{start} 起 {days} 个工作日 / "
+        f"deadline beyond the last representable date {date.max}: {days} working days from {start}"
+    )
 
 
 def add_working_days(start: date, days: int, table: HolidayTable | None = None) -> Deadline:
@@ -216,7 +232,8 @@ def working_days_between(start: date, end: date, table: HolidayTable | None = No
         seg_end = min(end, date(year, 12, 31))
         if (table is None or not table.knows(year)) and year not in PACKAGE_YEARS:
             total += _weekdays_after(cursor, seg_end) - sum(
-                1 for d in statutory_holidays(year) if cursor < d <= seg_end and d.weekday() < 5)
+                1 for d in statutory_holidays(year) if cursor < d <= seg_end and d.weekday() < 5
+            )
         else:
             day = cursor
             while day < seg_end:
@@ -238,7 +255,9 @@ def period_end(decision_date: date, years: int) -> tuple[date, date]:
         raise ValueError(f"年数应在 1 到 100 之间:{n} / years must be between 1 and 100: {n}")
     year = decision_date.year + n
     if year > date.max.year:
-        raise ValueError(f"期间超出可表示的日期范围(最晚 {date.max})/ period ends beyond the last representable date {date.max}")
+        raise ValueError(
+            f"期间超出可表示的日期范围(最晚 {date.max})/ period ends beyond the last representable date {date.max}"
+        )
     month, day = decision_date.month, decision_date.day
     try:
         last = date(year, month, day)
@@ -253,7 +272,7 @@ def today_shanghai(now: datetime | None = None) -> date:
     A naive `now` is taken as UTC (what SQLite hands back for timestamps stored in UTC).
     """
     if now is None:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
     elif now.tzinfo is None:
-        now = now.replace(tzinfo=timezone.utc)
+        now = now.replace(tzinfo=UTC)
     return now.astimezone(SHANGHAI).date()

@@ -1,4 +1,5 @@
 """Guards, effects, events and documents that every procedure shares (submit, correction, reasons, withdrawal)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -6,8 +7,7 @@ from datetime import date
 from workflows.definition import SAME, DataField, DocumentKind, Event, Reason
 from workflows.values import missing_required
 
-REMEDIES_ZH = ("如不服本决定，可以自收到本决定之日起六十日内依法申请行政复议，"
-               "或者在六个月内依法向人民法院提起行政诉讼。")
+REMEDIES_ZH = "如不服本决定，可以自收到本决定之日起六十日内依法申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。"
 
 REASON_SCHEMA = {"reason": DataField("str", zh="理由", en="reason")}
 ITEMS_SCHEMA = {"items": DataField("items", zh="补正事项", en="correction items")}
@@ -18,6 +18,7 @@ NON_ACCEPTANCE_NOTICE = DocumentKind("non_acceptance_notice", "不予受理通�
 
 
 # --- guards: each returns None, a Reason, or a list of Reasons -----------------------------
+
 
 def required_complete(ctx):
     return missing_required(ctx.proc, {**ctx.fields, **ctx.derived()}, ctx.attachment_kinds)
@@ -30,12 +31,17 @@ def eligible(ctx):
 
 def not_own_application(ctx):
     if ctx.actor.id == ctx.app.applicant_id:
-        return Reason("own_application", "不得办理本人提交的申请", "nobody may decide on an application they submitted",
-                      status=403)     # a permission, not a data error: 403, and never offered in available_events
+        return Reason(
+            "own_application",
+            "不得办理本人提交的申请",
+            "nobody may decide on an application they submitted",
+            status=403,
+        )  # a permission, not a data error: 403, and never offered in available_events
     return None
 
 
 # --- effects -------------------------------------------------------------------------------
+
 
 def start_decision_clock(ctx):
     """Submission starts the intake limit where the procedure has one, else the decision limit."""
@@ -48,8 +54,10 @@ def start_decision_clock(ctx):
 def clock(limit: str):
     """An effect that starts the application's deadline: the procedure's time limit `limit` in working days
     from the event's date (e.g. clock("verification"): 15 working days to verify from filing)."""
+
     def effect(ctx):
         ctx.set_deadline(ctx.proc.time_limits[limit]["days"])
+
     effect.__name__ = f"clock_{limit}"
     return effect
 
@@ -88,12 +96,14 @@ def issuing(kind: str, facts=None, by: str | None = None, **extra_builders):
 
     `facts(ctx)` gives its table rows; each extra builder gives one snapshot key, or a dict of keys.
     """
+
     def effect(ctx):
         extra = {}
         for key, build in extra_builders.items():
             value = build(ctx)
             extra.update(value if isinstance(value, dict) else {key: value})
         ctx.issue(kind, facts(ctx) if facts else ctx.default_facts(), by=by, **extra)
+
     effect.__name__ = f"issue_{kind}"
     effect.document_kind = kind
     return effect
@@ -114,51 +124,98 @@ def reasons_text(ctx):
 def notifying(kind: str, zh: str, en: str):
     def effect(ctx):
         ctx.notify_applicant(kind, zh, en)
+
     effect.__name__ = f"notify_{kind}"
     return effect
 
 
 # --- events every procedure has ------------------------------------------------------------
 
+
 def submit_event(dest="submitted", effects=(), decides: bool | tuple[str, ...] = False) -> Event:
-    return Event("submit", ("draft",), dest, ("applicant",), "提交申请", "Submit", decides=decides,
-                 guards=(required_complete, eligible), effects=(start_decision_clock, *effects))
+    return Event(
+        "submit",
+        ("draft",),
+        dest,
+        ("applicant",),
+        "提交申请",
+        "Submit",
+        decides=decides,
+        guards=(required_complete, eligible),
+        effects=(start_decision_clock, *effects),
+    )
 
 
 def resubmit_event(effects=()) -> Event:
-    return Event("resubmit", ("correction_required",), "submitted", ("applicant",), "补正后重新提交",
-                 "Resubmit after correction", guards=(required_complete, eligible),
-                 effects=(start_decision_clock, correction_answered, *effects))
+    return Event(
+        "resubmit",
+        ("correction_required",),
+        "submitted",
+        ("applicant",),
+        "补正后重新提交",
+        "Resubmit after correction",
+        guards=(required_complete, eligible),
+        effects=(start_decision_clock, correction_answered, *effects),
+    )
 
 
 def request_correction_event(sources, correction_kind="correction_notice", roles=("clerk",)) -> Event:
-    return Event("request_correction", tuple(sources), "correction_required", tuple(roles),
-                 "一次性告知补正", "Request correction (one-time notice)", schema=ITEMS_SCHEMA,
-                 guards=(not_own_application,),
-                 effects=(correction_list, pause_clock,
-                          issuing(correction_kind, items=correction_items_for_document),
-                          notifying("correction", "您的申请需要补正材料，请按一次性告知清单补正。",
-                                    "Your application needs corrections: see the one-time list.")))
+    return Event(
+        "request_correction",
+        tuple(sources),
+        "correction_required",
+        tuple(roles),
+        "一次性告知补正",
+        "Request correction (one-time notice)",
+        schema=ITEMS_SCHEMA,
+        guards=(not_own_application,),
+        effects=(
+            correction_list,
+            pause_clock,
+            issuing(correction_kind, items=correction_items_for_document),
+            notifying(
+                "correction",
+                "您的申请需要补正材料，请按一次性告知清单补正。",
+                "Your application needs corrections: see the one-time list.",
+            ),
+        ),
+    )
 
 
 def amend_event(sources, names: tuple[str, ...], effects=(), zh: str = "变更", en: str = "Amend") -> Event:
     """The applicant changes some fields (`names`) in a decided state that it keeps (SAME): data
     {"fields": {...}} checked as the procedure's fields, then the procedure's eligibility on the result."""
-    return Event("amend", tuple(sources), SAME, ("applicant",), zh, en,
-                 schema={"fields": DataField("fields", zh="变更的字段", en="changed fields", names=tuple(names))},
-                 guards=(eligible_as_amended,), effects=(apply_amendment, *effects))
+    return Event(
+        "amend",
+        tuple(sources),
+        SAME,
+        ("applicant",),
+        zh,
+        en,
+        schema={"fields": DataField("fields", zh="变更的字段", en="changed fields", names=tuple(names))},
+        guards=(eligible_as_amended,),
+        effects=(apply_amendment, *effects),
+    )
 
 
 def eligible_as_amended(ctx):
     """The amended fields meet the same checks as a submission: every required one present, eligible."""
     changes = ctx.data.get("fields", {})
     merged = {k: v for k, v in {**ctx.fields, **changes}.items() if v is not None}
-    every_kind = {a.kind for a in ctx.proc.attachments}        # attachments are not what an amendment changes
-    reasons = [Reason(r.rule, r.zh, r.en, f"data.fields.{r.field}") for r in missing_required(ctx.proc, merged, every_kind)
-               if r.field.split("[")[0] in changes]
+    every_kind = {a.kind for a in ctx.proc.attachments}  # attachments are not what an amendment changes
+    reasons = [
+        Reason(r.rule, r.zh, r.en, f"data.fields.{r.field}")
+        for r in missing_required(ctx.proc, merged, every_kind)
+        if r.field.split("[")[0] in changes
+    ]
     result = ctx.eligibility(merged)
-    return reasons + ([] if result.eligible else [
-        Reason(r.rule, r.zh, r.en, f"data.fields.{r.field}" if r.field else None, r.status) for r in result.reasons])
+    return reasons + (
+        []
+        if result.eligible
+        else [
+            Reason(r.rule, r.zh, r.en, f"data.fields.{r.field}" if r.field else None, r.status) for r in result.reasons
+        ]
+    )
 
 
 def apply_amendment(ctx):
@@ -166,5 +223,6 @@ def apply_amendment(ctx):
 
 
 def withdraw_event(sources) -> Event:
-    return Event("withdraw", tuple(sources), "withdrawn", ("applicant",), "撤回申请", "Withdraw",
-                 effects=(pause_clock, decided))
+    return Event(
+        "withdraw", tuple(sources), "withdrawn", ("applicant",), "撤回申请", "Withdraw", effects=(pause_clock, decided)
+    )

@@ -1,18 +1,19 @@
 """What guards and effects see and may do (EventContext), what eligibility and lookups may ask (World), and an
 application as timers, draws and presenters see it (Case)."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import cached_property
 
 from flask import current_app
 from sqlalchemy import select
 
 from models import Application, ApplicationParty, Authority, Document, Notification, Opinion, db
+from vocabulary import AUTHORITY_KINDS
 from workflows import calendar, documents, holidays, ledger, registry
 from workflows.definition import Event, Procedure
 from workflows.transaction import flush_or_conflict
-from vocabulary import AUTHORITY_KINDS
 
 
 def today() -> date:
@@ -44,20 +45,25 @@ class World:
         """Entries of a register (DOMAIN §6), never another procedure's applications; this application's own excluded."""
         return ledger.entries(register, exclude_application=self.exclude_id, **where)
 
-    def records(self, states: tuple[str, ...], credit_code: str | None = None) -> list["Case"]:
+    def records(self, states: tuple[str, ...], credit_code: str | None = None) -> list[Case]:
         """This procedure's applications in `states` (an enterprise's, by the indexed credit code column)."""
-        query = select(Application).where(Application.procedure == self.procedure, Application.state.in_(states),
-                                          Application.id != (self.exclude_id or 0))
+        query = select(Application).where(
+            Application.procedure == self.procedure,
+            Application.state.in_(states),
+            Application.id != (self.exclude_id or 0),
+        )
         if credit_code is not None:
             query = query.where(Application.credit_code == credit_code)
         return [Case(a) for a in db.session.execute(query).scalars()]
 
-    def document(self, number: str) -> "Case | None":
+    def document(self, number: str) -> Case | None:
         """The application of this procedure that document `number` was issued for, with the document's kind
         and status as `case.document` ({"kind", "status"}); None when there is no such document here."""
-        found = db.session.execute(select(Document.kind, Document.status, Application).join(
-            Application, Application.id == Document.application_id).where(
-            Document.number == number, Application.procedure == self.procedure)).first()
+        found = db.session.execute(
+            select(Document.kind, Document.status, Application)
+            .join(Application, Application.id == Document.application_id)
+            .where(Document.number == number, Application.procedure == self.procedure)
+        ).first()
         if found is None:
             return None
         return Case(found[2], document={"kind": found[0], "status": found[1]})
@@ -72,8 +78,9 @@ class World:
     def authority_setting(self, division: str | None, kind: str, name: str, default=None):
         if not division:
             return default
-        settings = db.session.execute(select(Authority.settings).where(
-            Authority.division_code == division, Authority.kind == kind)).scalar()
+        settings = db.session.execute(
+            select(Authority.settings).where(Authority.division_code == division, Authority.kind == kind)
+        ).scalar()
         return (settings or {}).get(name, default)
 
 
@@ -110,8 +117,9 @@ class Case:
 class EventContext:
     """What guards and effects see and may do; the engine applies it to the row."""
 
-    def __init__(self, app: Application, proc: Procedure, event: Event, actor, data: dict, comment: str,
-                 on: date | None = None):
+    def __init__(
+        self, app: Application, proc: Procedure, event: Event, actor, data: dict, comment: str, on: date | None = None
+    ):
         self.app, self.proc, self.event, self.actor = app, proc, event, actor
         # the business date of this event: today, or the date a job runs as (`jobs run --as-of`)
         self.data, self.comment, self.today = data, comment, on or today()
@@ -178,8 +186,11 @@ class EventContext:
         self.app.authority_id = authority_id(division, self.proc.authority_kind)
         self.app.route = self.eligibility().route
         wanted = {authority_id(division, kind) for kind in (self.proc.authority_kind, *self.proc.parties(self.fields))}
-        have = set(db.session.execute(select(ApplicationParty.authority_id).where(
-            ApplicationParty.application_id == self.app.id)).scalars())
+        have = set(
+            db.session.execute(
+                select(ApplicationParty.authority_id).where(ApplicationParty.application_id == self.app.id)
+            ).scalars()
+        )
         db.session.add_all(ApplicationParty(application_id=self.app.id, authority_id=a) for a in wanted - have - {None})
 
     def decide(self) -> None:
@@ -238,8 +249,9 @@ class EventContext:
         division = self.app.authority.division_code
         existing = self._opinions()
         for kind in departments:
-            row = existing.get(kind) or Opinion(application_id=self.app.id, department=kind,
-                                                authority_id=authority_id(division, kind))
+            row = existing.get(kind) or Opinion(
+                application_id=self.app.id, department=kind, authority_id=authority_id(division, kind)
+            )
             row.due, row.due_provisional = due.due, due.provisional
             db.session.add(row)
         self.changes["opinions_requested"] = {"departments": list(departments), "due": due.due.isoformat()}
@@ -247,12 +259,18 @@ class EventContext:
     def give_opinion(self, department: str, agree: bool, text: str) -> None:
         row = self._opinions()[department]
         row.agree, row.text, row.reviewer_id = agree, text, self.actor.id
-        row.given_at = datetime.now(timezone.utc)
+        row.given_at = datetime.now(UTC)
 
     def opinions_for_document(self) -> list[dict]:
-        return [{"department": o.authority.name if o.authority else AUTHORITY_KINDS[o.department][0],
-                 "agree": "同意" if o.agree else "不同意", "text": o.text or ""}
-                for o in self._opinions().values() if o.given_at]
+        return [
+            {
+                "department": o.authority.name if o.authority else AUTHORITY_KINDS[o.department][0],
+                "agree": "同意" if o.agree else "不同意",
+                "text": o.text or "",
+            }
+            for o in self._opinions().values()
+            if o.given_at
+        ]
 
     # periods in years (民法典 arts. 201–202) ------------------------------------------------------
     def set_period(self, years: int) -> None:
@@ -261,16 +279,26 @@ class EventContext:
         self.record(period_first_day=first.isoformat(), period_last_day=last.isoformat())
 
     def period_cn(self) -> dict:
-        return {"first_day_cn": documents.chinese_date(self.app.period_first_day),
-                "last_day_cn": documents.chinese_date(self.app.period_last_day)}
+        return {
+            "first_day_cn": documents.chinese_date(self.app.period_first_day),
+            "last_day_cn": documents.chinese_date(self.app.period_last_day),
+        }
 
     def notify_applicant(self, kind: str, zh: str, en: str) -> None:
-        self._notes.append(Notification(user_id=self.app.applicant_id, application_id=self.app.id, kind=kind,
-                                        message_zh=f"{self.app.number}：{zh}", message_en=f"{self.app.number}: {en}"))
+        self._notes.append(
+            Notification(
+                user_id=self.app.applicant_id,
+                application_id=self.app.id,
+                kind=kind,
+                message_zh=f"{self.app.number}：{zh}",
+                message_en=f"{self.app.number}: {en}",
+            )
+        )
 
 
 def authority_id(division: str | None, kind: str) -> int | None:
     if not division:
         return None
-    return db.session.execute(select(Authority.id).where(
-        Authority.division_code == division, Authority.kind == kind)).scalar()
+    return db.session.execute(
+        select(Authority.id).where(Authority.division_code == division, Authority.kind == kind)
+    ).scalar()

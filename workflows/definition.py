@@ -3,21 +3,25 @@
 Everything that differs between procedures is declared here, so that the engine, the pages, the API, the
 jobs, the statistics and the documents read it instead of naming a procedure (docs/ARCHITECTURE.md).
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
-SAME = "="     # an event's destination that is the state it fired from (transitions' reflexive transition)
+SAME = "="  # an event's destination that is the state it fired from (transitions' reflexive transition)
 
 
 # the states in which an applicant edits fields and attachments, unless a procedure declares others
 EDITABLE = ("draft", "correction_required")
 
+
 @dataclass(frozen=True)
 class Text:
     """A text of a procedure's service guide, in Chinese and in English."""
+
     zh: str
     en: str
 
@@ -25,11 +29,12 @@ class Text:
 @dataclass(frozen=True)
 class Reason:
     """Why something is refused: a rule name, the sentence in Chinese and English, and what it names."""
+
     rule: str
     zh: str
     en: str
     field: str | None = None
-    status: int | None = None      # 409 when the refusal is about the state of things, not the input
+    status: int | None = None  # 409 when the refusal is about the state of things, not the input
 
     def as_dict(self) -> dict:
         return {"field": self.field, "rule": self.rule, "message": self.zh, "message_en": self.en}
@@ -41,26 +46,31 @@ class Field:
 
     type: text | textarea | bool | choice | multichoice (a list of choices, checkboxes) | division |
     credit_code | int | decimal | date | group (a repeatable row of `columns`, a list of objects)."""
+
     name: str
     type: str
     zh: str
     en: str
     required: bool = True
-    choices: tuple[tuple[str, str, str], ...] | None = None   # (value, zh, en)
+    choices: tuple[tuple[str, str, str], ...] | None = None  # (value, zh, en)
     max_length: int = 200
-    help: Text | None = None       # a hint under the input
-    minimum: float | None = None   # int, decimal: the smallest value allowed (default 0)
-    suggestions: tuple[str, ...] = ()      # text: values offered while typing (a datalist)
-    columns: tuple["Field", ...] = ()      # group: the fields of one row
-    max_rows: int = 50                     # group: at most this many rows
-    blank_rows: int = 2                    # group: empty rows a page offers beyond the filled ones (no JavaScript)
+    help: Text | None = None  # a hint under the input
+    minimum: float | None = None  # int, decimal: the smallest value allowed (default 0)
+    suggestions: tuple[str, ...] = ()  # text: values offered while typing (a datalist)
+    columns: tuple[Field, ...] = ()  # group: the fields of one row
+    max_rows: int = 50  # group: at most this many rows
+    blank_rows: int = 2  # group: empty rows a page offers beyond the filled ones (no JavaScript)
 
-    def column(self, name: str) -> "Field | None":
+    def column(self, name: str) -> Field | None:
         return next((c for c in self.columns if c.name == name), None)
 
     def as_dict(self) -> dict:
-        out: dict[str, Any] = {"name": self.name, "type": self.type, "required": self.required,
-                               "title": {"zh": self.zh, "en": self.en}}
+        out: dict[str, Any] = {
+            "name": self.name,
+            "type": self.type,
+            "required": self.required,
+            "title": {"zh": self.zh, "en": self.en},
+        }
         if self.choices:
             out["choices"] = [c[0] for c in self.choices]
         if self.minimum is not None:
@@ -73,22 +83,27 @@ class Field:
 @dataclass(frozen=True)
 class AttachmentSpec:
     """One material: the submit guard, the applicant's page and the API's listing all read this."""
+
     kind: str
     zh: str
     en: str
-    required: bool = True                         # always required
+    required: bool = True  # always required
     # or required when the fields (with the procedure's derived values, which may come from lookups) say so
     required_when: Callable[[dict], bool] | None = None
-    condition: Text | None = None                 # required_when in words, for the page, the guide and the API
-    depends_on: tuple[str, ...] = ()              # the fields required_when reads: while one is empty, "if applicable"
-    multiple: bool = False                        # several files (pages) make up the material
+    condition: Text | None = None  # required_when in words, for the page, the guide and the API
+    depends_on: tuple[str, ...] = ()  # the fields required_when reads: while one is empty, "if applicable"
+    multiple: bool = False  # several files (pages) make up the material
 
     def needed(self, fields: dict) -> bool:
         return self.required or bool(self.required_when and self.required_when(fields))
 
     def as_dict(self) -> dict:
-        out = {"kind": self.kind, "title": {"zh": self.zh, "en": self.en}, "required": self.required,
-               "multiple": self.multiple}
+        out = {
+            "kind": self.kind,
+            "title": {"zh": self.zh, "en": self.en},
+            "required": self.required,
+            "multiple": self.multiple,
+        }
         if self.condition:
             out["condition"] = {"zh": self.condition.zh, "en": self.condition.en}
         return out
@@ -98,6 +113,7 @@ class AttachmentSpec:
 class DataField:
     """One key of an event's data: type str (non-empty), bool, int, items (correction list), division, date,
     or fields (a part of the application's fields, checked like them: `names` says which may change)."""
+
     type: str
     required: bool = True
     zh: str = ""
@@ -109,6 +125,7 @@ class DataField:
 class Branch:
     """A conditional destination: the first branch whose `when(ctx)` holds is taken, and its own effects run
     after the event's."""
+
     dest: str
     when: Callable[[Any], bool]
     effects: tuple[Callable[[Any], None], ...] = ()
@@ -118,18 +135,18 @@ class Branch:
 class Event:
     name: str
     sources: tuple[str, ...]
-    dest: str | tuple[Branch, ...]           # a state, SAME (the source itself), or branches
+    dest: str | tuple[Branch, ...]  # a state, SAME (the source itself), or branches
     roles: tuple[str, ...]
     zh: str
     en: str
     guards: tuple[Callable[[Any], Any], ...] = ()
     effects: tuple[Callable[[Any], None], ...] = ()
     schema: dict[str, DataField] = field(default_factory=dict)
-    bulk: bool = False             # may be fired on several applications at once from the inbox
+    bulk: bool = False  # may be fired on several applications at once from the inbox
     # which authority kinds of the application's division act: None = the handling authority only;
     # a tuple, or a function of the fields (e.g. the departments whose opinion is required)
     acting: tuple[str, ...] | Callable[[dict], tuple[str, ...]] | None = None
-    internal: bool = False         # fired only by a batch operation (a draw), never one by one
+    internal: bool = False  # fired only by a batch operation (a draw), never one by one
     # a decision (sets decided_on; statistics time it): True, or the destinations where it is one
     decides: bool | tuple[str, ...] = False
 
@@ -151,9 +168,14 @@ class Event:
 
     def as_dict(self) -> dict:
         dest = self.dest if isinstance(self.dest, str) and self.dest != SAME else list(self.dests)
-        out = {"name": self.name, "sources": list(self.sources), "dest": dest,
-               "roles": list(self.roles), "title": {"zh": self.zh, "en": self.en},
-               "data": {k: {"type": v.type, "required": v.required} for k, v in self.schema.items()}}
+        out = {
+            "name": self.name,
+            "sources": list(self.sources),
+            "dest": dest,
+            "roles": list(self.roles),
+            "title": {"zh": self.zh, "en": self.en},
+            "data": {k: {"type": v.type, "required": v.required} for k, v in self.schema.items()},
+        }
         if self.dest == SAME:
             out["same_state"] = True
         return out
@@ -163,11 +185,12 @@ class Event:
 class Holder:
     """Whose application it is, as documents, lists and summaries show it: the fields with the holder's name
     and credit code, and the field that tells one of its applications from another (a premise, a site)."""
+
     name: str
     code: str = "credit_code"
     place: str | None = None
-    fallback: str | None = None    # the name field used when `name` is empty (a filing without a separate builder)
-    subject: str | None = None     # the field naming what the application concerns, where not the holder (a facility)
+    fallback: str | None = None  # the name field used when `name` is empty (a filing without a separate builder)
+    subject: str | None = None  # the field naming what the application concerns, where not the holder (a facility)
 
     def of(self, fields: dict) -> tuple[str, str]:
         return fields.get(self.name) or (self.fallback and fields.get(self.fallback)) or "", fields.get(self.code) or ""
@@ -187,6 +210,7 @@ class Timer:
     `when(case)` holds, with `data(case)` and `comment(case)`. With `remind`, the holder and the handling
     authority's clerks are told that many days before the date (only the nearest due reminder, once each):
     `message(case, on, days_left)` gives the (zh, en) text. `label` names the count in `jobs run`'s summary."""
+
     name: str
     states: tuple[str, ...]
     on: Callable[[Any], date | None]
@@ -198,12 +222,13 @@ class Timer:
     remind: tuple[int, ...] = ()
     message: Callable[[Any, date, int], tuple[str, str]] | None = None
     notify: tuple[str, ...] = ("applicant", "clerk")
-    notice_kind: str = "reminder"      # the notification's kind, and its dedupe key's prefix
+    notice_kind: str = "reminder"  # the notification's kind, and its dedupe key's prefix
 
 
 @dataclass(frozen=True)
 class DrawCategory:
     """A class of candidates of a spot-check draw with its default ratio; `always` ones are always selected."""
+
     name: str
     zh: str
     en: str
@@ -216,12 +241,13 @@ class DrawRule:
     """双随机、一公开: a reproducible draw over the handling authority's applications in `state`, fired as the
     batch `event` (data: selected, draw_id, inspector_id) by a `role` of that authority; inspectors come from
     the authority's `pool_role`. `category(case)` names each candidate's category (the first that applies)."""
+
     event: str
     state: str
     categories: tuple[DrawCategory, ...]
     category: Callable[[Any], str]
     title: Text
-    who: Text            # who runs it, for the refusal of anyone else ("住房和城乡建设部门的窗口人员")
+    who: Text  # who runs it, for the refusal of anyone else ("住房和城乡建设部门的窗口人员")
     role: str = "clerk"
     pool_role: str = "inspector"
 
@@ -234,6 +260,7 @@ class DrawRule:
 class DocumentKind:
     """A document a procedure issues: its titles, the code in its number (哈道市监 + 经登 + 字〔2026〕…), and its
     template `pdf/templates/<template or name>.html`; `sample` is a snapshot for the staff preview page."""
+
     name: str
     zh: str
     en: str
@@ -242,16 +269,22 @@ class DocumentKind:
     sample: dict | None = None
 
     def as_meta(self) -> dict:
-        return {"title_zh": self.zh, "title_en": self.en, "code": self.code,
-                "template": f"{self.template or self.name}.html", "sample": self.sample}
+        return {
+            "title_zh": self.zh,
+            "title_en": self.en,
+            "code": self.code,
+            "template": f"{self.template or self.name}.html",
+            "sample": self.sample,
+        }
 
 
 @dataclass(frozen=True)
 class AuthoritySetting:
     """A setting an authority of `kind` chooses for a procedure (the admin page and API set it)."""
+
     name: str
     kind: str
-    choices: dict[str, tuple[str, str]]          # value -> (zh, en)
+    choices: dict[str, tuple[str, str]]  # value -> (zh, en)
     default: str
     zh: str = ""
     en: str = ""
@@ -261,6 +294,7 @@ class AuthoritySetting:
 class DemoCase:
     """A demo application for `flask seed-demo`: its owner, fields, attachments (kinds, or (kind, file name)),
     and the events that bring it to its state, each (event, username, data)."""
+
     owner: str
     fields: dict
     attachments: tuple[str | tuple[str, str], ...]
@@ -272,26 +306,28 @@ class Procedure:
     name: str
     zh: str
     en: str
-    authority_kind: str                       # who handles it
-    states: dict[str, tuple[str, str]]        # name -> (zh, en), in display order
+    authority_kind: str  # who handles it
+    states: dict[str, tuple[str, str]]  # name -> (zh, en), in display order
     initial: str
-    holders: dict[str, str | None]            # state -> "applicant" | "authority" | None (decided/closed)
+    holders: dict[str, str | None]  # state -> "applicant" | "authority" | None (decided/closed)
     events: tuple[Event, ...]
     fields: tuple[Field, ...]
     attachments: tuple[AttachmentSpec, ...]
     time_limits: dict[str, Any]
-    eligibility: Callable[[dict, Any], "Eligibility"]
-    authority_division: Callable[[dict], str | None]   # which division's authority handles it
+    eligibility: Callable[[dict, Any], Eligibility]
+    authority_division: Callable[[dict], str | None]  # which division's authority handles it
     holder: Holder
-    guide: dict[str, Any] = field(default_factory=dict)  # the 办事指南: basis, conditions, time_limits (Text lists), where, fee (Text)
+    guide: dict[str, Any] = field(
+        default_factory=dict
+    )  # the 办事指南: basis, conditions, time_limits (Text lists), where, fee (Text)
     number_prefix: str = "BM"
-    order: int = 100                          # where it is listed among the procedures (pages, API)
+    order: int = 100  # where it is listed among the procedures (pages, API)
     # authority kinds of the same division that take part (give opinions, approve): they see the application
     parties: Callable[[dict], tuple[str, ...]] = lambda fields: ()
     # values computed from the fields, settings and lookups (route, mode) that attachments and guards depend on
     derived: Callable[[dict, Any], dict] = lambda fields, world: {}
-    editable: tuple[str, ...] = EDITABLE    # where the applicant may change the fields
-    routes: dict[str, Text] = field(default_factory=dict)   # how each route eligibility names is shown
+    editable: tuple[str, ...] = EDITABLE  # where the applicant may change the fields
+    routes: dict[str, Text] = field(default_factory=dict)  # how each route eligibility names is shown
     timers: tuple[Timer, ...] = ()
     draw: DrawRule | None = None
     documents: tuple[DocumentKind, ...] = ()
@@ -329,14 +365,17 @@ class Procedure:
         return (a.zh, a.en) if a else (name, name)
 
     def as_dict(self) -> dict:
-        return {"name": self.name, "title": {"zh": self.zh, "en": self.en},
-                "states": list(self.states),
-                "state_titles": {k: {"zh": v[0], "en": v[1]} for k, v in self.states.items()},
-                "final_states": list(self.final_states),
-                "events": [e.as_dict() for e in self.events],
-                "fields": [f.as_dict() for f in self.fields],
-                "required_attachments": [a.as_dict() for a in self.attachments],
-                "time_limits": self.time_limits}
+        return {
+            "name": self.name,
+            "title": {"zh": self.zh, "en": self.en},
+            "states": list(self.states),
+            "state_titles": {k: {"zh": v[0], "en": v[1]} for k, v in self.states.items()},
+            "final_states": list(self.final_states),
+            "events": [e.as_dict() for e in self.events],
+            "fields": [f.as_dict() for f in self.fields],
+            "required_attachments": [a.as_dict() for a in self.attachments],
+            "time_limits": self.time_limits,
+        }
 
 
 @dataclass(frozen=True)
@@ -346,6 +385,9 @@ class Eligibility:
     reasons: tuple[Reason, ...] = ()
 
     def as_dict(self, lang: str = "zh") -> dict:
-        return {"eligible": self.eligible, "route": self.route,
-                "reasons": [r.zh if lang == "zh" else r.en for r in self.reasons],
-                "details": [r.as_dict() for r in self.reasons]}
+        return {
+            "eligible": self.eligible,
+            "route": self.route,
+            "reasons": [r.zh if lang == "zh" else r.en for r in self.reasons],
+            "details": [r.as_dict() for r in self.reasons],
+        }

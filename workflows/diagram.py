@@ -1,4 +1,5 @@
 """A procedure's state machine drawn from its definition (Graphviz dot), the current state highlighted."""
+
 from __future__ import annotations
 
 import shutil
@@ -12,10 +13,13 @@ def dot_source(proc: Procedure, current: str | None = None, taken: tuple[str, ..
     """DOT text: states as boxes (zh + en, or en alone in English), events as edges labelled in the language;
     `taken` = states visited in order."""
     visited = set(taken)
-    lines = ['digraph procedure {', '  rankdir=LR; bgcolor="white";',
-             '  node [shape=box, style="rounded,filled", fillcolor="#f4f6fa", color="#8a99b3", '
-             'fontname="Noto Sans CJK SC", fontsize=11];',
-             '  edge [fontname="Noto Sans CJK SC", fontsize=9, color="#8a99b3", fontcolor="#44516b"];']
+    lines = [
+        "digraph procedure {",
+        '  rankdir=LR; bgcolor="white";',
+        '  node [shape=box, style="rounded,filled", fillcolor="#f4f6fa", color="#8a99b3", '
+        'fontname="Noto Sans CJK SC", fontsize=11];',
+        '  edge [fontname="Noto Sans CJK SC", fontsize=9, color="#8a99b3", fontcolor="#44516b"];',
+    ]
     for name, (zh, en) in proc.states.items():
         attrs = {"label": en if lang == "en" else f"{zh}\\n{en}", "id": f"state-{name}"}
         if name == current:
@@ -25,7 +29,7 @@ def dot_source(proc: Procedure, current: str | None = None, taken: tuple[str, ..
         if name in proc.final_states:
             attrs["peripheries"] = "2"
         lines.append(f'  "{name}" [' + ", ".join(f'{k}="{v}"' for k, v in attrs.items()) + "];")
-    steps = set(zip(taken, taken[1:]))
+    steps = set(zip(taken, taken[1:], strict=False))
     for event in proc.events:
         for source in event.sources:
             for dest in event.dests_from(source):

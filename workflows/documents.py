@@ -1,12 +1,13 @@
 """Issuing documents: a gap-free number, a plain-data snapshot, the PDF, its stored bytes."""
+
 from __future__ import annotations
 
 import hashlib
 import json
 import secrets
-from urllib.parse import quote
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import lru_cache
+from urllib.parse import quote
 
 from flask import current_app
 from sqlalchemy import select
@@ -14,11 +15,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 import pdf
 from infra import storage
-from workflows import signing
-from pdf.sign import sign
 from models import Application, Document, DocumentCounter, db
 from models.base import local_iso
+from pdf.sign import sign
 from vocabulary import AUTHORITY_KINDS, CITY, DIVISIONS
+from workflows import signing
 from workflows.calendar import SHANGHAI
 from workflows.registry import PROCEDURES
 
@@ -27,11 +28,13 @@ DIGITS = "〇一二三四五六七八九"
 
 def chinese_date(d: date) -> str:
     """二〇二六年十一月二十九日, as official documents write dates."""
+
     def small(n: int) -> str:
         if n < 10:
             return DIGITS[n]
         tens, ones = divmod(n, 10)
         return ("十" if tens == 1 else DIGITS[tens] + "十") + (DIGITS[ones] if ones else "")
+
     return "".join(DIGITS[int(c)] for c in str(d.year)) + f"年{small(d.month)}月{small(d.day)}日"
 
 
@@ -48,9 +51,11 @@ def next_seq(authority_id: int, kind: str, year: int) -> int:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     counter = DocumentCounter.__table__
     return db.session.execute(
-        insert(counter).values(authority_id=authority_id, kind=kind, year=year, last_value=1)
+        insert(counter)
+        .values(authority_id=authority_id, kind=kind, year=year, last_value=1)
         .on_conflict_do_update(index_elements=list(counter.primary_key), set_={"last_value": counter.c.last_value + 1})
-        .returning(counter.c.last_value)).scalar_one()
+        .returning(counter.c.last_value)
+    ).scalar_one()
 
 
 def base_url() -> str:
@@ -59,31 +64,60 @@ def base_url() -> str:
     return current_app.config["BASE_URL"].rstrip("/")
 
 
-def issue(app: Application, kind: str, facts: list[tuple[str, str]], extra: dict, today: date,
-          authority=None) -> Document:
+def issue(
+    app: Application, kind: str, facts: list[tuple[str, str]], extra: dict, today: date, authority=None
+) -> Document:
     authority = authority or app.authority
-    key = signing.key_for(authority.key)   # first: a signing fault (503) must not consume a number
+    key = signing.key_for(authority.key)  # first: a signing fault (503) must not consume a number
     seq = next_seq(authority.id, kind, today.year)
     number = number_for(authority, kind, today.year, seq)
     token = secrets.token_urlsafe(24)
     holder_name, holder_code = PROCEDURES[app.procedure].holder.of(app.fields or {})
-    snapshot = {"number": number, "authority_name": authority.name,
-                "issue_date": today.isoformat(), "issue_date_cn": chinese_date(today),
-                "holder_name": holder_name, "holder_code": holder_code,
-                "application_number": app.number,
-                "facts": [{"label": k, "value": str(v)} for k, v in facts],
-                "verify_url": f"{base_url()}/verify/{token}", "progress_url": f"{base_url()}/progress", **extra}
+    snapshot = {
+        "number": number,
+        "authority_name": authority.name,
+        "issue_date": today.isoformat(),
+        "issue_date_cn": chinese_date(today),
+        "holder_name": holder_name,
+        "holder_code": holder_code,
+        "application_number": app.number,
+        "facts": [{"label": k, "value": str(v)} for k, v in facts],
+        "verify_url": f"{base_url()}/verify/{token}",
+        "progress_url": f"{base_url()}/progress",
+        **extra,
+    }
     # a PDF cannot print its own hash: it prints the digest of the facts it states, which verification shows
     snapshot["content_digest"] = content_digest(snapshot)
     data, place = pdf.render_for_signing(kind, snapshot)
-    data = sign(data, key, place, pdf.seal_appearance(authority.name), tsa_url=current_app.config["SIGNING_TSA_URL"],
-                reason=f"{authority.name}签发{pdf.KINDS[kind]['title_zh']}")
+    data = sign(
+        data,
+        key,
+        place,
+        pdf.seal_appearance(authority.name),
+        tsa_url=current_app.config["SIGNING_TSA_URL"],
+        reason=f"{authority.name}签发{pdf.KINDS[kind]['title_zh']}",
+    )
     sha = hashlib.sha256(data).hexdigest()
     path = f"documents/{today.year}/{token}.pdf"
     storage.write_on_commit(db.session(), path, data)
-    doc = Document(application_id=app.id, authority_id=authority.id, kind=kind, year=today.year, seq=seq,
-                   number=number, token=token, issue_date=today, holder_name=holder_name, holder_code=holder_code,
-                   facts=dict(facts), snapshot=snapshot, status="valid", storage_path=path, size=len(data), sha256=sha)
+    doc = Document(
+        application_id=app.id,
+        authority_id=authority.id,
+        kind=kind,
+        year=today.year,
+        seq=seq,
+        number=number,
+        token=token,
+        issue_date=today,
+        holder_name=holder_name,
+        holder_code=holder_code,
+        facts=dict(facts),
+        snapshot=snapshot,
+        status="valid",
+        storage_path=path,
+        size=len(data),
+        sha256=sha,
+    )
     doc.superseded = supersede_earlier(app, kind, number)
     db.session.add(doc)
     return doc
@@ -104,9 +138,14 @@ def content_digest(snapshot: dict) -> str:
 
 
 def set_status(app: Application, kind: str, status: str, reason: str) -> list[str]:
-    docs = db.session.execute(select(Document).where(
-        Document.application_id == app.id, Document.kind == kind, Document.status == "valid")).scalars().all()
-    now = datetime.now(timezone.utc)
+    docs = (
+        db.session.execute(
+            select(Document).where(Document.application_id == app.id, Document.kind == kind, Document.status == "valid")
+        )
+        .scalars()
+        .all()
+    )
+    now = datetime.now(UTC)
     for doc in docs:
         doc.status, doc.status_changed_at, doc.status_reason = status, now, reason[:255]
     return [d.number for d in docs]
@@ -122,9 +161,12 @@ def replacement(doc) -> tuple[str, str] | None:
     superseded by no document)."""
     if doc.status != "superseded":
         return None
-    row = db.session.execute(select(Document.number, Document.token).where(
-        Document.application_id == doc.application_id, Document.kind == doc.kind, Document.id > doc.id)
-        .order_by(Document.id.desc()).limit(1)).first()
+    row = db.session.execute(
+        select(Document.number, Document.token)
+        .where(Document.application_id == doc.application_id, Document.kind == doc.kind, Document.id > doc.id)
+        .order_by(Document.id.desc())
+        .limit(1)
+    ).first()
     return (row.number, row.token) if row else None
 
 
@@ -135,25 +177,49 @@ def _superseded_by(doc) -> dict:
 
 def public_view(doc: Document) -> dict:
     """What anyone holding the token may learn: nothing beyond the document itself."""
-    return {"number": doc.number, "kind": doc.kind, **_titles(doc),
-            "authority": doc.snapshot.get("authority_name"), "holder": doc.holder_name,
-            "holder_code": doc.holder_code, "issued_at": doc.issue_date.isoformat(),
-            "status": doc.status, **_superseded_by(doc),
-            "status_changed_at": local_iso(doc.status_changed_at),
-            "facts": doc.facts, "sha256": doc.sha256, "content_digest": doc.snapshot.get("content_digest"),
-            "signature": signature_view(signing.check_stored(doc.storage_path, doc.sha256))}
+    return {
+        "number": doc.number,
+        "kind": doc.kind,
+        **_titles(doc),
+        "authority": doc.snapshot.get("authority_name"),
+        "holder": doc.holder_name,
+        "holder_code": doc.holder_code,
+        "issued_at": doc.issue_date.isoformat(),
+        "status": doc.status,
+        **_superseded_by(doc),
+        "status_changed_at": local_iso(doc.status_changed_at),
+        "facts": doc.facts,
+        "sha256": doc.sha256,
+        "content_digest": doc.snapshot.get("content_digest"),
+        "signature": signature_view(signing.check_stored(doc.storage_path, doc.sha256)),
+    }
 
 
-SIGNATURE_KEYS = ("valid", "signer", "authority", "certificate_serial", "certificate_fingerprint", "signed_at",
-                  "timestamped", "intact", "trusted", "modified_after_signing", "problem")
+SIGNATURE_KEYS = (
+    "valid",
+    "signer",
+    "authority",
+    "certificate_serial",
+    "certificate_fingerprint",
+    "signed_at",
+    "timestamped",
+    "intact",
+    "trusted",
+    "modified_after_signing",
+    "problem",
+)
 
 
 def signature_view(check: dict) -> dict:
     """What a verifier learns of a PDF's signature (pdf.sign.Check, workflows.signing): who, which certificate, when,
     and whether it holds; `problem` names why not (unsigned, altered, untrusted, modified, stored_file_…)."""
-    view = {key: check.get(key, False if key in ("valid", "intact", "trusted", "modified_after_signing", "timestamped")
-                           else None) for key in SIGNATURE_KEYS}
-    if view["signed_at"]:       # as every time the service shows: Beijing time
+    view = {
+        key: check.get(
+            key, False if key in ("valid", "intact", "trusted", "modified_after_signing", "timestamped") else None
+        )
+        for key in SIGNATURE_KEYS
+    }
+    if view["signed_at"]:  # as every time the service shows: Beijing time
         view["signed_at"] = _beijing(view["signed_at"])
     return view
 
@@ -164,6 +230,15 @@ def _beijing(iso: str) -> str:
 
 
 def owner_view(doc: Document) -> dict:
-    return {"number": doc.number, "kind": doc.kind, **_titles(doc), "status": doc.status, **_superseded_by(doc),
-            "issued_at": doc.issue_date.isoformat(), "sha256": doc.sha256, "size": doc.size,
-            "url": f"/api/v1/documents/{quote(doc.number)}.pdf", "verify_url": f"{base_url()}/verify/{doc.token}"}
+    return {
+        "number": doc.number,
+        "kind": doc.kind,
+        **_titles(doc),
+        "status": doc.status,
+        **_superseded_by(doc),
+        "issued_at": doc.issue_date.isoformat(),
+        "sha256": doc.sha256,
+        "size": doc.size,
+        "url": f"/api/v1/documents/{quote(doc.number)}.pdf",
+        "verify_url": f"{base_url()}/verify/{doc.token}",
+    }

@@ -3,6 +3,7 @@
 What is drawn is declared: a procedure's DrawRule names the state its candidates are in, the batch event
 that moves each of them, the categories with their ratios and which role of the handling authority runs it.
 """
+
 from __future__ import annotations
 
 import random
@@ -23,18 +24,24 @@ from workflows.registry import PROCEDURES
 def rules_for(user) -> list[tuple[Procedure, DrawRule]]:
     """The draws this user may run: those of the procedures its authority handles, by its role."""
     kind = user.authority.kind if getattr(user, "authority", None) else None
-    return [(p, p.draw) for p in PROCEDURES.values()
-            if p.draw is not None and p.authority_kind == kind and user.role == p.draw.role]
+    return [
+        (p, p.draw)
+        for p in PROCEDURES.values()
+        if p.draw is not None and p.authority_kind == kind and user.role == p.draw.role
+    ]
 
 
 def rule_of(draw: Draw) -> tuple[Procedure, DrawRule] | None:
     """The rule a recorded draw followed: its authority's procedure with a draw."""
-    return next(((p, p.draw) for p in PROCEDURES.values()
-                 if p.draw is not None and p.authority_kind == draw.authority.kind), None)
+    return next(
+        ((p, p.draw) for p in PROCEDURES.values() if p.draw is not None and p.authority_kind == draw.authority.kind),
+        None,
+    )
 
 
-def compute(seed: str, candidates: list[list], ratios: dict, pool: list[str],
-            always: frozenset[str] = frozenset({"late"})) -> tuple[list[int], list[int], dict]:
+def compute(
+    seed: str, candidates: list[list], ratios: dict, pool: list[str], always: frozenset[str] = frozenset({"late"})
+) -> tuple[list[int], list[int], dict]:
     """The selection and the inspectors, recomputable from the seed and the recorded inputs alone."""
     rng = random.Random(seed)
     selected, closed, inspectors = [], [], {}
@@ -55,7 +62,11 @@ def clean_ratios(rule: DrawRule, given) -> dict:
     if given is None:
         return ratios
     if not isinstance(given, dict):
-        raise Invalid("ratios 应为对象", "ratios must be an object", [Reason("type", "ratios：应为对象", "ratios: object", "ratios")])
+        raise Invalid(
+            "ratios 应为对象",
+            "ratios must be an object",
+            [Reason("type", "ratios：应为对象", "ratios: object", "ratios")],
+        )
     settable = [c.name for c in rule.categories if not c.always]
     always = [c for c in rule.categories if c.always]
     why_zh = f"（{'、'.join(c.zh for c in always)}一律抽查）" if always else ""
@@ -63,10 +74,18 @@ def clean_ratios(rule: DrawRule, given) -> dict:
     problems = []
     for key, value in given.items():
         if key not in settable:
-            problems.append(Reason("unknown_ratio", f"ratios.{key}：只能设置 {'、'.join(settable)}{why_zh}",
-                                   f"ratios.{key}: only {', '.join(settable)}{why_en}", f"ratios.{key}"))
+            problems.append(
+                Reason(
+                    "unknown_ratio",
+                    f"ratios.{key}：只能设置 {'、'.join(settable)}{why_zh}",
+                    f"ratios.{key}: only {', '.join(settable)}{why_en}",
+                    f"ratios.{key}",
+                )
+            )
         elif isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-            problems.append(Reason("range", f"ratios.{key}：应为0到1之间的数", f"ratios.{key}: a number 0–1", f"ratios.{key}"))
+            problems.append(
+                Reason("range", f"ratios.{key}：应为0到1之间的数", f"ratios.{key}: a number 0–1", f"ratios.{key}")
+            )
         else:
             ratios[key] = float(value)
     if problems:
@@ -80,24 +99,51 @@ def run(actor, ratios=None) -> Draw:
     rules = rules_for(actor)
     if not rules:
         who = [p.draw.who for p in PROCEDURES.values() if p.draw is not None]
-        raise Forbidden(f"只有{'或'.join(w.zh for w in who)}可以组织抽查", f"only {' or '.join(w.en for w in who)} may run a draw")
+        raise Forbidden(
+            f"只有{'或'.join(w.zh for w in who)}可以组织抽查", f"only {' or '.join(w.en for w in who)} may run a draw"
+        )
     proc, rule = rules[0]
     ratios = clean_ratios(rule, ratios)
     # lock the authority row: two draws at once run one after the other and never select an application twice
     db.session.execute(update(Authority).where(Authority.id == actor.authority_id).values(settings=Authority.settings))
-    apps = db.session.execute(select(Application).where(
-        Application.procedure == proc.name, Application.authority_id == actor.authority_id,
-        Application.state == rule.state).order_by(Application.id)).scalars().all()
-    pool = sorted(db.session.execute(select(User.username).where(
-        User.authority_id == actor.authority_id, User.role == rule.pool_role)).scalars())
+    apps = (
+        db.session.execute(
+            select(Application)
+            .where(
+                Application.procedure == proc.name,
+                Application.authority_id == actor.authority_id,
+                Application.state == rule.state,
+            )
+            .order_by(Application.id)
+        )
+        .scalars()
+        .all()
+    )
+    pool = sorted(
+        db.session.execute(
+            select(User.username).where(User.authority_id == actor.authority_id, User.role == rule.pool_role)
+        ).scalars()
+    )
     candidates = [[a.id, rule.category(Case(a))] for a in apps]
     if apps and not pool:
-        raise Invalid("本机关没有检查员，无法抽查", "the authority has no inspectors to assign",
-                      [Reason("inspectors", "请先为本机关设置检查员", "create inspectors first", "inspectors")])
+        raise Invalid(
+            "本机关没有检查员，无法抽查",
+            "the authority has no inspectors to assign",
+            [Reason("inspectors", "请先为本机关设置检查员", "create inspectors first", "inspectors")],
+        )
     seed = secrets.token_hex(16)
     selected, closed, inspectors = compute(seed, candidates, ratios, pool, _always(rule))
-    draw = Draw(authority_id=actor.authority_id, seed=seed, ratios=ratios, candidates=candidates, pool=pool,
-                selected=selected, closed=closed, inspectors=inspectors, drawn_by_id=actor.id)
+    draw = Draw(
+        authority_id=actor.authority_id,
+        seed=seed,
+        ratios=ratios,
+        candidates=candidates,
+        pool=pool,
+        selected=selected,
+        closed=closed,
+        inspectors=inspectors,
+        drawn_by_id=actor.id,
+    )
     db.session.add(draw)
     db.session.flush()
     ids = {u.username: u.id for u in db.session.execute(select(User).where(User.username.in_(pool))).scalars()}
@@ -114,26 +160,43 @@ def reproduced(draw: Draw) -> bool:
     found = rule_of(draw)
     always = _always(found[1]) if found else frozenset({"late"})
     return compute(draw.seed, draw.candidates, draw.ratios, draw.pool, always) == (
-        draw.selected, draw.closed, draw.inspectors)
+        draw.selected,
+        draw.closed,
+        draw.inspectors,
+    )
 
 
 def inspector_names(draw: Draw) -> dict[str, str]:
     """The pool's login names -> the names the public may read: each inspector's display name, or "检查员N"
     (their place in the pool) for one who has none. A login name is never published."""
-    users = {u.username: u.display_name for u in db.session.execute(
-        select(User).where(User.username.in_(draw.pool))).scalars()} if draw.pool else {}
+    users = (
+        {
+            u.username: u.display_name
+            for u in db.session.execute(select(User).where(User.username.in_(draw.pool))).scalars()
+        }
+        if draw.pool
+        else {}
+    )
     names = {}
     for n, login in enumerate(draw.pool, start=1):
         name = (users.get(login) or "").strip()
-        names[login] = name if name and name != login else f"检查员{n}"     # a display name that is the login: none
+        names[login] = name if name and name != login else f"检查员{n}"  # a display name that is the login: none
     return names
 
 
 def public_view(draw: Draw, logins: bool = False) -> dict:
     """What the public sees: the seed, the ratios, holders' and inspectors' names and the outcome; nothing personal
     beyond that. `logins`: the inspectors by login name, for the clerk who ran the draw (POST /api/v1/draws)."""
-    apps = {a.id: a for a in db.session.execute(select(Application).where(
-        Application.id.in_([c[0] for c in draw.candidates]))).scalars()} if draw.candidates else {}
+    apps = (
+        {
+            a.id: a
+            for a in db.session.execute(
+                select(Application).where(Application.id.in_([c[0] for c in draw.candidates]))
+            ).scalars()
+        }
+        if draw.candidates
+        else {}
+    )
     names = {login: login for login in draw.pool} if logins else inspector_names(draw)
     inspectors = {app_id: names.get(login, login) for app_id, login in draw.inspectors.items()}
     found = rule_of(draw)
@@ -145,18 +208,47 @@ def public_view(draw: Draw, logins: bool = False) -> dict:
 
     def subject(app_id):
         app = apps.get(app_id)
-        return PROCEDURES[app.procedure].holder.subject_of(app.fields or {}) if app and app.procedure in PROCEDURES else None
-    return {"id": draw.id, "authority": draw.authority.name, "authority_key": draw.authority.key, "seed": draw.seed,
-            "ratios": draw.ratios, "drawn_at": local_iso(draw.drawn_at),
-            "selected": draw.selected, "closed": draw.closed, "inspectors": inspectors,
-            "title": {"zh": found[1].title.zh, "en": found[1].title.en} if found else None,
-            "categories": [{"name": c.name, "zh": c.zh, "en": c.en, "always": c.always,
-                            "ratio": 1.0 if c.always else draw.ratios.get(c.name)} for c in categories.values()],
-            "results": [{"id": app_id, "number": apps[app_id].number if app_id in apps else None,
-                         "holder": holder(app_id), "subject": subject(app_id), "category": cat,
-                         "category_title": {"zh": categories[cat].zh, "en": categories[cat].en}
-                         if cat in categories else {"zh": cat, "en": cat},
-                         "selected": app_id in draw.selected,
-                         "inspector": inspectors.get(str(app_id)),
-                         "state": apps[app_id].state if app_id in apps else None}
-                        for app_id, cat in draw.candidates]}
+        return (
+            PROCEDURES[app.procedure].holder.subject_of(app.fields or {})
+            if app and app.procedure in PROCEDURES
+            else None
+        )
+
+    return {
+        "id": draw.id,
+        "authority": draw.authority.name,
+        "authority_key": draw.authority.key,
+        "seed": draw.seed,
+        "ratios": draw.ratios,
+        "drawn_at": local_iso(draw.drawn_at),
+        "selected": draw.selected,
+        "closed": draw.closed,
+        "inspectors": inspectors,
+        "title": {"zh": found[1].title.zh, "en": found[1].title.en} if found else None,
+        "categories": [
+            {
+                "name": c.name,
+                "zh": c.zh,
+                "en": c.en,
+                "always": c.always,
+                "ratio": 1.0 if c.always else draw.ratios.get(c.name),
+            }
+            for c in categories.values()
+        ],
+        "results": [
+            {
+                "id": app_id,
+                "number": apps[app_id].number if app_id in apps else None,
+                "holder": holder(app_id),
+                "subject": subject(app_id),
+                "category": cat,
+                "category_title": {"zh": categories[cat].zh, "en": categories[cat].en}
+                if cat in categories
+                else {"zh": cat, "en": cat},
+                "selected": app_id in draw.selected,
+                "inspector": inspectors.get(str(app_id)),
+                "state": apps[app_id].state if app_id in apps else None,
+            }
+            for app_id, cat in draw.candidates
+        ],
+    }

@@ -1,8 +1,9 @@
 """The one writer of Application.state: fires a procedure's event in one transaction, audited."""
+
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm.exc import StaleDataError
@@ -27,7 +28,9 @@ def role_reason(app: Application, proc: Procedure, event: Event, actor) -> Reaso
     """None when `actor` may fire `event` on `app` by role and place, else why not."""
     if actor.role not in event.roles:
         names = "、".join(event.roles)
-        return Reason("role", f"只有{names}可以执行“{event.zh}”", f"only {', '.join(event.roles)} may {event.en.lower()}")
+        return Reason(
+            "role", f"只有{names}可以执行“{event.zh}”", f"only {', '.join(event.roles)} may {event.en.lower()}"
+        )
     if actor.role == "system":
         return None
     if actor.role == "applicant":
@@ -39,8 +42,12 @@ def role_reason(app: Application, proc: Procedure, event: Event, actor) -> Reaso
     if kinds is None:
         if authority is None or actor.authority_id != app.authority_id:
             return Reason("authority", "只能办理本机关受理的申请", "staff act only inside their own authority")
-    elif (authority is None or app.authority is None or authority.kind not in kinds
-          or authority.division_code != app.authority.division_code):
+    elif (
+        authority is None
+        or app.authority is None
+        or authority.kind not in kinds
+        or authority.division_code != app.authority.division_code
+    ):
         return Reason("authority", "本机关不是此事项的办理部门", "your authority does not act on this step")
     return None
 
@@ -51,9 +58,12 @@ def check(app: Application, event_name: str, actor) -> tuple[Procedure, Event]:
     event = proc.event(event_name) if isinstance(event_name, str) else None
     if event is None:
         names = ", ".join(e.name for e in proc.events)
-        raise Invalid(f"未知事件：{event_name}（可用：{names}）", f"unknown event: {event_name} (known: {names})",
-                      [Reason("unknown_event", f"未知事件：{event_name}", f"unknown event: {event_name}", "event")],
-                      code="unknown_event")
+        raise Invalid(
+            f"未知事件：{event_name}（可用：{names}）",
+            f"unknown event: {event_name} (known: {names})",
+            [Reason("unknown_event", f"未知事件：{event_name}", f"unknown event: {event_name}", "event")],
+            code="unknown_event",
+        )
     reason = role_reason(app, proc, event, actor)
     if reason:
         raise Forbidden("无权执行此操作", "not allowed", [reason], code="forbidden")
@@ -117,8 +127,11 @@ class Firing:
     def prepare(self) -> None:
         proc, event, comment = self.proc, self.event, self.comment
         if comment is not None and (not isinstance(comment, str) or "\x00" in comment):
-            raise Invalid("comment 应为文本", "comment must be a string (without NUL characters)",
-                          [Reason("type", "comment：应为文本", "comment: must be a string", "comment")])
+            raise Invalid(
+                "comment 应为文本",
+                "comment must be a string (without NUL characters)",
+                [Reason("type", "comment：应为文本", "comment: must be a string", "comment")],
+            )
         clean, problems = clean_data(event.schema, self.data, proc)
         if problems:
             raise Invalid("事件数据不完整或有误", "event data invalid", problems)
@@ -133,8 +146,16 @@ class Firing:
         self.ctx = ctx
 
 
-def fire(app: Application, event_name: str, actor, data=None, version=None, comment: str = "",
-         internal: bool = False, on: date | None = None) -> Application:
+def fire(
+    app: Application,
+    event_name: str,
+    actor,
+    data=None,
+    version=None,
+    comment: str = "",
+    internal: bool = False,
+    on: date | None = None,
+) -> Application:
     """Fire one event: checks, the machine (state, then data and guards, then its branch), effects, audit.
     Flushes; the caller commits. `on` is the business date it happens on (a job's --as-of), default today.
 
@@ -142,15 +163,21 @@ def fire(app: Application, event_name: str, actor, data=None, version=None, comm
     """
     proc, event = check(app, event_name, actor)
     if event.internal and not internal:
-        raise Forbidden(f"“{event.zh}”只能通过批量操作执行", f"{event.name} is fired only by its batch operation",
-                        code="batch_only")
+        raise Forbidden(
+            f"“{event.zh}”只能通过批量操作执行", f"{event.name} is fired only by its batch operation", code="batch_only"
+        )
     if not isinstance(version, int) or isinstance(version, bool):
-        raise Invalid("version 必须是整数", "version must be an integer",
-                      [Reason("required", "version：必填整数", "version: required integer", "version")])
+        raise Invalid(
+            "version 必须是整数",
+            "version must be an integer",
+            [Reason("required", "version：必填整数", "version: required integer", "version")],
+        )
     if version != app.version:
-        raise Conflict(f"申请已被他人修改（当前版本 {app.version}），请刷新后重试",
-                       f"stale version: the application is now at version {app.version}; reload and retry",
-                       code="stale_version")
+        raise Conflict(
+            f"申请已被他人修改（当前版本 {app.version}），请刷新后重试",
+            f"stale version: the application is now at version {app.version}; reload and retry",
+            code="stale_version",
+        )
     from_state = app.state
     firing, carrier = Firing(app, proc, event, actor, data, comment, on), _Carrier(app.state)
     # the shared machine's event, triggered on the carrier without add_model: nothing is bound to the
@@ -158,15 +185,18 @@ def fire(app: Application, event_name: str, actor, data=None, version=None, comm
     try:
         moved = MACHINES[proc.name].events[event.name].trigger(carrier, firing=firing)
     except MachineError:
-        raise Conflict(f"当前状态“{proc.states[app.state][0]}”下不能执行“{event.zh}”",
-                       f"event {event.name} is not allowed in state {app.state}", code="invalid_state") from None
-    if not moved:       # every declared branch list ends with an unconditional one
+        raise Conflict(
+            f"当前状态“{proc.states[app.state][0]}”下不能执行“{event.zh}”",
+            f"event {event.name} is not allowed in state {app.state}",
+            code="invalid_state",
+        ) from None
+    if not moved:  # every declared branch list ends with an unconditional one
         raise AssertionError(f"{proc.name}.{event.name}: no branch taken from {app.state}")
     ctx = firing.ctx
     app.state = carrier.state
     app.is_open = proc.holders.get(app.state) is not None
     app.version += 1
-    app.updated_at = datetime.now(timezone.utc)
+    app.updated_at = datetime.now(UTC)
     if event.decides_in(app.state):
         ctx.decide()
     # One flush at the end writes the row (its UPDATE checks the version) with the audit entry. An event
@@ -176,7 +206,7 @@ def fire(app: Application, event_name: str, actor, data=None, version=None, comm
     with stale_is_conflict():
         for effect in (*event.effects, *(firing.branch.effects if firing.branch else ())):
             effect(ctx)
-        ledger.record(ctx)        # what the event declares for its register entry (DOMAIN §6), kept in its audit entry
+        ledger.record(ctx)  # what the event declares for its register entry (DOMAIN §6), kept in its audit entry
         entry = _audit(app, event.name, from_state, actor, ctx)
         db.session.add_all(ctx._notes)
         _flush_or_conflict()
@@ -193,12 +223,22 @@ def _flush_or_conflict() -> None:
 def _audit(app: Application, event: str, from_state: str | None, actor, ctx: EventContext | None) -> dict:
     """The next entry of `app`'s hash chain (its column values), chained to the head kept on the row; moves
     the head. `_record` writes it once the flush has written the row."""
-    entry = {"application_id": app.id, "seq": app.audit_seq + 1, "event": event, "from_state": from_state,
-             "to_state": app.state, "actor_id": actor.id, "actor": actor.username, "role": actor.role,
-             "authority": actor.authority.key if getattr(actor, "authority", None) else None,
-             "at": datetime.now(timezone.utc).replace(microsecond=0), "comment": ctx.comment if ctx else "",
-             "data": {**(ctx.data if ctx else {}), **(ctx.changes if ctx else {})}, "prev_hash": app.audit_head,
-             "hash_version": HASH_VERSION}
+    entry = {
+        "application_id": app.id,
+        "seq": app.audit_seq + 1,
+        "event": event,
+        "from_state": from_state,
+        "to_state": app.state,
+        "actor_id": actor.id,
+        "actor": actor.username,
+        "role": actor.role,
+        "authority": actor.authority.key if getattr(actor, "authority", None) else None,
+        "at": datetime.now(UTC).replace(microsecond=0),
+        "comment": ctx.comment if ctx else "",
+        "data": {**(ctx.data if ctx else {}), **(ctx.changes if ctx else {})},
+        "prev_hash": app.audit_head,
+        "hash_version": HASH_VERSION,
+    }
     entry["hash"] = chain_hash(entry)
     app.audit_seq, app.audit_head = entry["seq"], entry["hash"]
     announce(db.session(), app.procedure, event, app.id)
@@ -218,13 +258,19 @@ def create(procedure_name: str, applicant, fields) -> Application:
     clean, problems = clean_fields(proc, fields if fields is not None else {})
     if problems:
         raise Invalid("申请信息有误", "invalid fields", problems)
-    app = Application(procedure=proc.name, state=proc.initial, fields=clean, applicant_id=applicant.id,
-                      applicant=applicant, is_open=True)
+    app = Application(
+        procedure=proc.name,
+        state=proc.initial,
+        fields=clean,
+        applicant_id=applicant.id,
+        applicant=applicant,
+        is_open=True,
+    )
     app.authority_id = authority_id(proc.authority_division(clean), proc.authority_kind)
     db.session.add(app)
     db.session.flush()
     app.number = f"{proc.number_prefix}{today().year}{app.id:07d}"
-    enterprises.noted(app, applicant, proc.register)     # the enterprise's record and the applicant's link to it
+    enterprises.noted(app, applicant, proc.register)  # the enterprise's record and the applicant's link to it
     entry = _audit(app, "create", None, applicant, None)
     db.session.flush()
     _record(entry)
@@ -237,8 +283,11 @@ def update_fields(app: Application, actor, fields, version=None) -> Application:
     if actor.id != app.applicant_id:
         raise Forbidden("只有申请人可以修改申请", "only the applicant may edit the application")
     if app.state not in proc.editable:
-        raise Conflict(f"当前状态“{proc.states[app.state][0]}”下不能修改", f"cannot edit in state {app.state}",
-                       code="invalid_state")
+        raise Conflict(
+            f"当前状态“{proc.states[app.state][0]}”下不能修改",
+            f"cannot edit in state {app.state}",
+            code="invalid_state",
+        )
     if version is not None and version != app.version:
         raise Conflict("申请已被修改，请刷新后重试", "stale version; reload and retry", code="stale_version")
     clean, problems = clean_fields(proc, fields)
@@ -251,21 +300,29 @@ def update_fields(app: Application, actor, fields, version=None) -> Application:
         enterprises.noted(app, actor, proc.register)
     if app.state == "draft":
         app.authority_id = authority_id(proc.authority_division(merged), proc.authority_kind)
-    app.updated_at = datetime.now(timezone.utc)
+    app.updated_at = datetime.now(UTC)
     try:
         db.session.flush()
     except StaleDataError:
         db.session.rollback()
-        raise Conflict("申请已被同时修改，请刷新后重试", "changed at the same time; reload and retry",
-                       code="stale_version") from None
+        raise Conflict(
+            "申请已被同时修改，请刷新后重试", "changed at the same time; reload and retry", code="stale_version"
+        ) from None
     return app
 
 
 def recompute_provisional_deadlines(actor) -> int:
     """After a holiday table is loaded: provisional deadlines counted again from their recorded basis, audited."""
     table, entries = holidays.table(), []
-    apps = db.session.execute(select(Application).where(
-        Application.deadline_provisional.is_(True), Application.deadline_basis.is_not(None))).scalars().all()
+    apps = (
+        db.session.execute(
+            select(Application).where(
+                Application.deadline_provisional.is_(True), Application.deadline_basis.is_not(None)
+            )
+        )
+        .scalars()
+        .all()
+    )
     for app in apps:
         basis = app.deadline_basis
         d = calendar.add_working_days(date.fromisoformat(basis["start"]), basis["days"], table)
@@ -273,8 +330,15 @@ def recompute_provisional_deadlines(actor) -> int:
             continue
         app.deadline_due, app.deadline_provisional, app.deadline_basis = d.due, d.provisional, d.as_dict()
         app.version += 1
-        ctx = type("Recount", (), {"comment": "节假日安排已发布，重新计算期限 holiday table loaded",
-                                   "data": {}, "changes": {"deadline": d.as_dict(), "was": basis}})()
+        ctx = type(
+            "Recount",
+            (),
+            {
+                "comment": "节假日安排已发布，重新计算期限 holiday table loaded",
+                "data": {},
+                "changes": {"deadline": d.as_dict(), "was": basis},
+            },
+        )()
         entries.append(_audit(app, "recompute_deadline", app.state, actor, ctx))
     db.session.flush()
     if entries:

@@ -4,16 +4,17 @@ enterprise itself, or as an agent once a power of attorney is on file; new appli
 
 What an application says of its enterprise is its procedure's declaration (`Register.enterprise`: enterprise
 attribute -> field; the key "agent" names the field that says an agent files)."""
+
 from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import current_app
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 
 from infra import storage
 from models import Enterprise, EnterpriseAccount, db
@@ -32,8 +33,11 @@ def facts_of(register, fields: dict | None) -> dict | None:
     if register is None:
         return None
     fields = fields or {}
-    facts = {attr: fields.get(name) for attr, name in register.enterprise.items()
-             if attr != "agent" and fields.get(name) not in (None, "")}
+    facts = {
+        attr: fields.get(name)
+        for attr, name in register.enterprise.items()
+        if attr != "agent" and fields.get(name) not in (None, "")
+    }
     code = facts.get("credit_code")
     return facts if isinstance(code, str) and not credit_code_problem(code) else None
 
@@ -46,34 +50,58 @@ def _insert(model):
 def _ensure(facts: dict, overwrite: bool) -> int:
     """The enterprise's id: inserted if new (a concurrent insert of the same code is no error), its facts
     overwritten by a decision's (only those the decision states)."""
-    known = {k: str(facts[k])[:LIMITS[k]] for k in ATTRIBUTES if facts.get(k)}
-    db.session.execute(_insert(Enterprise).values(credit_code=facts["credit_code"], name=known.get("name", ""), **{
-        k: v for k, v in known.items() if k != "name"}, created_at=_now(), updated_at=_now())
-        .on_conflict_do_nothing(index_elements=["credit_code"]))
+    known = {k: str(facts[k])[: LIMITS[k]] for k in ATTRIBUTES if facts.get(k)}
+    db.session.execute(
+        _insert(Enterprise)
+        .values(
+            credit_code=facts["credit_code"],
+            name=known.get("name", ""),
+            **{k: v for k, v in known.items() if k != "name"},
+            created_at=_now(),
+            updated_at=_now(),
+        )
+        .on_conflict_do_nothing(index_elements=["credit_code"])
+    )
     if overwrite and known:
-        db.session.execute(update(Enterprise).where(Enterprise.credit_code == facts["credit_code"])
-                           .values(**known, updated_at=_now()).execution_options(synchronize_session=False))
+        db.session.execute(
+            update(Enterprise)
+            .where(Enterprise.credit_code == facts["credit_code"])
+            .values(**known, updated_at=_now())
+            .execution_options(synchronize_session=False)
+        )
     return db.session.execute(select(Enterprise.id).where(Enterprise.credit_code == facts["credit_code"])).scalar_one()
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _link(user_id: int, enterprise_id: int, agent: bool) -> None:
     """The applicant acts for the enterprise from its first application on: as the enterprise, unless it files as
     an agent or another account already is the enterprise's own (then as an agent, until a power of attorney)."""
-    owned = db.session.execute(select(EnterpriseAccount.id).where(
-        EnterpriseAccount.enterprise_id == enterprise_id, EnterpriseAccount.capacity == "own",
-        EnterpriseAccount.user_id != user_id).limit(1)).scalar()
+    owned = db.session.execute(
+        select(EnterpriseAccount.id)
+        .where(
+            EnterpriseAccount.enterprise_id == enterprise_id,
+            EnterpriseAccount.capacity == "own",
+            EnterpriseAccount.user_id != user_id,
+        )
+        .limit(1)
+    ).scalar()
     capacity = "agent" if agent or owned else "own"
     # no conflict target: a link that exists, or another account made the enterprise's own meanwhile (the partial
     # unique index), are both "nothing to do"; in the second case this account is linked as an agent
-    done = db.session.execute(_insert(EnterpriseAccount).values(
-        user_id=user_id, enterprise_id=enterprise_id, capacity=capacity, created_at=_now()).on_conflict_do_nothing())
+    done = db.session.execute(
+        _insert(EnterpriseAccount)
+        .values(user_id=user_id, enterprise_id=enterprise_id, capacity=capacity, created_at=_now())
+        .on_conflict_do_nothing()
+    )
     if done.rowcount == 0 and capacity == "own":
-        db.session.execute(_insert(EnterpriseAccount).values(
-            user_id=user_id, enterprise_id=enterprise_id, capacity="agent", created_at=_now()).on_conflict_do_nothing())
+        db.session.execute(
+            _insert(EnterpriseAccount)
+            .values(user_id=user_id, enterprise_id=enterprise_id, capacity="agent", created_at=_now())
+            .on_conflict_do_nothing()
+        )
 
 
 def noted(app, user, register) -> None:
@@ -91,6 +119,7 @@ def decided(register, fields: dict, applicant_id: int) -> None:
 
 
 # --- accounts acting for enterprises -----------------------------------------------------------------------
+
 
 def _bad(field: str, rule: str, zh: str, en: str) -> Invalid:
     return Invalid(zh, en, [Reason(rule, zh, en, field)])
@@ -111,24 +140,46 @@ def act_for(user, credit_code, capacity, name=None) -> EnterpriseAccount:
         raise Forbidden("只有申请人账户可以代表企业办理", "only applicant accounts act for enterprises")
     code = clean_code(credit_code)
     if capacity not in ("own", "agent"):
-        raise _bad("capacity", "choice", "capacity：须为 own（本企业）或 agent（代理人）",
-                   "capacity: own (the enterprise itself) or agent")
+        raise _bad(
+            "capacity",
+            "choice",
+            "capacity：须为 own（本企业）或 agent（代理人）",
+            "capacity: own (the enterprise itself) or agent",
+        )
     enterprise = db.session.execute(select(Enterprise).where(Enterprise.credit_code == code)).scalar()
     if enterprise is None:
         if not isinstance(name, str) or not name.strip() or len(name.strip()) > 200 or _CONTROL.search(name):
-            raise _bad("name", "required", "name：新企业须填写企业名称（200字以内）",
-                       "name: a new enterprise needs its name (at most 200 characters)")
+            raise _bad(
+                "name",
+                "required",
+                "name：新企业须填写企业名称（200字以内）",
+                "name: a new enterprise needs its name (at most 200 characters)",
+            )
         enterprise = Enterprise(credit_code=code, name=name.strip())
         db.session.add(enterprise)
         db.session.flush()
-    link = db.session.execute(select(EnterpriseAccount).where(EnterpriseAccount.user_id == user.id,
-                                                              EnterpriseAccount.enterprise_id == enterprise.id)).scalar()
-    if capacity == "own" and db.session.execute(select(EnterpriseAccount.id).where(
-            EnterpriseAccount.enterprise_id == enterprise.id, EnterpriseAccount.capacity == "own",
-            EnterpriseAccount.user_id != user.id).limit(1)).scalar():
-        raise Conflict("该企业已有本企业账户：请以代理人身份添加，并上传授权委托书",
-                       "another account is already this enterprise's own: act as its agent, with a power of attorney",
-                       code="owned_elsewhere")
+    link = db.session.execute(
+        select(EnterpriseAccount).where(
+            EnterpriseAccount.user_id == user.id, EnterpriseAccount.enterprise_id == enterprise.id
+        )
+    ).scalar()
+    if (
+        capacity == "own"
+        and db.session.execute(
+            select(EnterpriseAccount.id)
+            .where(
+                EnterpriseAccount.enterprise_id == enterprise.id,
+                EnterpriseAccount.capacity == "own",
+                EnterpriseAccount.user_id != user.id,
+            )
+            .limit(1)
+        ).scalar()
+    ):
+        raise Conflict(
+            "该企业已有本企业账户：请以代理人身份添加，并上传授权委托书",
+            "another account is already this enterprise's own: act as its agent, with a power of attorney",
+            code="owned_elsewhere",
+        )
     if link is None:
         link = EnterpriseAccount(user_id=user.id, enterprise=enterprise, capacity=capacity)
         db.session.add(link)
@@ -136,9 +187,12 @@ def act_for(user, credit_code, capacity, name=None) -> EnterpriseAccount:
     try:
         with db.session.begin_nested():
             db.session.flush()
-    except IntegrityError:          # another account became the enterprise's own (or this link was made) meanwhile
-        raise Conflict("该企业已由其他账户同时添加，请刷新后重试", "added by another account at the same time; reload and retry",
-                       code="owned_elsewhere") from None
+    except IntegrityError:  # another account became the enterprise's own (or this link was made) meanwhile
+        raise Conflict(
+            "该企业已由其他账户同时添加，请刷新后重试",
+            "added by another account at the same time; reload and retry",
+            code="owned_elsewhere",
+        ) from None
     return link
 
 
@@ -146,8 +200,11 @@ def file_attorney(user, credit_code, filename, data: bytes) -> EnterpriseAccount
     """The agent's power of attorney, put on file (PDF, PNG or JPEG by content; the upload size limit)."""
     link = _own_link(user, clean_code(credit_code))
     if link.capacity != "agent":
-        raise Conflict("以本企业身份办理无需授权委托书", "an enterprise's own account needs no power of attorney",
-                       code="not_an_agent")
+        raise Conflict(
+            "以本企业身份办理无需授权委托书",
+            "an enterprise's own account needs no power of attorney",
+            code="not_an_agent",
+        )
     limit = current_app.config["UPLOAD_MAX_BYTES"]
     if len(data) > limit:
         raise TooLarge(f"文件超过{limit // (1024 * 1024)} MiB上限", f"file larger than {limit // (1024 * 1024)} MiB")
@@ -155,11 +212,17 @@ def file_attorney(user, credit_code, filename, data: bytes) -> EnterpriseAccount
         raise _bad("file", "empty", "file：文件为空", "file: the file is empty")
     found = sniff(data[:16])
     if found is None:
-        raise UnsupportedType("只接受PDF、PNG、JPEG文件（按文件内容判断，而非文件名）",
-                              "only PDF, PNG or JPEG files are accepted (judged by content, not name)")
+        raise UnsupportedType(
+            "只接受PDF、PNG、JPEG文件（按文件内容判断，而非文件名）",
+            "only PDF, PNG or JPEG files are accepted (judged by content, not name)",
+        )
     path = f"powers_of_attorney/{link.id}/{secrets.token_hex(12)}.{found[1]}"
     storage.write_on_commit(db.session(), path, data)
-    link.attorney_filename, link.attorney_content_type, link.attorney_size = clean_filename(filename), found[0], len(data)
+    link.attorney_filename, link.attorney_content_type, link.attorney_size = (
+        clean_filename(filename),
+        found[0],
+        len(data),
+    )
     link.attorney_sha256, link.attorney_path = hashlib.sha256(data).hexdigest(), path
     link.attorney_uploaded_at = _now()
     db.session.flush()
@@ -167,21 +230,33 @@ def file_attorney(user, credit_code, filename, data: bytes) -> EnterpriseAccount
 
 
 def _own_link(user, code: str) -> EnterpriseAccount:
-    link = db.session.execute(select(EnterpriseAccount).join(Enterprise).where(
-        EnterpriseAccount.user_id == user.id, Enterprise.credit_code == code)).scalar()
+    link = db.session.execute(
+        select(EnterpriseAccount)
+        .join(Enterprise)
+        .where(EnterpriseAccount.user_id == user.id, Enterprise.credit_code == code)
+    ).scalar()
     if link is None:
         raise NotFound("您尚未添加该企业", "you have not added this enterprise")
     return link
 
 
 def accounts_of(user) -> list[EnterpriseAccount]:
-    return list(db.session.execute(select(EnterpriseAccount).join(Enterprise).where(
-        EnterpriseAccount.user_id == user.id).order_by(Enterprise.name, Enterprise.id)).scalars())
+    return list(
+        db.session.execute(
+            select(EnterpriseAccount)
+            .join(Enterprise)
+            .where(EnterpriseAccount.user_id == user.id)
+            .order_by(Enterprise.name, Enterprise.id)
+        ).scalars()
+    )
 
 
 def acting_link(user, code: str) -> EnterpriseAccount | None:
-    link = db.session.execute(select(EnterpriseAccount).join(Enterprise).where(
-        EnterpriseAccount.user_id == user.id, Enterprise.credit_code == code)).scalar()
+    link = db.session.execute(
+        select(EnterpriseAccount)
+        .join(Enterprise)
+        .where(EnterpriseAccount.user_id == user.id, Enterprise.credit_code == code)
+    ).scalar()
     return link if link is not None and link.is_acting else None
 
 
@@ -189,7 +264,9 @@ def visible(user, credit_code) -> Enterprise:
     """The enterprise, to an account acting for it and to staff and auditors; anyone else 404, as if absent."""
     code = clean_code(credit_code)
     found = db.session.execute(select(Enterprise).where(Enterprise.credit_code == code)).scalar()
-    allowed = user.role == "applicant" and acting_link(user, code) is not None or user.is_staff or user.role == "auditor"
+    allowed = (
+        user.role == "applicant" and acting_link(user, code) is not None or user.is_staff or user.role == "auditor"
+    )
     if found is None or not allowed:
         raise NotFound()
     return found
@@ -199,12 +276,22 @@ def prefill(user, proc, credit_code) -> dict:
     """A new application's fields from an enterprise this applicant acts for, as its procedure maps them."""
     if credit_code in (None, ""):
         return {}
-    if not isinstance(credit_code, str) or credit_code_problem(credit_code.strip().upper()) \
-            or acting_link(user, credit_code.strip().upper()) is None:
-        raise _bad("enterprise", "acts_for", "enterprise：您尚未代表该企业办理（在“我的企业”中添加；代理人须上传授权委托书）",
-                   "enterprise: you do not act for this enterprise (add it under My enterprises; "
-                   "an agent files a power of attorney)")
+    if (
+        not isinstance(credit_code, str)
+        or credit_code_problem(credit_code.strip().upper())
+        or acting_link(user, credit_code.strip().upper()) is None
+    ):
+        raise _bad(
+            "enterprise",
+            "acts_for",
+            "enterprise：您尚未代表该企业办理（在“我的企业”中添加；代理人须上传授权委托书）",
+            "enterprise: you do not act for this enterprise (add it under My enterprises; "
+            "an agent files a power of attorney)",
+        )
     enterprise = acting_link(user, credit_code.strip().upper()).enterprise
     mapping = proc.register.enterprise if proc.register is not None else {}
-    return {name: getattr(enterprise, attr) for attr, name in mapping.items()
-            if attr != "agent" and proc.field(name) is not None and getattr(enterprise, attr, None) not in (None, "")}
+    return {
+        name: getattr(enterprise, attr)
+        for attr, name in mapping.items()
+        if attr != "agent" and proc.field(name) is not None and getattr(enterprise, attr, None) not in (None, "")
+    }

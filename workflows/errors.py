@@ -1,4 +1,5 @@
 """Domain errors: each carries an HTTP status, a snake_case code, zh + en text and per-rule details."""
+
 from __future__ import annotations
 
 from workflows.definition import Reason
@@ -8,8 +9,14 @@ class DomainError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, zh: str, en: str, details: list[Reason] | list[dict] | None = None,
-                 code: str | None = None, status: int | None = None):
+    def __init__(
+        self,
+        zh: str,
+        en: str,
+        details: list[Reason] | list[dict] | None = None,
+        code: str | None = None,
+        status: int | None = None,
+    ):
         super().__init__(en)
         self.zh, self.en = zh, en
         self.details = [d.as_dict() if isinstance(d, Reason) else d for d in (details or [])]
@@ -64,6 +71,7 @@ class Invalid(DomainError):
 
 class RateLimited(DomainError):
     """429: too many attempts from one address; `retry_after` (seconds) goes out as the Retry-After header."""
+
     status, code = 429, "rate_limited"
 
     def __init__(self, zh: str, en: str, retry_after: int = 60):

@@ -1,4 +1,5 @@
 """Service evaluation (好差评): the applicant rates a decided application 1–5, once."""
+
 from __future__ import annotations
 
 import logging
@@ -13,8 +14,13 @@ from workflows.registry import PROCEDURES
 
 log = logging.getLogger(__name__)
 KEYS = {"score", "comment"}
-SCORES = {5: ("非常满意", "very satisfied"), 4: ("满意", "satisfied"), 3: ("基本满意", "fair"),
-          2: ("不满意", "dissatisfied"), 1: ("非常不满意", "very dissatisfied")}
+SCORES = {
+    5: ("非常满意", "very satisfied"),
+    4: ("满意", "satisfied"),
+    3: ("基本满意", "fair"),
+    2: ("不满意", "dissatisfied"),
+    1: ("非常不满意", "very dissatisfied"),
+}
 
 
 def is_decided(app: Application) -> bool:
@@ -30,7 +36,9 @@ def of(app: Application) -> Evaluation | None:
 def refusal(app: Application, user) -> Reason | None:
     """None when `user` may rate `app` now, else why not (the same sentence blocks the API and hides the form)."""
     if getattr(user, "id", None) != app.applicant_id:
-        return Reason("own_application", "只有申请人本人可以评价", "only the applicant may rate this service", status=403)
+        return Reason(
+            "own_application", "只有申请人本人可以评价", "only the applicant may rate this service", status=403
+        )
     if not is_decided(app):
         return Reason("not_decided", "办结后才能评价", "a service can be rated once it is decided", status=409)
     if of(app) is not None:
@@ -42,18 +50,21 @@ def clean(body: dict) -> tuple[int, str]:
     """(score, comment) from a request body; Invalid lists every problem at once."""
     problems = [Reason("unknown_field", f"未知参数：{k}", f"unknown key: {k}", k) for k in sorted(set(body) - KEYS)]
     score = body.get("score")
-    if not (type(score) is int and 1 <= score <= 5):   # bool, "5" and 5.5 are refused, not coerced
+    if not (type(score) is int and 1 <= score <= 5):  # bool, "5" and 5.5 are refused, not coerced
         problems.append(Reason("range", "score：应为 1–5 的整数", "score: an integer from 1 to 5", "score"))
     comment = body.get("comment")
     if comment is None:
         comment = ""
-    elif not isinstance(comment, str) or "\x00" in comment:     # PostgreSQL text cannot hold NUL
+    elif not isinstance(comment, str) or "\x00" in comment:  # PostgreSQL text cannot hold NUL
         problems.append(Reason("type", "comment：应为文本", "comment: must be a string", "comment"))
         comment = ""
     comment = comment.strip()
     if len(comment) > COMMENT_MAX:
-        problems.append(Reason("max_length", f"comment：最多 {COMMENT_MAX} 字",
-                               f"comment: at most {COMMENT_MAX} characters", "comment"))
+        problems.append(
+            Reason(
+                "max_length", f"comment：最多 {COMMENT_MAX} 字", f"comment: at most {COMMENT_MAX} characters", "comment"
+            )
+        )
     if problems:
         raise Invalid("评价内容有误", "invalid evaluation", problems)
     return score, comment

@@ -1,4 +1,5 @@
 """Figures and addresses as an office writes them in a document: 860平方米, 26万元, an address printed once."""
+
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
@@ -45,5 +46,5 @@ def place(division: str | None, street: str | None, address: str | None) -> str:
     div, street_text = division_name(division), street_name(street)
     for prefix in (CITY[1], div, street_text):
         if prefix and rest.startswith(prefix):
-            rest = rest[len(prefix):]
+            rest = rest[len(prefix) :]
     return f"{div}{street_text}{rest}"

@@ -1,4 +1,5 @@
 """The admin-loaded holiday table, read from the database and cached until it changes."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -9,8 +10,8 @@ from models import Holiday, HolidayYear, db
 from workflows.calendar import HolidayTable, parse_holiday_file
 
 _cache: dict = {"key": None, "table": None}
-CHECKED = "holiday_table"      # in db.session.info: the table this request (session) has checked against its key
-KEY = select(func.count(HolidayYear.year), func.max(HolidayYear.loaded_at))   # changes whenever load() runs
+CHECKED = "holiday_table"  # in db.session.info: the table this request (session) has checked against its key
+KEY = select(func.count(HolidayYear.year), func.max(HolidayYear.loaded_at))  # changes whenever load() runs
 
 
 def table() -> HolidayTable:
@@ -57,6 +58,12 @@ def already_loaded(text_: str) -> tuple[int, list[int]] | None:
         return None
     rows = set()
     for year in years:
-        rows |= {tuple(r) for r in db.session.execute(select(Holiday.day, Holiday.is_working_day, Holiday.name).where(
-            Holiday.day.between(date(year, 1, 1), date(year, 12, 31))))}
+        rows |= {
+            tuple(r)
+            for r in db.session.execute(
+                select(Holiday.day, Holiday.is_working_day, Holiday.name).where(
+                    Holiday.day.between(date(year, 1, 1), date(year, 12, 31))
+                )
+            )
+        }
     return (len(entries), years) if rows == set(entries) and len(rows) == len(entries) else None

@@ -1,4 +1,5 @@
 """The staff inbox query, shared by the console and the API: what a user sees, in deadline order, counted up to a cap."""
+
 from __future__ import annotations
 
 from sqlalchemy import Select, func, select
@@ -7,7 +8,7 @@ from sqlalchemy.orm import joinedload
 from models import Application, db
 from workflows import access
 
-CAP = 1000     # a total above this is shown as "1000+": counting further would read the whole backlog
+CAP = 1000  # a total above this is shown as "1000+": counting further would read the whole backlog
 
 # Deadline first, undated ones last, then by id: the order of ix_applications_inbox (authority, deadline,
 # id), so that the first page is the index's first entries, not a sort of every open application.

@@ -6,6 +6,7 @@ the events they fire included.
 length (a session lock on a connection of its own, since the jobs commit several times), and a run
 that finds the lock taken does nothing. SQLite serialises writers anyway, so there it is a no-op.
 """
+
 from __future__ import annotations
 
 import logging
@@ -23,21 +24,23 @@ from workflows.registry import PROCEDURES
 from workflows.transaction import commit
 
 log = logging.getLogger(__name__)
-LOCK_KEY = 0x6269616E6D696E   # "bianmin": one bigint key for `jobs run` across every app server
+LOCK_KEY = 0x6269616E6D696E  # "bianmin": one bigint key for `jobs run` across every app server
 BUSY = "another jobs run is in progress; this one did nothing"
 
 
 def _notify_once(user_id: int, app: Application, kind: str, zh: str, en: str, key: str) -> bool:
     if db.session.execute(select(Notification.id).where(Notification.dedupe_key == key)).scalar():
         return False
-    db.session.add(Notification(user_id=user_id, application_id=app.id, kind=kind, message_zh=zh,
-                                message_en=en, dedupe_key=key))
+    db.session.add(
+        Notification(user_id=user_id, application_id=app.id, kind=kind, message_zh=zh, message_en=en, dedupe_key=key)
+    )
     return True
 
 
 @dataclass(frozen=True)
 class SystemActor:
     """Who fires the events that time itself causes (expiry)."""
+
     id: None = None
     username: str = "system"
     role: str = "system"
@@ -49,26 +52,34 @@ SYSTEM = SystemActor()
 
 
 def _users(authority_id: int | None, roles: tuple[str, ...]) -> list[int]:
-    return list(db.session.execute(select(User.id).where(
-        User.authority_id == authority_id, User.role.in_(roles))).scalars())
+    return list(
+        db.session.execute(select(User.id).where(User.authority_id == authority_id, User.role.in_(roles))).scalars()
+    )
 
 
 def run_timer(proc: Procedure, timer: Timer, today: date) -> int:
     """One declared timer over the procedure's applications in its states, as on `today`: fire its event
     the day after its date, or send the nearest reminder due before it (once each). How many it acted on."""
     done = 0
-    apps = db.session.execute(select(Application).where(
-        Application.procedure == proc.name, Application.state.in_(timer.states))
-        .order_by(Application.id)).scalars().all()
+    apps = (
+        db.session.execute(
+            select(Application)
+            .where(Application.procedure == proc.name, Application.state.in_(timer.states))
+            .order_by(Application.id)
+        )
+        .scalars()
+        .all()
+    )
     for app in apps:
         case = Case(app)
         on = timer.on(case)
         if on is None:
             continue
         if timer.fire:
-            if today > on and timer.when(case):      # the day after the date, never earlier
-                engine.fire(app, timer.fire, SYSTEM, timer.data(case), app.version, comment=timer.comment(case),
-                            on=today)
+            if today > on and timer.when(case):  # the day after the date, never earlier
+                engine.fire(
+                    app, timer.fire, SYSTEM, timer.data(case), app.version, comment=timer.comment(case), on=today
+                )
                 commit()
                 done += 1
             continue
@@ -93,7 +104,7 @@ def exclusive():
         return
     with db.engine.connect() as conn:
         got = conn.execute(select(func.pg_try_advisory_lock(LOCK_KEY))).scalar()
-        conn.commit()   # the lock belongs to the session, not to this transaction
+        conn.commit()  # the lock belongs to the session, not to this transaction
         try:
             yield bool(got)
         finally:
@@ -101,7 +112,7 @@ def exclusive():
                 try:
                     conn.execute(select(func.pg_advisory_unlock(LOCK_KEY)))
                     conn.commit()
-                except Exception:   # never hand a connection still holding the lock back to the pool
+                except Exception:  # never hand a connection still holding the lock back to the pool
                     log.exception("could not release the jobs lock; dropping its connection")
                     conn.invalidate()
 
@@ -122,9 +133,15 @@ def _run(as_of: date | None) -> str:
     counts = [f"{run_timer(proc, timer, today)} {timer.label}" for proc in PROCEDURES.values() for timer in proc.timers]
     table = holidays.table()
     soon = calendar.add_working_days(today, 1, table).due
-    open_apps = db.session.execute(select(Application).where(
-        Application.is_open.is_(True), Application.deadline_due.is_not(None),
-        Application.deadline_due <= soon)).scalars().all()
+    open_apps = (
+        db.session.execute(
+            select(Application).where(
+                Application.is_open.is_(True), Application.deadline_due.is_not(None), Application.deadline_due <= soon
+            )
+        )
+        .scalars()
+        .all()
+    )
     staff: dict[int, list[int]] = {}
     sent = 0
     for app in open_apps:
@@ -140,8 +157,10 @@ def _run(as_of: date | None) -> str:
         for uid in staff[app.authority_id]:
             sent += _notify_once(uid, app, kind, zh, en, f"{kind}:{app.id}:{due}:{uid}")
     db.session.commit()
-    return (f"jobs run as of {today.isoformat()}: {len(open_apps)} applications due by {soon.isoformat()}, "
-            f"{sent} notifications sent; {', '.join(counts) or 'no timers'}")
+    return (
+        f"jobs run as of {today.isoformat()}: {len(open_apps)} applications due by {soon.isoformat()}, "
+        f"{sent} notifications sent; {', '.join(counts) or 'no timers'}"
+    )
 
 
 def run_task(as_of: str | None = None) -> str:

@@ -4,11 +4,12 @@ check`), and the register reads that procedures' lookups make (World.register_en
 
 Procedure-agnostic: everything a register means comes from its declaration (workflows/registers.py).
 """
+
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timezone
-from typing import Iterable
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -21,8 +22,24 @@ from workflows.registry import PROCEDURES
 log = logging.getLogger(__name__)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # the columns an entry's decisions fix, compared by `flask registers check` (updated_at and ids are bookkeeping)
-DECIDED = ("register", "name", "holder", "credit_code", "division", "street", "address", "address_key", "status",
-           "in_force", "since", "until", "due_kind", "document_number", "facts", "changed_on")
+DECIDED = (
+    "register",
+    "name",
+    "holder",
+    "credit_code",
+    "division",
+    "street",
+    "address",
+    "address_key",
+    "status",
+    "in_force",
+    "since",
+    "until",
+    "due_kind",
+    "document_number",
+    "facts",
+    "changed_on",
+)
 DATES = ("since", "until", "changed_on")
 
 
@@ -33,8 +50,16 @@ def registers() -> dict[str, Register]:
 
 # --- the columns after a change (pure: the engine and the rebuild share it) -----------------------------------
 
-def values(register: Register, change: Change, previous: dict | None, src: Source, today: date, data: dict,
-           document: str | None) -> dict:
+
+def values(
+    register: Register,
+    change: Change,
+    previous: dict | None,
+    src: Source,
+    today: date,
+    data: dict,
+    document: str | None,
+) -> dict:
     """An entry's decided columns after `change`, from the application (`src`) and the entry before it."""
     built = register.entry(src)
     prev = previous or {}
@@ -44,13 +69,25 @@ def values(register: Register, change: Change, previous: dict | None, src: Sourc
     facts = {k: _plain(v) for k, v in {**built.facts, **kept, **published}.items()}
     since = (built.since or today) if change.opens or not prev else prev["since"]
     name = built.name[:200]
-    return {"register": register.name, "name": name, "name_bigrams": bigrams(name),
-            "holder": (built.holder or None) and built.holder[:200], "credit_code": built.credit_code,
-            "division": built.division, "street": street_code(built.street),
-            "address": full_address(built.division, built.street, built.address)[:400],
-            "address_key": address_key(built.address)[:400], "status": status, "in_force": status in register.in_force,
-            "since": since, "until": built.until or prev.get("until"), "due_kind": change.due,
-            "document_number": document or prev.get("document_number"), "facts": facts, "changed_on": today}
+    return {
+        "register": register.name,
+        "name": name,
+        "name_bigrams": bigrams(name),
+        "holder": (built.holder or None) and built.holder[:200],
+        "credit_code": built.credit_code,
+        "division": built.division,
+        "street": street_code(built.street),
+        "address": full_address(built.division, built.street, built.address)[:400],
+        "address_key": address_key(built.address)[:400],
+        "status": status,
+        "in_force": status in register.in_force,
+        "since": since,
+        "until": built.until or prev.get("until"),
+        "due_kind": change.due,
+        "document_number": document or prev.get("document_number"),
+        "facts": facts,
+        "changed_on": today,
+    }
 
 
 def _plain(value):
@@ -69,11 +106,18 @@ def from_snapshot(recorded: dict) -> dict:
 
 
 def source(app) -> Source:
-    return Source(fields=dict(app.fields or {}), outcome=dict(app.outcome or {}), route=app.route,
-                  first_day=app.period_first_day, last_day=app.period_last_day, deadline=app.deadline_due)
+    return Source(
+        fields=dict(app.fields or {}),
+        outcome=dict(app.outcome or {}),
+        route=app.route,
+        first_day=app.period_first_day,
+        last_day=app.period_last_day,
+        deadline=app.deadline_due,
+    )
 
 
 # --- the engine's one call --------------------------------------------------------------------------------------
+
 
 def record(ctx) -> None:
     """What the fired event declares for the state it reached, applied to the application's entry: created by the
@@ -85,10 +129,9 @@ def record(ctx) -> None:
         return
     entry = db.session.execute(select(RegisterEntry).where(RegisterEntry.application_id == ctx.app.id)).scalar()
     if entry is None and not change.opens:
-        return                      # nothing was put in force yet (a correction asked before the filing)
+        return  # nothing was put in force yet (a correction asked before the filing)
     document = next((d.number for d in reversed(ctx.issued) if d.kind in register.documents), None)
-    new = values(register, change, columns_of(entry) if entry else None, source(ctx.app), ctx.today, ctx.data,
-                 document)
+    new = values(register, change, columns_of(entry) if entry else None, source(ctx.app), ctx.today, ctx.data, document)
     if entry is None:
         entry = RegisterEntry(application_id=ctx.app.id)
         db.session.add(entry)
@@ -105,15 +148,18 @@ def columns_of(entry: RegisterEntry) -> dict:
 
 # --- the rebuild from the audit trail ------------------------------------------------------------------------
 
+
 def shanghai_date(at) -> date:
     """The business date of an audit entry's time (stored in UTC; SQLite hands it back naive)."""
     if isinstance(at, str):
         at = datetime.fromisoformat(at)
-    at = at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at
+    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at
     return at.astimezone(SHANGHAI).date()
 
 
-def expected(register: Register, src: Source, trail: Iterable[dict], documents: Iterable[tuple[str, str]]) -> dict | None:
+def expected(
+    register: Register, src: Source, trail: Iterable[dict], documents: Iterable[tuple[str, str]]
+) -> dict | None:
     """The entry an application's decisions made, replayed from its audit trail (oldest first): each entry that
     recorded the register change it made gives it as recorded; one made before registers existed is replayed from
     the declaration, on the date of its audit entry. None when no decision put anything in force."""
@@ -128,8 +174,9 @@ def expected(register: Register, src: Source, trail: Iterable[dict], documents: 
         if recorded:
             current = from_snapshot(recorded)
         elif current is not None or change.opens:
-            current = values(register, change, current, src, shanghai_date(step["at"]), step.get("data") or {},
-                             document)
+            current = values(
+                register, change, current, src, shanghai_date(step["at"]), step.get("data") or {}, document
+            )
     return current
 
 
@@ -140,13 +187,19 @@ def differences(app_id: int, want: dict | None, have: dict | None) -> list[str]:
     if want is None:
         return [f"application {app_id}: a register entry ({have['register']}, {have['status']}) that no decision made"]
     if have is None:
-        return [f"application {app_id}: its decisions put a {want['register']} entry in force ({want['status']}), "
-                "but the register has none"]
-    return [f"application {app_id}: entry {key} is {have[key]!r}, its decisions say {want[key]!r}"
-            for key in DECIDED if have.get(key) != want.get(key)]
+        return [
+            f"application {app_id}: its decisions put a {want['register']} entry in force ({want['status']}), "
+            "but the register has none"
+        ]
+    return [
+        f"application {app_id}: entry {key} is {have[key]!r}, its decisions say {want[key]!r}"
+        for key in DECIDED
+        if have.get(key) != want.get(key)
+    ]
 
 
 # --- reads for lookups -----------------------------------------------------------------------------------------
+
 
 def entries(register: str, exclude_application: int | None = None, **where) -> list[dict]:
     """The entries of `register` matching column equalities (credit_code, address_key, division, in_force …)."""

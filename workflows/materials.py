@@ -1,5 +1,6 @@
 """What one application needs of each material, given its fields: the same AttachmentSpec and derived values that
 the submit guard (values.missing_required) reads, so the page never calls "if applicable" what submit demands."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ REQUIRED, NOT_NEEDED, CONDITIONAL = "required", "not_needed", "conditional"
 @dataclass(frozen=True)
 class Material:
     spec: AttachmentSpec
-    status: str                 # required | not_needed | conditional (a field it depends on is still empty)
+    status: str  # required | not_needed | conditional (a field it depends on is still empty)
 
     @property
     def kind(self) -> str:

@@ -5,6 +5,7 @@
 announces nothing, so nobody is told about an event that did not happen; nothing is queued unless e-mail
 is configured (BIANMIN_SMTP_HOST).
 """
+
 from __future__ import annotations
 
 import logging
@@ -26,15 +27,25 @@ def mail_notification(notification_id: int) -> str:
     # A session of its own: inline, this runs inside the committing session's after_commit hook.
     with Session(db.engine) as session:
         row = session.execute(
-            select(Notification.message_zh, Notification.message_en, Notification.application_id,
-                   User.email, User.display_name, User.username, User.role)
-            .join(User, User.id == Notification.user_id).where(Notification.id == notification_id)).first()
+            select(
+                Notification.message_zh,
+                Notification.message_en,
+                Notification.application_id,
+                User.email,
+                User.display_name,
+                User.username,
+                User.role,
+            )
+            .join(User, User.id == Notification.user_id)
+            .where(Notification.id == notification_id)
+        ).first()
     if row is None:
         return f"notification {notification_id} not found"
     if not row.email:
         return f"notification {notification_id}: {row.username} has no e-mail address"
-    mail.send(row.email, row.display_name or row.username, row.message_zh, row.message_en,
-              _link(row.application_id, row.role))
+    mail.send(
+        row.email, row.display_name or row.username, row.message_zh, row.message_en, _link(row.application_id, row.role)
+    )
     log.info("notification %s mailed to %s", notification_id, row.username)
     return f"notification {notification_id} mailed to {row.username}"
 
@@ -43,8 +54,11 @@ def _link(application_id: int | None, role: str) -> str:
     base = current_app.config.get("BASE_URL", "").rstrip("/")
     if not base or application_id is None:
         return ""
-    return f"{base}/my/applications/{application_id}" if role == "applicant" else \
-        f"{base}/console/applications/{application_id}"
+    return (
+        f"{base}/my/applications/{application_id}"
+        if role == "applicant"
+        else f"{base}/console/applications/{application_id}"
+    )
 
 
 def mail_committed(_sender, ids: list[int], **_details) -> None:
@@ -54,5 +68,5 @@ def mail_committed(_sender, ids: list[int], **_details) -> None:
     for notification_id in ids:
         try:
             tasks.enqueue(mail_notification, notification_id, description=f"mail notification {notification_id}")
-        except Exception:   # the in-app notification exists; mail is best effort
+        except Exception:  # the in-app notification exists; mail is best effort
             log.exception("could not send or queue the e-mail for notification %s", notification_id)

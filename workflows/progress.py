@@ -1,6 +1,7 @@
 """办件进度查询: what anyone holding an application number and the holder's credit code may learn — the state,
 the next step, the authority and the deadline, nothing else — and verification of a document by its number and
 the holder's code. A wrong pair answers exactly like an unknown number; wrong pairs are counted per address."""
+
 from __future__ import annotations
 
 import math
@@ -33,31 +34,42 @@ def next_step(proc: Procedure, state: str, authority=None) -> Text:
     events = [e for e in proc.events if state in e.sources]
     if holder == "applicant":
         own = [e for e in events if "applicant" in e.roles and e.name != "withdraw"]
-        return Text("由申请人" + _join([e.zh for e in own], True),
-                    "the applicant acts: " + _join([e.en.lower() for e in own], False))
+        return Text(
+            "由申请人" + _join([e.zh for e in own], True),
+            "the applicant acts: " + _join([e.en.lower() for e in own], False),
+        )
     staff = [e for e in events if set(e.roles) & set(STAFF)]
     if holder == "authority":
         zh_by = authority.name if authority else "办理机关"
         en_by = authority.name_en if authority else "the handling authority"
-        return Text(f"由{zh_by}办理：" + _join([e.zh for e in staff], True),
-                    f"{en_by} acts: " + _join([e.en.lower() for e in staff], False))
+        return Text(
+            f"由{zh_by}办理：" + _join([e.zh for e in staff], True),
+            f"{en_by} acts: " + _join([e.en.lower() for e in staff], False),
+        )
     title = proc.states[state]
     if not events:
         return Text(f"已办结（{title[0]}），无后续步骤", f"concluded ({title[1]}); nothing further to do")
-    return Text(f"已办结（{title[0]}）；此后可能的办理：" + _join([e.zh for e in events], True),
-                f"decided ({title[1]}); what may still follow: " + _join([e.en.lower() for e in events], False))
+    return Text(
+        f"已办结（{title[0]}）；此后可能的办理：" + _join([e.zh for e in events], True),
+        f"decided ({title[1]}); what may still follow: " + _join([e.en.lower() for e in events], False),
+    )
 
 
 def public_view(app: Application) -> dict:
     proc = PROCEDURES[app.procedure]
     step = next_step(proc, app.state, app.authority)
-    return {"number": app.number, "procedure": app.procedure,
-            "procedure_title": {"zh": proc.zh, "en": proc.en}, "state": app.state,
-            "state_title": dict(zip(("zh", "en"), proc.states[app.state])),
-            "next_step": {"zh": step.zh, "en": step.en},
-            "authority": app.authority.as_dict() if app.authority else None,
-            "deadline": {"due": app.deadline_due.isoformat(), "provisional": app.deadline_provisional}
-            if app.deadline_due and app.is_open else None}
+    return {
+        "number": app.number,
+        "procedure": app.procedure,
+        "procedure_title": {"zh": proc.zh, "en": proc.en},
+        "state": app.state,
+        "state_title": dict(zip(("zh", "en"), proc.states[app.state], strict=False)),
+        "next_step": {"zh": step.zh, "en": step.en},
+        "authority": app.authority.as_dict() if app.authority else None,
+        "deadline": {"due": app.deadline_due.isoformat(), "provisional": app.deadline_provisional}
+        if app.deadline_due and app.is_open
+        else None,
+    }
 
 
 def _clean(args, *names: str) -> list[str]:
@@ -68,8 +80,14 @@ def _clean(args, *names: str) -> list[str]:
         if not value:
             problems.append(Reason("required", f"{name}：必填", f"{name}: required", name))
         elif len(value) > MAX_LENGTH or not value.isprintable():
-            problems.append(Reason("max_length", f"{name}：应为不超过{MAX_LENGTH}个字符的文本",
-                                   f"{name}: at most {MAX_LENGTH} printable characters", name))
+            problems.append(
+                Reason(
+                    "max_length",
+                    f"{name}：应为不超过{MAX_LENGTH}个字符的文本",
+                    f"{name}: at most {MAX_LENGTH} printable characters",
+                    name,
+                )
+            )
         values.append(value.upper())
     if problems:
         raise Invalid("查询条件不完整或有误", "the lookup needs both values", problems)
@@ -81,8 +99,9 @@ def lookup(args) -> dict:
     indexed query with both values, so neither answer nor timing tells which of the two was wrong."""
     number, code = _clean(args, "number", "credit_code")
     check_address()
-    app = db.session.execute(select(Application).where(
-        Application.number == number, Application.credit_code == code)).scalar()
+    app = db.session.execute(
+        select(Application).where(Application.number == number, Application.credit_code == code)
+    ).scalar()
     if app is None:
         failed()
         raise NotFound("没有与该申请编号和统一社会信用代码对应的申请", "no application has this number and credit code")
@@ -102,6 +121,7 @@ def document_by_number(args) -> Document:
 
 # ---- the rate limit: wrong pairs per address, as logins count failures (workflows/security.py) -----------
 
+
 def check_address() -> None:
     """429 with Retry-After while this address is blocked, before anything is looked up."""
     address = lockable_address()
@@ -110,8 +130,11 @@ def check_address() -> None:
     if until and until > now():
         seconds = math.ceil((until - now()).total_seconds())
         minutes = seconds // 60 + 1
-        raise RateLimited(f"查询过于频繁，请{minutes}分钟后再试", f"too many lookups: try again in {minutes} minutes",
-                          retry_after=seconds)
+        raise RateLimited(
+            f"查询过于频繁，请{minutes}分钟后再试",
+            f"too many lookups: try again in {minutes} minutes",
+            retry_after=seconds,
+        )
 
 
 def failed() -> None:
@@ -129,5 +152,5 @@ def failed() -> None:
         row.blocked_until, row.failures, row.window_start = at + timedelta(minutes=minutes), 0, at
     try:
         db.session.commit()
-    except IntegrityError:          # another request from the same address made the row first: it counted
+    except IntegrityError:  # another request from the same address made the row first: it counted
         db.session.rollback()

@@ -1,4 +1,5 @@
 """Reference data: every Harbin division with an authority of every kind (init-db, seed-demo, tests)."""
+
 from __future__ import annotations
 
 from sqlalchemy import select

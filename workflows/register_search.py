@@ -5,24 +5,25 @@ application, its people, phone numbers or attachments, never an inspection's due
 index (models/register.py) and pages run in id order, newest first, so a page is an index's first entries; the
 total is counted up to CAP, as the inbox's is, so that neither grows with the register.
 """
+
 from __future__ import annotations
 
 import csv
 import io
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from sqlalchemy import Text, cast, func, literal, select
 from sqlalchemy.dialects import postgresql
 
 from models import RegisterEntry, db
+from vocabulary import DIVISIONS, division_name, division_name_en, street_name
 from workflows.credit_code import problem as credit_code_problem
 from workflows.definition import Reason
 from workflows.errors import Invalid, NotFound
 from workflows.ledger import registers
-from vocabulary import DIVISIONS, division_name, division_name_en, street_name
 from workflows.registers import COMMON, Register
 
 # A total above CAP is given as "200+": counting stops there. The inbox counts to 1,000, but a public search's
@@ -34,8 +35,25 @@ PER_PAGE, PER_PAGE_MAX, PAGE_MAX = 20, 100, 10**6
 Q_MAX = 100
 STREET = re.compile(r"[0-9]{9}")
 T = RegisterEntry.__table__
-PUBLIC = [T.c[k] for k in ("id", "register", "status", "in_force", "since", "until", "name", "holder", "credit_code",
-                           "division", "street", "address", "changed_on", "facts")]
+PUBLIC = [
+    T.c[k]
+    for k in (
+        "id",
+        "register",
+        "status",
+        "in_force",
+        "since",
+        "until",
+        "name",
+        "holder",
+        "credit_code",
+        "division",
+        "street",
+        "address",
+        "changed_on",
+        "facts",
+    )
+]
 
 
 def register(name: str) -> Register:
@@ -56,8 +74,17 @@ class Search:
     per_page: int = PER_PAGE
 
     def as_args(self) -> dict:
-        return {k: v for k, v in (("q", self.q), ("credit_code", self.credit_code), ("division", self.division),
-                                  ("street", self.street), ("status", self.status)) if v}
+        return {
+            k: v
+            for k, v in (
+                ("q", self.q),
+                ("credit_code", self.credit_code),
+                ("division", self.division),
+                ("street", self.street),
+                ("status", self.status),
+            )
+            if v
+        }
 
 
 def _problem(field: str, rule: str, zh: str, en: str) -> Reason:
@@ -79,20 +106,35 @@ def parse(reg: Register, args) -> Search:
     problems: list[Reason] = []
     q = (args.get("q") or "").strip()
     if len(q) > Q_MAX or any(ord(c) < 32 for c in q):
-        problems.append(_problem("q", "max_length", f"名称关键词不超过{Q_MAX}个字符，且不含控制字符",
-                                 f"a part of the name, at most {Q_MAX} characters, no control characters"))
+        problems.append(
+            _problem(
+                "q",
+                "max_length",
+                f"名称关键词不超过{Q_MAX}个字符，且不含控制字符",
+                f"a part of the name, at most {Q_MAX} characters, no control characters",
+            )
+        )
     code = (args.get("credit_code") or "").strip().upper()
     if code and credit_code_problem(code):
         zh, en = credit_code_problem(code)
         problems.append(_problem("credit_code", "credit_code", zh, en))
     division = (args.get("division") or "").strip()
     if division and division not in DIVISIONS:
-        problems.append(_problem("division", "division", "不是哈尔滨市的县级行政区划代码",
-                                 "not a Harbin county-level division code"))
+        problems.append(
+            _problem(
+                "division", "division", "不是哈尔滨市的县级行政区划代码", "not a Harbin county-level division code"
+            )
+        )
     street = (args.get("street") or "").strip()
     if street and not (STREET.fullmatch(street) and street[:6] in DIVISIONS):
-        problems.append(_problem("street", "street", "应为哈尔滨市街道办事处的9位统计用区划代码",
-                                 "the 9-digit statistical code of a Harbin street office"))
+        problems.append(
+            _problem(
+                "street",
+                "street",
+                "应为哈尔滨市街道办事处的9位统计用区划代码",
+                "the 9-digit statistical code of a Harbin street office",
+            )
+        )
     status = (args.get("status") or "").strip()
     if status and status not in reg.statuses:
         names = ", ".join(reg.statuses)
@@ -129,8 +171,9 @@ def query(reg: Register, search: Search):
 def run(reg: Register, search: Search) -> tuple[list[dict], int]:
     """One page of public items, newest first, and the total counted up to CAP + 1."""
     found = query(reg, search)
-    rows = db.session.execute(found.order_by(T.c.id.desc()).limit(search.per_page)
-                              .offset((search.page - 1) * search.per_page)).all()
+    rows = db.session.execute(
+        found.order_by(T.c.id.desc()).limit(search.per_page).offset((search.page - 1) * search.per_page)
+    ).all()
     # in the page's order: the planner then walks an id-ordered index for a common filter (reading CAP + 1 entries
     # at any size) and takes a bitmap of the few matches for a rare one; unordered, it took the bitmap of every match
     # of a common word or division, which grows with the register
@@ -150,13 +193,26 @@ def item(reg: Register, row) -> dict:
     """An entry as the public sees it: its common columns and its register's declared facts, nothing else."""
     facts = row.facts or {}
     zh, en = reg.status_title(row.status)
-    return {"id": row.id, "register": row.register, "status": row.status, "status_title": {"zh": zh, "en": en},
-            "in_force": bool(row.in_force), "since": _iso(row.since), "until": _iso(row.until), "name": row.name,
-            "enterprise": {"name": row.holder, "credit_code": row.credit_code}, "address": row.address,
-            "division": row.division, "division_name": {"zh": division_name(row.division),
-                                                        "en": division_name_en(row.division)} if row.division else None,
-            "street": row.street, "street_name": street_name(row.street) or None, "changed_on": _iso(row.changed_on),
-            "facts": {f.key: facts.get(f.key) for f in reg.facts}}
+    return {
+        "id": row.id,
+        "register": row.register,
+        "status": row.status,
+        "status_title": {"zh": zh, "en": en},
+        "in_force": bool(row.in_force),
+        "since": _iso(row.since),
+        "until": _iso(row.until),
+        "name": row.name,
+        "enterprise": {"name": row.holder, "credit_code": row.credit_code},
+        "address": row.address,
+        "division": row.division,
+        "division_name": {"zh": division_name(row.division), "en": division_name_en(row.division)}
+        if row.division
+        else None,
+        "street": row.street,
+        "street_name": street_name(row.street) or None,
+        "changed_on": _iso(row.changed_on),
+        "facts": {f.key: facts.get(f.key) for f in reg.facts},
+    }
 
 
 def _iso(value) -> str | None:
@@ -165,12 +221,14 @@ def _iso(value) -> str | None:
 
 # --- open data: the whole register, streamed ----------------------------------------------------------------
 
+
 def rows(reg: Register, batch: int = 2000) -> Iterator[dict]:
     """Every entry of the register in id order, in constant memory: a server-side cursor on PostgreSQL
     (stream_results), fetched `batch` rows at a time, on a connection of its own for the stream's length."""
     with db.engine.connect() as conn:
         result = conn.execution_options(stream_results=True, yield_per=batch).execute(
-            select(*PUBLIC).where(T.c.register == reg.name).order_by(T.c.id))
+            select(*PUBLIC).where(T.c.register == reg.name).order_by(T.c.id)
+        )
         for row in result:
             yield item(reg, row)
 
@@ -180,13 +238,29 @@ def csv_header(reg: Register) -> list[str]:
 
 
 def csv_row(reg: Register, it: dict) -> list:
-    flat = {**it, "enterprise_name": it["enterprise"]["name"], "credit_code": it["enterprise"]["credit_code"],
-            "division_name": (it["division_name"] or {}).get("zh"), **it["facts"]}
+    flat = {
+        **it,
+        "enterprise_name": it["enterprise"]["name"],
+        "credit_code": it["enterprise"]["credit_code"],
+        "division_name": (it["division_name"] or {}).get("zh"),
+        **it["facts"],
+    }
     out = []
     for key in csv_header(reg):
         value = flat.get(key)
-        out.append("" if value is None else ("true" if value is True else "false" if value is False
-                                             else ";".join(map(str, value)) if isinstance(value, list) else value))
+        out.append(
+            ""
+            if value is None
+            else (
+                "true"
+                if value is True
+                else "false"
+                if value is False
+                else ";".join(map(str, value))
+                if isinstance(value, list)
+                else value
+            )
+        )
     return out
 
 

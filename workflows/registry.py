@@ -3,6 +3,7 @@
 A module of this package is a procedure when it declares `PROCEDURE = Procedure(...)` at its top level:
 adding one is adding its file (docs/ARCHITECTURE.md), nothing here names it.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -24,12 +25,18 @@ def _discover() -> list[Procedure]:
 def _transitions(proc: Procedure) -> list[dict]:
     out = []
     for event in proc.events:
-        if isinstance(event.dest, str):     # a state, or SAME ("="): transitions' reflexive transition
+        if isinstance(event.dest, str):  # a state, or SAME ("="): transitions' reflexive transition
             out.append({"trigger": event.name, "source": list(event.sources), "dest": event.dest})
             continue
-        for branch in event.dest:   # conditional destinations: first whose condition holds
-            out.append({"trigger": event.name, "source": list(event.sources), "dest": branch.dest,
-                        "conditions": [lambda ev, branch=branch: ev.kwargs["firing"].takes(branch)]})
+        for branch in event.dest:  # conditional destinations: first whose condition holds
+            out.append(
+                {
+                    "trigger": event.name,
+                    "source": list(event.sources),
+                    "dest": branch.dest,
+                    "conditions": [lambda ev, branch=branch: ev.kwargs["firing"].takes(branch)],
+                }
+            )
     return out
 
 
@@ -43,9 +50,16 @@ def _build(proc: Procedure) -> Machine:
     """A plain Machine with no model: the engine triggers its events on a throwaway carrier per call
     (`machine.events[name].trigger(carrier)`), so the machine holds no per-call state and needs no lock.
     The machine decides whether an event may fire from a state: MachineError otherwise."""
-    return Machine(model=None, states=list(proc.states), transitions=_transitions(proc),
-                   initial=proc.initial, auto_transitions=False, send_event=True,
-                   ignore_invalid_triggers=False, prepare_event=[_prepare])
+    return Machine(
+        model=None,
+        states=list(proc.states),
+        transitions=_transitions(proc),
+        initial=proc.initial,
+        auto_transitions=False,
+        send_event=True,
+        ignore_invalid_triggers=False,
+        prepare_event=[_prepare],
+    )
 
 
 PROCEDURES: dict[str, Procedure] = {}

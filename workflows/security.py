@@ -5,27 +5,29 @@ operations of workflows/operations/, each calling `record` inside; workflows/aud
 
 `record` joins the caller's transaction: the action and its entry commit together or not at all.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app, has_request_context, request
 from sqlalchemy import case, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from models import AddressLock, SecurityEvent, User, db
-from models.chain import CURRENT as HASH_VERSION, GENESIS
+from models.chain import CURRENT as HASH_VERSION
+from models.chain import GENESIS
 from workflows.errors import Locked
 
-LOCK_KEY = 0x5EC106     # PostgreSQL advisory lock: one writer at a time at the head of the chain
+LOCK_KEY = 0x5EC106  # PostgreSQL advisory lock: one writer at a time at the head of the chain
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def aware(at: datetime | None) -> datetime | None:
-    return at.replace(tzinfo=timezone.utc) if at is not None and at.tzinfo is None else at
+    return at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at
 
 
 def client_address() -> str:
@@ -37,10 +39,18 @@ def record(action: str, actor: User | None = None, target: str = "", data: dict 
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
     head = db.session.execute(select(SecurityEvent).order_by(SecurityEvent.seq.desc()).limit(1)).scalar()
-    entry = SecurityEvent(seq=(head.seq + 1) if head else 1, at=now(),
-                          actor_id=actor.id if actor else None, actor=actor.username if actor else "system",
-                          action=action, target=target[:128], address=client_address(), data=data or {},
-                          prev_hash=head.hash if head else GENESIS, hash_version=HASH_VERSION)
+    entry = SecurityEvent(
+        seq=(head.seq + 1) if head else 1,
+        at=now(),
+        actor_id=actor.id if actor else None,
+        actor=actor.username if actor else "system",
+        action=action,
+        target=target[:128],
+        address=client_address(),
+        data=data or {},
+        prev_hash=head.hash if head else GENESIS,
+        hash_version=HASH_VERSION,
+    )
     entry.hash = entry.compute_hash()
     db.session.add(entry)
     db.session.flush()
@@ -48,6 +58,7 @@ def record(action: str, actor: User | None = None, target: str = "", data: dict 
 
 
 # ---- per-address lockout ------------------------------------------------------------------------
+
 
 def lockable_address() -> str:
     """The caller's address, or "" when it is never locked (unknown, or in LOCKOUT_ADDRESS_EXEMPT)."""
@@ -65,8 +76,10 @@ def check_address() -> None:
     until = aware(lock.locked_until) if lock else None
     if until and until > now():
         minutes = int((until - now()).total_seconds() // 60) + 1
-        raise Locked(f"该网络地址登录失败次数过多，已暂停登录，请{minutes}分钟后再试或联系管理员",
-                     f"too many failed logins from this address: try again in {minutes} minutes or ask an admin")
+        raise Locked(
+            f"该网络地址登录失败次数过多，已暂停登录，请{minutes}分钟后再试或联系管理员",
+            f"too many failed logins from this address: try again in {minutes} minutes or ask an admin",
+        )
 
 
 def address_failed() -> None:
@@ -83,20 +96,32 @@ def address_failed() -> None:
     insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
     stale = table.c.window_start < at - timedelta(minutes=minutes)
     failures = db.session.execute(
-        insert(table).values(address=address, failures=1, window_start=at)
-        .on_conflict_do_update(index_elements=[table.c.address], set_={
-            "failures": case((stale, 1), else_=table.c.failures + 1),
-            "window_start": case((stale, at), else_=table.c.window_start)})
-        .returning(table.c.failures)).scalar_one()
-    if failures == limit:         # exactly one of the parallel failures reaches the limit: one lock, one entry
-        db.session.execute(update(table).where(table.c.address == address).values(
-            locked_until=at + timedelta(minutes=minutes), failures=0, window_start=at))
+        insert(table)
+        .values(address=address, failures=1, window_start=at)
+        .on_conflict_do_update(
+            index_elements=[table.c.address],
+            set_={
+                "failures": case((stale, 1), else_=table.c.failures + 1),
+                "window_start": case((stale, at), else_=table.c.window_start),
+            },
+        )
+        .returning(table.c.failures)
+    ).scalar_one()
+    if failures == limit:  # exactly one of the parallel failures reaches the limit: one lock, one entry
+        db.session.execute(
+            update(table)
+            .where(table.c.address == address)
+            .values(locked_until=at + timedelta(minutes=minutes), failures=0, window_start=at)
+        )
         record("address_locked", None, address, {"minutes": minutes})
 
 
 def locked_addresses() -> list[AddressLock]:
-    return list(db.session.execute(select(AddressLock).where(AddressLock.locked_until > now())
-                                   .order_by(AddressLock.locked_until.desc())).scalars())
+    return list(
+        db.session.execute(
+            select(AddressLock).where(AddressLock.locked_until > now()).order_by(AddressLock.locked_until.desc())
+        ).scalars()
+    )
 
 
 def entries(limit: int = 200) -> list[SecurityEvent]:

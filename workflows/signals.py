@@ -8,6 +8,7 @@
 
 Nothing is sent for a transaction that rolls back: nobody hears of what did not happen.
 """
+
 from __future__ import annotations
 
 from blinker import Namespace

@@ -1,4 +1,5 @@
 """The app's side of signing: the key store as configured, and signature checks of stored files (cached)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -19,9 +20,12 @@ __all__ = ["SigningUnavailable", "ca_pem", "ca_summary", "check_pdf", "check_sto
 
 def init_app(app: Flask) -> None:
     if not app.config.get("KEYS_PASSPHRASE") and (Path(app.instance_path) / PASSPHRASE_FILE).exists():
-        app.logger.warning("BIANMIN_KEYS_PASSPHRASE is not set: the signing keys use the passphrase generated in "
-                           "%s, which suits the embedded demo only; a deployment must set BIANMIN_KEYS_PASSPHRASE "
-                           "(docs/DEPLOY.md, 'Signing keys')", Path(app.instance_path) / PASSPHRASE_FILE)
+        app.logger.warning(
+            "BIANMIN_KEYS_PASSPHRASE is not set: the signing keys use the passphrase generated in "
+            "%s, which suits the embedded demo only; a deployment must set BIANMIN_KEYS_PASSPHRASE "
+            "(docs/DEPLOY.md, 'Signing keys')",
+            Path(app.instance_path) / PASSPHRASE_FILE,
+        )
 
 
 def passphrase() -> str:
@@ -61,8 +65,11 @@ def ca_summary() -> dict | None:
     if not keys.has_ca():
         return None
     cert = keys.ca_certificate()
-    return {"subject": cert.subject.rfc4514_string(), "fingerprint": fingerprint(cert),
-            "not_after": cert.not_valid_after_utc.date().isoformat()}
+    return {
+        "subject": cert.subject.rfc4514_string(),
+        "fingerprint": fingerprint(cert),
+        "not_after": cert.not_valid_after_utc.date().isoformat(),
+    }
 
 
 def check_pdf(data: bytes) -> dict:
@@ -98,7 +105,7 @@ def _cached(cache: OrderedDict, key, make):
 
 def check_stored(relpath: str, sha256: str) -> dict:
     """check_pdf of a stored document's file; a missing or altered file is a failed check, not an exception."""
-    path = Path(current_app.config["STORAGE_DIR"]) / relpath     # not storage.root(): it makes the folder each call
+    path = Path(current_app.config["STORAGE_DIR"]) / relpath  # not storage.root(): it makes the folder each call
     try:
         st = path.stat()
     except FileNotFoundError:
@@ -108,6 +115,7 @@ def check_stored(relpath: str, sha256: str) -> dict:
     def read_and_compare() -> bool:
         data.append(path.read_bytes())
         return hashlib.sha256(data[0]).hexdigest() == sha256
+
     if not _cached(_FILES, (str(path), st.st_size, st.st_mtime_ns, sha256), read_and_compare):
         log.error("stored document %s no longer matches its recorded sha256", relpath)
         return {"signed": False, "valid": False, "problem": "stored_file_altered"}

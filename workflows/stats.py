@@ -20,6 +20,7 @@ Working days to decision: `calendar.working_days_between(submitted_on, decided_o
 table; `submitted_on` is the last (re)submission. Open overdue: open, deadline before today, and
 held by the authority (not waiting on the applicant).
 """
+
 from __future__ import annotations
 
 import statistics
@@ -41,13 +42,16 @@ VIEWERS = ("clerk", "approver", "reviewer", "inspector", "admin", "auditor")
 @dataclass(frozen=True)
 class Filters:
     procedure: str | None = None
-    start: date | None = None       # submitted_on >= start
-    end: date | None = None         # submitted_on <= end
-    authority: Authority | None = None   # admin/auditor: one authority's applications
+    start: date | None = None  # submitted_on >= start
+    end: date | None = None  # submitted_on <= end
+    authority: Authority | None = None  # admin/auditor: one authority's applications
 
     def as_dict(self) -> dict:
-        return {"procedure": self.procedure, "from": self.start.isoformat() if self.start else None,
-                "to": self.end.isoformat() if self.end else None}
+        return {
+            "procedure": self.procedure,
+            "from": self.start.isoformat() if self.start else None,
+            "to": self.end.isoformat() if self.end else None,
+        }
 
 
 def parse_filters(args, user) -> Filters:
@@ -81,11 +85,18 @@ def _authority(key: str | None, problems: list) -> Authority | None:
     if key is None:
         return None
     division, _, kind = key.partition(":")
-    found = db.session.execute(select(Authority).where(Authority.division_code == division,
-                                                       Authority.kind == kind)).scalar()
+    found = db.session.execute(
+        select(Authority).where(Authority.division_code == division, Authority.kind == kind)
+    ).scalar()
     if found is None:
-        problems.append(Reason("unknown_authority", f"authority：未知机关 {key}（格式：区划代码:类别）",
-                               f"authority: unknown {key} (division:kind)", "authority"))
+        problems.append(
+            Reason(
+                "unknown_authority",
+                f"authority：未知机关 {key}（格式：区划代码:类别）",
+                f"authority: unknown {key} (division:kind)",
+                "authority",
+            )
+        )
     return found
 
 
@@ -126,26 +137,47 @@ def _ids(query):
 def compute(user, filters: Filters) -> dict:
     """The figures of API.md "Statistics" (GET /api/v1/stats), as plain data."""
     query = _scope(user, filters)
-    rows = db.session.execute(query.with_only_columns(
-        Application.id, Application.procedure, Application.state, Application.is_open, Application.deadline_due,
-        Application.submitted_on, Application.decided_on)).all()
+    rows = db.session.execute(
+        query.with_only_columns(
+            Application.id,
+            Application.procedure,
+            Application.state,
+            Application.is_open,
+            Application.deadline_due,
+            Application.submitted_on,
+            Application.decided_on,
+        )
+    ).all()
     today = engine.today()
     per_procedure, states = _counts(rows, [filters.procedure] if filters.procedure else list(PROCEDURES))
-    overdue = sum(1 for r in rows if r.is_open and r.deadline_due and r.deadline_due < today
-                  and PROCEDURES[r.procedure].holders.get(r.state) == "authority")
+    overdue = sum(
+        1
+        for r in rows
+        if r.is_open
+        and r.deadline_due
+        and r.deadline_due < today
+        and PROCEDURES[r.procedure].holders.get(r.state) == "authority"
+    )
     decided = [r for r in rows if r.decided_on and r.state != "withdrawn"]
     due_at_decision = _deadlines_at_decision(query, {r.id for r in decided})
     late = sum(1 for r in decided if due_at_decision.get(r.id) and r.decided_on > due_at_decision[r.id])
     table = holidays.table()
     spans = [calendar.working_days_between(r.submitted_on, r.decided_on, table) for r in decided]
     return {
-        "scope": {"authority": _authority_dict(scope_authority(user, filters)), **filters.as_dict(),
-                  "today": today.isoformat()},
+        "scope": {
+            "authority": _authority_dict(scope_authority(user, filters)),
+            **filters.as_dict(),
+            "today": today.isoformat(),
+        },
         "total": len(rows),
         "states": states,
         "procedures": per_procedure,
-        "decided": {"total": len(decided), "on_time": len(decided) - late, "late": late,
-                    "on_time_rate": round((len(decided) - late) / len(decided), 4) if decided else None},
+        "decided": {
+            "total": len(decided),
+            "on_time": len(decided) - late,
+            "late": late,
+            "on_time_rate": round((len(decided) - late) / len(decided), 4) if decided else None,
+        },
         "median_working_days": float(statistics.median(spans)) if spans else None,
         "open_overdue": overdue,
         "evaluations": _evaluations(query),
@@ -193,21 +225,33 @@ def _deadlines_at_decision(query, wanted: set[int]) -> dict[int, date | None]:
         select(AuditEntry.application_id, Application.procedure, AuditEntry.event, AuditEntry.to_state, AuditEntry.data)
         .join(Application, Application.id == AuditEntry.application_id)
         .where(AuditEntry.application_id.in_(_ids(query).where(Application.decided_on.is_not(None))))
-        .order_by(AuditEntry.application_id, AuditEntry.seq)).all()
+        .order_by(AuditEntry.application_id, AuditEntry.seq)
+    ).all()
     by_app: dict[int, list] = {}
     for entry in trail:
         by_app.setdefault(entry.application_id, []).append(entry)
-    return {app_id: deadline_at_decision(PROCEDURES[entries[0].procedure], entries)
-            for app_id, entries in by_app.items() if app_id in wanted}
+    return {
+        app_id: deadline_at_decision(PROCEDURES[entries[0].procedure], entries)
+        for app_id, entries in by_app.items()
+        if app_id in wanted
+    }
 
 
 def _evaluations(query) -> dict:
-    counts = dict(db.session.execute(select(Evaluation.score, func.count()).where(
-        Evaluation.application_id.in_(_ids(query))).group_by(Evaluation.score)).all())
+    counts = dict(
+        db.session.execute(
+            select(Evaluation.score, func.count())
+            .where(Evaluation.application_id.in_(_ids(query)))
+            .group_by(Evaluation.score)
+        ).all()
+    )
     count = sum(counts.values())
     total = sum(score * n for score, n in counts.items())
-    return {"count": count, "mean": round(total / count, 2) if count else None,
-            "scores": {str(s): counts.get(s, 0) for s in range(1, 6)}}
+    return {
+        "count": count,
+        "mean": round(total / count, 2) if count else None,
+        "scores": {str(s): counts.get(s, 0) for s in range(1, 6)},
+    }
 
 
 def recent_comments(user, filters: Filters, limit: int = 10) -> list[dict]:
@@ -216,18 +260,30 @@ def recent_comments(user, filters: Filters, limit: int = 10) -> list[dict]:
         select(Evaluation, Application.number, Application.procedure)
         .join(Application, Application.id == Evaluation.application_id)
         .where(Evaluation.application_id.in_(_ids(_scope(user, filters))), Evaluation.comment != "")
-        .order_by(Evaluation.id.desc()).limit(limit)).all()
-    return [{"number": number, "procedure": procedure, "score": ev.score, "comment": ev.comment,
-             "created_at": ev.created_at} for ev, number, procedure in rows]
+        .order_by(Evaluation.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        {
+            "number": number,
+            "procedure": procedure,
+            "score": ev.score,
+            "comment": ev.comment,
+            "created_at": ev.created_at,
+        }
+        for ev, number, procedure in rows
+    ]
 
 
 def overdue_by_procedure() -> list[tuple[tuple[str], int]]:
     """Open applications past their deadline and held by the authority, per procedure (a /metrics gauge)."""
     counts = dict.fromkeys(PROCEDURES, 0)
     try:
-        rows = db.session.execute(select(Application.procedure, Application.state, func.count())
-                                  .where(Application.is_open.is_(True), Application.deadline_due < engine.today())
-                                  .group_by(Application.procedure, Application.state)).all()
+        rows = db.session.execute(
+            select(Application.procedure, Application.state, func.count())
+            .where(Application.is_open.is_(True), Application.deadline_due < engine.today())
+            .group_by(Application.procedure, Application.state)
+        ).all()
     except Exception:
         db.session.rollback()
         raise

@@ -1,5 +1,6 @@
 """The holidays the law fixes for every year (全国年节及纪念日放假办法, as amended 2024): what a year whose
 schedule is not yet published is known to have off. Pure functions, no Flask, no SQLAlchemy."""
+
 from __future__ import annotations
 
 import functools
@@ -53,7 +54,7 @@ def statutory_holidays(year: int) -> dict[date, str]:
     if year in LUNAR_YEARS:
         new_year = _lunar(year, 1, 1)
         if new_year:
-            days[new_year - timedelta(days=1)] = "春节"       # 除夕, whether the 12th month has 29 or 30 days
+            days[new_year - timedelta(days=1)] = "春节"  # 除夕, whether the 12th month has 29 or 30 days
             for offset in range(3):
                 days[new_year + timedelta(days=offset)] = "春节"
         for (month, d), name in (((5, 5), "端午节"), ((8, 15), "中秋节")):

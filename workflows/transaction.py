@@ -1,4 +1,5 @@
 """One commit per request: conflicts found at commit time become 409, anything else rolls back."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -15,12 +16,15 @@ def commit() -> None:
         db.session.commit()
     except (StaleDataError, IntegrityError) as exc:
         db.session.rollback()
-        raise Conflict("数据已被同时修改，请刷新后重试", "changed at the same time; reload and retry",
-                       code="conflict") from exc
+        raise Conflict(
+            "数据已被同时修改，请刷新后重试", "changed at the same time; reload and retry", code="conflict"
+        ) from exc
     except OperationalError as exc:
         db.session.rollback()
         if "locked" in str(exc).lower() or "serializ" in str(exc).lower() or "deadlock" in str(exc).lower():
-            raise Conflict("数据正被同时修改，请稍后重试", "busy with a concurrent change; retry", code="conflict") from exc
+            raise Conflict(
+                "数据正被同时修改，请稍后重试", "busy with a concurrent change; retry", code="conflict"
+            ) from exc
         raise
 
 
@@ -31,8 +35,11 @@ def stale_is_conflict():
         yield
     except StaleDataError:
         db.session.rollback()
-        raise Conflict("申请已被他人同时修改，请刷新后重试", "the application was changed at the same time; reload and retry",
-                       code="stale_version") from None
+        raise Conflict(
+            "申请已被他人同时修改，请刷新后重试",
+            "the application was changed at the same time; reload and retry",
+            code="stale_version",
+        ) from None
 
 
 def flush_or_conflict() -> None:

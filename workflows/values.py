@@ -1,4 +1,5 @@
 """Checking submitted values against a procedure's field list and an event's data schema."""
+
 from __future__ import annotations
 
 import re
@@ -6,9 +7,9 @@ import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from vocabulary import DIVISIONS
 from workflows import credit_code
 from workflows.definition import DataField, Field, Procedure, Reason
-from vocabulary import DIVISIONS
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -41,7 +42,9 @@ def clean_value(f: Field, value, where: str | None = None):
         if f.type == "choice" and value not in {c[0] for c in f.choices or ()}:
             return None, _bad(f, "不是可选值之一", "is not one of the allowed values", "choice")
         if f.type == "division" and value not in DIVISIONS:
-            return None, _bad(f, "不是哈尔滨市的县级行政区划代码", "is not a Harbin county-level division code", "division")
+            return None, _bad(
+                f, "不是哈尔滨市的县级行政区划代码", "is not a Harbin county-level division code", "division"
+            )
         if f.type == "credit_code":
             value = value.upper()
             problem = credit_code.problem(value)
@@ -102,19 +105,30 @@ def group_rows(f: Field, value) -> tuple[list, list[Reason]]:
     for i, row in enumerate(value):
         at = f"{f.name}[{i}]"
         if not isinstance(row, dict):
-            problems.append(Reason("type", f"{f.zh}第{i + 1}行：应为对象", f"{f.en} row {i + 1}: must be an object", at))
+            problems.append(
+                Reason("type", f"{f.zh}第{i + 1}行：应为对象", f"{f.en} row {i + 1}: must be an object", at)
+            )
             continue
         clean = {}
         for key in row:
             if f.column(key) is None:
-                problems.append(Reason("unknown_field", f"{f.zh}第{i + 1}行：未知字段 {key}",
-                                       f"{f.en} row {i + 1}: unknown field {key}", f"{at}.{key}"))
+                problems.append(
+                    Reason(
+                        "unknown_field",
+                        f"{f.zh}第{i + 1}行：未知字段 {key}",
+                        f"{f.en} row {i + 1}: unknown field {key}",
+                        f"{at}.{key}",
+                    )
+                )
         for column in f.columns:
             cell, reason = clean_value(column, row.get(column.name), f"{at}.{column.name}")
             if reason:
-                problems.append(Reason(reason.rule, f"{f.zh}第{i + 1}行{reason.zh}", f"{f.en} row {i + 1}: {reason.en}",
-                                       reason.field))
-            elif cell is not None:      # a cell still empty is no error in a draft: the submit guard names it
+                problems.append(
+                    Reason(
+                        reason.rule, f"{f.zh}第{i + 1}行{reason.zh}", f"{f.en} row {i + 1}: {reason.en}", reason.field
+                    )
+                )
+            elif cell is not None:  # a cell still empty is no error in a draft: the submit guard names it
                 clean[column.name] = cell
         rows.append(clean)
     return rows, problems
@@ -130,7 +144,7 @@ def clean_fields(proc: Procedure, values: object) -> tuple[dict, list[Reason]]:
         if f is None:
             reasons.append(Reason("unknown_field", f"未知字段：{name}", f"unknown field: {name}", str(name)))
             continue
-        if f.type == "group" and value not in (None, "", []):      # every problem of every row at once
+        if f.type == "group" and value not in (None, "", []):  # every problem of every row at once
             rows, problems = group_rows(f, value)
             reasons += problems
             if not problems:
@@ -145,15 +159,28 @@ def clean_fields(proc: Procedure, values: object) -> tuple[dict, list[Reason]]:
 
 
 def missing_required(proc: Procedure, fields: dict, attachment_kinds: set[str]) -> list[Reason]:
-    reasons = [Reason("required", f"{f.zh}：必填", f"{f.en}: required", f.name)
-               for f in proc.fields if f.required and fields.get(f.name) in (None, "", [])]
-    for f in proc.fields:       # every row of a group needs its required cells
+    reasons = [
+        Reason("required", f"{f.zh}：必填", f"{f.en}: required", f.name)
+        for f in proc.fields
+        if f.required and fields.get(f.name) in (None, "", [])
+    ]
+    for f in proc.fields:  # every row of a group needs its required cells
         for i, row in enumerate(fields.get(f.name) or () if f.type == "group" else ()):
-            reasons += [Reason("required", f"{f.zh}第{i + 1}行{c.zh}：必填", f"{f.en} row {i + 1}: {c.en}: required",
-                               f"{f.name}[{i}].{c.name}") for c in f.columns
-                        if c.required and (row or {}).get(c.name) in (None, "", [])]
-    reasons += [Reason("attachment_required", f"{a.zh}：请上传", f"{a.en}: please upload this attachment", a.kind)
-                for a in proc.attachments if a.needed(fields) and a.kind not in attachment_kinds]
+            reasons += [
+                Reason(
+                    "required",
+                    f"{f.zh}第{i + 1}行{c.zh}：必填",
+                    f"{f.en} row {i + 1}: {c.en}: required",
+                    f"{f.name}[{i}].{c.name}",
+                )
+                for c in f.columns
+                if c.required and (row or {}).get(c.name) in (None, "", [])
+            ]
+    reasons += [
+        Reason("attachment_required", f"{a.zh}：请上传", f"{a.en}: please upload this attachment", a.kind)
+        for a in proc.attachments
+        if a.needed(fields) and a.kind not in attachment_kinds
+    ]
     return reasons
 
 
@@ -166,22 +193,35 @@ def clean_data(schema: dict[str, DataField], data: object, proc: Procedure) -> t
     out, reasons = {}, []
     for key in data:
         if key not in schema:
-            reasons.append(Reason("unknown_field", f"未知的事件数据：{key}", f"unknown event data: {key}", f"data.{key}"))
+            reasons.append(
+                Reason("unknown_field", f"未知的事件数据：{key}", f"unknown event data: {key}", f"data.{key}")
+            )
     for key, spec in schema.items():
         value, where = data.get(key), f"data.{key}"
         label_zh, label_en = spec.zh or key, spec.en or key
         if value is None or (isinstance(value, str) and not value.strip()) or value == []:
             if spec.required:
-                reasons.append(Reason("required", f"{label_zh}：必填，不得为空", f"{label_en}: required, may not be empty", where))
+                reasons.append(
+                    Reason("required", f"{label_zh}：必填，不得为空", f"{label_en}: required, may not be empty", where)
+                )
             continue
         if spec.type == "str":
             if not isinstance(value, str) or _CONTROL.search(value) or len(value) > 2000:
-                reasons.append(Reason("type", f"{label_zh}：应为不超过2000字的文本", f"{label_en}: must be text of at most 2000 characters", where))
+                reasons.append(
+                    Reason(
+                        "type",
+                        f"{label_zh}：应为不超过2000字的文本",
+                        f"{label_en}: must be text of at most 2000 characters",
+                        where,
+                    )
+                )
                 continue
             out[key] = value.strip()
         elif spec.type == "bool":
             if not isinstance(value, bool):
-                reasons.append(Reason("type", f"{label_zh}：应为是或否（true/false）", f"{label_en}: must be true or false", where))
+                reasons.append(
+                    Reason("type", f"{label_zh}：应为是或否（true/false）", f"{label_en}: must be true or false", where)
+                )
                 continue
             out[key] = value
         elif spec.type == "int":
@@ -191,14 +231,25 @@ def clean_data(schema: dict[str, DataField], data: object, proc: Procedure) -> t
             out[key] = value
         elif spec.type == "division":
             if not isinstance(value, str) or value not in DIVISIONS:
-                reasons.append(Reason("division", f"{label_zh}：不是哈尔滨市的县级行政区划代码", f"{label_en}: not a Harbin county-level division code", where))
+                reasons.append(
+                    Reason(
+                        "division",
+                        f"{label_zh}：不是哈尔滨市的县级行政区划代码",
+                        f"{label_en}: not a Harbin county-level division code",
+                        where,
+                    )
+                )
                 continue
             out[key] = value
         elif spec.type == "date":
             try:
                 out[key] = date.fromisoformat(value).isoformat()
             except (TypeError, ValueError):
-                reasons.append(Reason("type", f"{label_zh}：应为YYYY-MM-DD格式的日期", f"{label_en}: must be a date YYYY-MM-DD", where))
+                reasons.append(
+                    Reason(
+                        "type", f"{label_zh}：应为YYYY-MM-DD格式的日期", f"{label_en}: must be a date YYYY-MM-DD", where
+                    )
+                )
         elif spec.type == "items":
             items, item_reasons = _clean_items(value, proc, where)
             reasons += item_reasons
@@ -215,8 +266,16 @@ def _clean_changes(value, spec: DataField, proc: Procedure, where: str) -> tuple
     the procedure's field; the reasons name them under the event's key (data.fields.places)."""
     if not isinstance(value, dict):
         return {}, [Reason("type", "应为对象", "must be an object", where)]
-    reasons = [Reason("not_changeable", f"{proc.label(k)[0]}：不能通过此操作修改", f"{k}: cannot be changed this way",
-                      f"{where}.{k}") for k in value if proc.field(k) is not None and k not in spec.names]
+    reasons = [
+        Reason(
+            "not_changeable",
+            f"{proc.label(k)[0]}：不能通过此操作修改",
+            f"{k}: cannot be changed this way",
+            f"{where}.{k}",
+        )
+        for k in value
+        if proc.field(k) is not None and k not in spec.names
+    ]
     allowed = {k: v for k, v in value.items() if k in spec.names or proc.field(k) is None}
     clean, problems = clean_fields(proc, allowed)
     reasons += [Reason(r.rule, r.zh, r.en, f"{where}.{r.field}" if r.field else where, r.status) for r in problems]
@@ -230,16 +289,38 @@ def _clean_items(value, proc: Procedure, where: str) -> tuple[list, list[Reason]
     known = {f.name for f in proc.fields} | {a.kind for a in proc.attachments}
     for i, item in enumerate(value):
         at = f"{where}[{i}]"
-        if not isinstance(item, dict) or not isinstance(item.get("field"), str) or not isinstance(item.get("reason"), str):
-            reasons.append(Reason("type", f"第{i + 1}项：应为 {{field, reason}}", f"item {i + 1}: must be {{field, reason}}", at))
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("field"), str)
+            or not isinstance(item.get("reason"), str)
+        ):
+            reasons.append(
+                Reason("type", f"第{i + 1}项：应为 {{field, reason}}", f"item {i + 1}: must be {{field, reason}}", at)
+            )
             continue
         name, why = item["field"].strip(), item["reason"].strip()
         if name not in known:
-            reasons.append(Reason("unknown_field", f"第{i + 1}项：没有名为 {name} 的字段或材料", f"item {i + 1}: no field or attachment named {name}", at))
+            reasons.append(
+                Reason(
+                    "unknown_field",
+                    f"第{i + 1}项：没有名为 {name} 的字段或材料",
+                    f"item {i + 1}: no field or attachment named {name}",
+                    at,
+                )
+            )
         elif not why or _CONTROL.search(why) or len(why) > 500:
-            reasons.append(Reason("required", f"第{i + 1}项：请写明需要补正的原因（500字以内）", f"item {i + 1}: give the reason (at most 500 characters)", at))
+            reasons.append(
+                Reason(
+                    "required",
+                    f"第{i + 1}项：请写明需要补正的原因（500字以内）",
+                    f"item {i + 1}: give the reason (at most 500 characters)",
+                    at,
+                )
+            )
         elif name in seen:
-            reasons.append(Reason("duplicate", f"第{i + 1}项：{name} 重复列出", f"item {i + 1}: {name} is listed twice", at))
+            reasons.append(
+                Reason("duplicate", f"第{i + 1}项：{name} 重复列出", f"item {i + 1}: {name} is listed twice", at)
+            )
         else:
             seen.add(name)
             items.append({"field": name, "reason": why})

@@ -1,7 +1,8 @@
 """Tokens, lockout and who sees which applications (API.md Auth, DOMAIN.md §0 Jurisdictions)."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import update
@@ -29,21 +30,24 @@ def test_good_credentials_give_a_token(client, users):
     body = r.get_json()
     assert {"token", "expires_at"} <= set(body) and len(body["token"]) >= 32
     expires = datetime.fromisoformat(body["expires_at"])
-    assert expires.utcoffset() == timedelta(hours=8)              # Asia/Shanghai
-    assert timedelta(0) < expires - datetime.now(timezone.utc) <= timedelta(hours=24)
+    assert expires.utcoffset() == timedelta(hours=8)  # Asia/Shanghai
+    assert timedelta(0) < expires - datetime.now(UTC) <= timedelta(hours=24)
     me = client.get("/api/v1/applications", headers={"Authorization": f"Bearer {body['token']}"})
     assert me.status_code == 200
 
 
-@pytest.mark.parametrize("username, password", [("alice", "wrong-password"), ("nobody", PASSWORD),
-                                                ("ALICE", PASSWORD)], ids=["wrong password", "unknown user",
-                                                                            "username case differs"])
+@pytest.mark.parametrize(
+    "username, password",
+    [("alice", "wrong-password"), ("nobody", PASSWORD), ("ALICE", PASSWORD)],
+    ids=["wrong password", "unknown user", "username case differs"],
+)
 def test_wrong_credentials_are_401(client, users, username, password):
     error_code(login(client, username, password), 401)
 
 
-@pytest.mark.parametrize("body", [{}, {"username": "alice"}, {"username": 1, "password": 2}],
-                         ids=["nothing", "no password", "numbers"])
+@pytest.mark.parametrize(
+    "body", [{}, {"username": "alice"}, {"username": 1, "password": 2}], ids=["nothing", "no password", "numbers"]
+)
 def test_missing_credentials_are_422(client, users, body):
     error_code(client.post(TOKENS, json=body), 422)
 
@@ -51,18 +55,19 @@ def test_missing_credentials_are_422(client, users, body):
 def test_five_failures_lock_even_the_right_password(app, client, users):
     for _ in range(4):
         error_code(login(client, password="nope"), 401)
-    assert login(client).status_code == 201               # a success resets the count
+    assert login(client).status_code == 201  # a success resets the count
     for _ in range(5):
         error_code(login(client, password="nope"), 401)
     r = login(client)
     assert r.status_code in (423, 429)
     assert "15" in r.get_json()["error"]["message"] or "锁定" in r.get_json()["error"]["message"]
     assert login(client, password="nope").status_code in (423, 429)
-    assert login(client, "bob").status_code == 201         # only that account is locked
+    assert login(client, "bob").status_code == 201  # only that account is locked
 
-    with app.app_context():                               # 15 minutes later
-        db.session.execute(update(User).where(User.username == "alice")
-                           .values(locked_until=datetime.now(timezone.utc) - timedelta(seconds=1)))
+    with app.app_context():  # 15 minutes later
+        db.session.execute(
+            update(User).where(User.username == "alice").values(locked_until=datetime.now(UTC) - timedelta(seconds=1))
+        )
         db.session.commit()
     assert login(client).status_code == 201
 
@@ -77,7 +82,7 @@ def test_lock_message_in_english(client, users):
 def test_expired_token_is_401(app, client, users):
     token = login(client).get_json()["token"]
     with app.app_context():
-        db.session.execute(update(ApiToken).values(expires_at=datetime.now(timezone.utc) - timedelta(seconds=1)))
+        db.session.execute(update(ApiToken).values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
         db.session.commit()
     r = client.get("/api/v1/applications", headers={"Authorization": f"Bearer {token}"})
     assert error_code(r, 401) == "invalid_token"
@@ -88,22 +93,33 @@ def test_bad_authorization_header_is_401(client, users, header):
     error_code(client.get("/api/v1/applications", headers={"Authorization": header}), 401)
 
 
-@pytest.mark.parametrize("method, url", [
-    ("get", "/api/v1/applications"), ("post", "/api/v1/applications"), ("get", "/api/v1/applications/1"),
-    ("patch", "/api/v1/applications/1"), ("post", "/api/v1/applications/1/events"),
-    ("get", "/api/v1/applications/1/events"), ("post", "/api/v1/applications/1/attachments"),
-    ("get", "/api/v1/documents/x.pdf"),
-])
+@pytest.mark.parametrize(
+    "method, url",
+    [
+        ("get", "/api/v1/applications"),
+        ("post", "/api/v1/applications"),
+        ("get", "/api/v1/applications/1"),
+        ("patch", "/api/v1/applications/1"),
+        ("post", "/api/v1/applications/1/events"),
+        ("get", "/api/v1/applications/1/events"),
+        ("post", "/api/v1/applications/1/attachments"),
+        ("get", "/api/v1/documents/x.pdf"),
+    ],
+)
 def test_private_endpoints_need_a_token(client, users, method, url):
     assert error_code(getattr(client, method)(url, json={}), 401) == "unauthenticated"
 
 
-@pytest.mark.parametrize("method, url, body", [
-    ("get", "/api/v1/procedures", None), ("get", "/api/v1/openapi.json", None),
-    ("post", "/api/v1/eligibility/premise_addition", {"fields": {}}),
-    ("get", "/api/v1/calendar/add-working-days?from=2026-11-25&days=3", None),
-    ("get", "/api/v1/calendar/period-end?from=2026-12-01&years=5", None),
-])
+@pytest.mark.parametrize(
+    "method, url, body",
+    [
+        ("get", "/api/v1/procedures", None),
+        ("get", "/api/v1/openapi.json", None),
+        ("post", "/api/v1/eligibility/premise_addition", {"fields": {}}),
+        ("get", "/api/v1/calendar/add-working-days?from=2026-11-25&days=3", None),
+        ("get", "/api/v1/calendar/period-end?from=2026-12-01&years=5", None),
+    ],
+)
 def test_public_endpoints_need_none(client, method, url, body):
     r = getattr(client, method)(url, json=body) if body is not None else getattr(client, method)(url)
     assert r.status_code == 200
@@ -114,6 +130,7 @@ def test_unknown_verify_token_is_404_without_login(client):
 
 
 # ---- who sees which applications ---------------------------------------------------------------
+
 
 def listing(api, user, query=""):
     r = api.get(f"/api/v1/applications{query}", user)
@@ -128,8 +145,14 @@ def population(api):
     a_draft = api.draft(premise_address="中央大街1号")
     a1 = api.submitted(premise_address="中央大街2号")
     a2 = api.submitted(premise_address="中央大街3号")
-    b1 = api.submitted("bob", domicile_division="230103", premise_division="230103", premise_street="和兴路街道",
-                       premise_address="西大直街92号", credit_code="914403001922038216")
+    b1 = api.submitted(
+        "bob",
+        domicile_division="230103",
+        premise_division="230103",
+        premise_street="和兴路街道",
+        premise_address="西大直街92号",
+        credit_code="914403001922038216",
+    )
     b_draft = api.draft("bob", premise_address="中央大街4号")
     return {"a_draft": a_draft["id"], "a1": a1["id"], "a2": a2["id"], "b1": b1["id"], "b_draft": b_draft["id"]}
 
@@ -169,8 +192,9 @@ def test_total_counts_beyond_the_page(api, population):
     assert listing(api, "alice", "?procedure=land_transition") == (set(), 0)
 
 
-@pytest.mark.parametrize("query", ["?per_page=0", "?per_page=101", "?per_page=-5", "?per_page=ten", "?page=0",
-                                   "?page=1.5"])
+@pytest.mark.parametrize(
+    "query", ["?per_page=0", "?per_page=101", "?per_page=-5", "?per_page=ten", "?page=0", "?page=1.5"]
+)
 def test_paging_bounds_are_422(api, users, query):
     r = api.get(f"/api/v1/applications{query}", "alice")
     assert error_code(r, 422) == "validation_failed"
@@ -185,4 +209,3 @@ def test_per_page_at_its_bounds(api, users):
 def test_only_applicants_create_applications(api, users):
     r = api.post("/api/v1/applications", "clerk_daoli", json={"procedure": "premise_addition", "fields": {}})
     assert error_code(r, 403) == "forbidden"
-

@@ -1,4 +1,5 @@
 """Concurrent clerks (API.md, DOMAIN.md §0 Documents): one winner per version, gap-free numbers."""
+
 from __future__ import annotations
 
 import threading
@@ -34,16 +35,21 @@ def _auth(api, user):
     return {"Authorization": f"Bearer {api.token(user)}"}
 
 
-@pytest.mark.parametrize("events", [
-    pytest.param(["register"] * THREADS, id="8 clerks register at once"),
-    pytest.param(["register", "refuse"] * (THREADS // 2), id="4 register and 4 refuse at once"),
-])
+@pytest.mark.parametrize(
+    "events",
+    [
+        pytest.param(["register"] * THREADS, id="8 clerks register at once"),
+        pytest.param(["register", "refuse"] * (THREADS // 2), id="4 register and 4 refuse at once"),
+    ],
+)
 def test_same_version_exactly_one_wins(app, api, events):
     submitted = api.submitted()
     url = f"/api/v1/applications/{submitted['id']}/events"
     headers = _auth(api, "clerk_daoli")
-    bodies = [{"event": e, "version": submitted["version"],
-               **({"data": {"reason": "材料虚假"}} if e == "refuse" else {})} for e in events]
+    bodies = [
+        {"event": e, "version": submitted["version"], **({"data": {"reason": "材料虚假"}} if e == "refuse" else {})}
+        for e in events
+    ]
 
     results = _race(app, [(url, headers, b) for b in bodies])
 
@@ -65,8 +71,10 @@ def test_same_version_exactly_one_wins(app, api, events):
 def test_different_applications_get_unique_gap_free_numbers(app, api):
     apps = [api.submitted(premise_address=f"友谊路{i + 1}号") for i in range(THREADS)]
     headers = _auth(api, "clerk_daoli")
-    calls = [(f"/api/v1/applications/{a['id']}/events", headers, {"event": "register", "version": a["version"]})
-             for a in apps]
+    calls = [
+        (f"/api/v1/applications/{a['id']}/events", headers, {"event": "register", "version": a["version"]})
+        for a in apps
+    ]
 
     results = _race(app, calls)
 

@@ -1,5 +1,6 @@
 """办件进度查询 and verification by number (API.md "Progress lookup", "Documents and verification"; DOMAIN §0):
 public, a wrong pair answers exactly like an unknown number, bad input names the field, rate-limited per address."""
+
 from __future__ import annotations
 
 import time
@@ -9,8 +10,8 @@ import pytest
 from workflows.progress import next_step
 from workflows.registry import PROCEDURES
 
-CODE = "91330100716105852F"          # the premise fixtures' credit code (tests.conftest.premise_fields)
-OTHER_CODE = "914403001922038216"    # valid, someone else's
+CODE = "91330100716105852F"  # the premise fixtures' credit code (tests.conftest.premise_fields)
+OTHER_CODE = "914403001922038216"  # valid, someone else's
 AWAY = {"REMOTE_ADDR": "203.0.113.7"}  # an address the limit applies to (127.0.0.1 is exempt, as for logins)
 
 
@@ -32,7 +33,7 @@ def test_the_pair_shows_state_next_step_authority_and_deadline_nothing_else(api,
     assert body["authority"]["name"] == "哈尔滨市道里区市场监督管理局"
     assert body["deadline"] == {"due": "2026-11-30", "provisional": False}
     lower = progress(client, app["number"].lower(), CODE.lower())
-    assert lower.status_code == 200                      # typed in lower case: the same application
+    assert lower.status_code == 200  # typed in lower case: the same application
 
 
 def test_a_wrong_pair_answers_exactly_like_an_unknown_number(api, client):
@@ -55,14 +56,21 @@ def test_about_the_same_time_for_a_wrong_pair_and_an_unknown_number(api, client)
         for _ in range(10):
             assert progress(client, number, code).status_code == 404
         return time.perf_counter() - started
+
     wrong, unknown = clock(app["number"], OTHER_CODE), clock("PA2026999999", CODE)
     assert max(wrong, unknown) < 3 * min(wrong, unknown), (wrong, unknown)
 
 
-@pytest.mark.parametrize("query, field", [
-    ({"credit_code": CODE}, "number"), ({"number": "PA2026000001"}, "credit_code"),
-    ({"number": " ", "credit_code": CODE}, "number"), ({"number": "x" * 65, "credit_code": CODE}, "number"),
-    ({"number": "PA1", "credit_code": "\x01" * 5}, "credit_code")])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ({"credit_code": CODE}, "number"),
+        ({"number": "PA2026000001"}, "credit_code"),
+        ({"number": " ", "credit_code": CODE}, "number"),
+        ({"number": "x" * 65, "credit_code": CODE}, "number"),
+        ({"number": "PA1", "credit_code": "\x01" * 5}, "credit_code"),
+    ],
+)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_bad_input_names_the_field_and_the_rule_in_both_languages(client, query, field, lang):
     for url in ("/api/v1/progress", "/api/v1/verify"):
@@ -70,9 +78,11 @@ def test_bad_input_names_the_field_and_the_rule_in_both_languages(client, query,
         assert r.status_code == 422, (url, r.get_json())
         error = r.get_json()["error"]
         assert field in [d["field"] for d in error["details"]]
-        assert (field in error["message"]) and (("必填" in error["message"] or "字符" in error["message"])
-                                                if lang == "zh" else ("required" in error["message"]
-                                                                      or "characters" in error["message"]))
+        assert (field in error["message"]) and (
+            ("必填" in error["message"] or "字符" in error["message"])
+            if lang == "zh"
+            else ("required" in error["message"] or "characters" in error["message"])
+        )
 
 
 def test_wrong_pairs_from_one_address_are_limited_with_retry_after(api, client, app):
@@ -81,8 +91,8 @@ def test_wrong_pairs_from_one_address_are_limited_with_retry_after(api, client, 
     for _ in range(4):
         assert progress(client, "PA2026999999", CODE, environ_base=AWAY).status_code == 404
     fifth = progress(client, "PA2026999999", CODE, environ_base=AWAY)
-    assert fifth.status_code == 404                                      # the fifth failure blocks the address
-    limited = progress(client, submitted["number"], CODE, environ_base=AWAY)   # now even the right pair waits
+    assert fifth.status_code == 404  # the fifth failure blocks the address
+    limited = progress(client, submitted["number"], CODE, environ_base=AWAY)  # now even the right pair waits
     assert limited.status_code == 429 and limited.get_json()["error"]["code"] == "rate_limited"
     assert 0 < int(limited.headers["Retry-After"]) <= 15 * 60
     by_number = client.get("/api/v1/verify", query_string={"number": "x", "credit_code": CODE}, environ_base=AWAY)
@@ -90,7 +100,7 @@ def test_wrong_pairs_from_one_address_are_limited_with_retry_after(api, client, 
     page = client.get("/progress", query_string={"number": "x", "credit_code": CODE}, environ_base=AWAY)
     assert page.status_code == 429 and page.headers["Retry-After"] and "查询过于频繁" in page.get_data(as_text=True)
     other = progress(client, submitted["number"], CODE, environ_base={"REMOTE_ADDR": "203.0.113.8"})
-    assert other.status_code == 200                                      # another address is not held up
+    assert other.status_code == 200  # another address is not held up
 
 
 def test_successful_lookups_are_not_limited(api, client, app):
@@ -124,8 +134,10 @@ def test_the_pages_answer_the_same(api, client):
     assert client.get("/progress").status_code == 200
     found = client.get("/verify/by-number", query_string={"number": doc["number"], "credit_code": CODE})
     assert found.status_code == 200 and 'data-status="valid"' in found.get_data(as_text=True)
-    assert client.get("/verify/by-number", query_string={"number": doc["number"],
-                                                         "credit_code": OTHER_CODE}).status_code == 404
+    assert (
+        client.get("/verify/by-number", query_string={"number": doc["number"], "credit_code": OTHER_CODE}).status_code
+        == 404
+    )
     home = client.get("/").get_data(as_text=True)
     assert 'href="/progress"' in home and 'href="/draws"' in home
 

@@ -20,6 +20,7 @@ def test_file_register_verify(api):
 
 def test_printed_content_digest_matches_verification(api):
     import subprocess
+
     app = api.submitted()
     doc = api.fire(app["id"], "register", "clerk_daoli").get_json()["documents"][0]
     pdf = api.get(doc["url"], "alice").data

@@ -1,6 +1,7 @@
 """Browser tests: the test app served over HTTP in a thread (CSRF on), Debian's Chromium driven by
 Playwright, one logged-in browser context per person, a screenshot per step under
 test-artifacts/screenshots/ (git-ignored). Every test here is marked `browser` (pytest -m browser)."""
+
 from __future__ import annotations
 
 import os
@@ -17,18 +18,26 @@ from tests.conftest import PASSWORD
 from workflows import accounts
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--disable-dev-shm-usage"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 
 # the README's demo staff of 道里区 for the land transition and the fire filing (tests.conftest has the rest)
-DEMO_STAFF = [("nr_clerk_daoli", "clerk", "230102:natural_resources"),
-              ("gov_approver_daoli", "approver", "230102:government"),
-              ("reviewer_civil_daoli", "reviewer", "230102:civil_affairs"),
-              ("reviewer_housing_daoli", "reviewer", "230102:housing"),
-              ("housing_clerk_daoli", "clerk", "230102:housing")]
+DEMO_STAFF = [
+    ("nr_clerk_daoli", "clerk", "230102:natural_resources"),
+    ("gov_approver_daoli", "approver", "230102:government"),
+    ("reviewer_civil_daoli", "reviewer", "230102:civil_affairs"),
+    ("reviewer_housing_daoli", "reviewer", "230102:housing"),
+    ("housing_clerk_daoli", "clerk", "230102:housing"),
+]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -82,9 +91,15 @@ class People:
         page.on("pageerror", lambda exc: self.errors.append(f"{page.url}: {exc}"))
         # a 4xx an enhancement expects (autosave of a bad value, a refused upload) is logged by Chromium
         # as "Failed to load resource"; anything else on the console (a CSP refusal, a script error) is not ok
-        page.on("console", lambda m: self.errors.append(f"{page.url}: {m.text}")
-                if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
-        page.on("dialog", lambda d: d.accept())        # the data-confirm questions: yes
+        page.on(
+            "console",
+            lambda m: (
+                self.errors.append(f"{page.url}: {m.text}")
+                if m.type == "error" and not m.text.startswith("Failed to load resource")
+                else None
+            ),
+        )
+        page.on("dialog", lambda d: d.accept())  # the data-confirm questions: yes
         return page
 
     def login(self, username, viewport=None, **context_args):
@@ -114,6 +129,7 @@ def people(browser, server):
 def real_pdf() -> bytes:
     """A real one-page A4 PDF (WeasyPrint), as an applicant would upload."""
     import weasyprint
+
     return weasyprint.HTML(string="<h1>房屋租赁合同</h1><p>出租方：哈尔滨市道里区城市建设投资有限公司</p>").write_pdf()
 
 
@@ -132,5 +148,8 @@ AXE = Axe()
 def axe_violations(page) -> list[str]:
     """What axe-core finds wrong on the page as it is: rule, impact, the first elements and axe's explanation."""
     found = AXE.run(page).response["violations"]
-    return [f"{page.url} [{v['id']}, {v['impact']}] {v['help']}: "
-            + "; ".join(f"{n['target']} {n.get('failureSummary', '')}" for n in v["nodes"][:3]) for v in found]
+    return [
+        f"{page.url} [{v['id']}, {v['impact']}] {v['help']}: "
+        + "; ".join(f"{n['target']} {n.get('failureSummary', '')}" for n in v["nodes"][:3])
+        for v in found
+    ]

@@ -1,29 +1,51 @@
 """What people do on the pages, as small steps the browser tests share."""
+
 from __future__ import annotations
 
 import re
 
 from playwright.sync_api import expect
 
-LAND_FIELDS = {"operator_name": "哈尔滨市阳光颐养养老服务有限公司", "credit_code": "91230102MA1D0XG5LR",
-               "land_holder_name": "哈尔滨市道里区城市建设投资有限公司",
-               "property_certificate_no": "黑（2021）哈尔滨市不动产权第0012345号",
-               "building_address": "经纬街274号院3号楼", "building_division": "230102", "floor_area_m2": "860",
-               "current_land_use": "工业用地", "service_type": "elderly_care",
-               "price_commitment": "床位费不高于同区域公办养老机构收费标准"}
+LAND_FIELDS = {
+    "operator_name": "哈尔滨市阳光颐养养老服务有限公司",
+    "credit_code": "91230102MA1D0XG5LR",
+    "land_holder_name": "哈尔滨市道里区城市建设投资有限公司",
+    "property_certificate_no": "黑（2021）哈尔滨市不动产权第0012345号",
+    "building_address": "经纬街274号院3号楼",
+    "building_division": "230102",
+    "floor_area_m2": "860",
+    "current_land_use": "工业用地",
+    "service_type": "elderly_care",
+    "price_commitment": "床位费不高于同区域公办养老机构收费标准",
+}
 LAND_KINDS = ("property_certificate", "holder_consent", "project_plan", "safety_assessment")
 # over 300 m² and over ¥300,000: the standard route, filed by the housing clerk; completed on 2 November,
 # so filed late (more than 5 working days before 25 November) and always drawn for inspection
-FIRE_FIELDS = {"facility_name": "经纬街274号院社区养老服务站", "credit_code": "91230102MA1D0XG5LR",
-               "site_address": "经纬街274号院1号楼1层", "site_division": "230102", "facility_type": "elderly_care",
-               "special_construction": "no", "crowded_place": "no", "floor_area_m2": "450",
-               "total_investment_yuan": "800000", "completion_date": "2026-11-02"}
+FIRE_FIELDS = {
+    "facility_name": "经纬街274号院社区养老服务站",
+    "credit_code": "91230102MA1D0XG5LR",
+    "site_address": "经纬街274号院1号楼1层",
+    "site_division": "230102",
+    "facility_type": "elderly_care",
+    "special_construction": "no",
+    "crowded_place": "no",
+    "floor_area_m2": "450",
+    "total_investment_yuan": "800000",
+    "completion_date": "2026-11-02",
+}
 FIRE_KINDS = ("filing_form", "commitment_letter", "completion_report", "as_built_drawings")
-PREMISE_FIELDS = {"enterprise_name": "哈尔滨市便民家政服务有限公司", "credit_code": "91330100716105852F",
-                  "domicile_address": "哈尔滨市道里区经纬街266号院1号楼101室", "domicile_division": "230102",
-                  "service_category": "housekeeping", "premise_address": "索菲亚小区3号楼1单元102室",
-                  "premise_division": "230102", "premise_street": "兆麟街道", "business_scope": "家政服务",
-                  "needs_prior_licence": "no"}
+PREMISE_FIELDS = {
+    "enterprise_name": "哈尔滨市便民家政服务有限公司",
+    "credit_code": "91330100716105852F",
+    "domicile_address": "哈尔滨市道里区经纬街266号院1号楼101室",
+    "domicile_division": "230102",
+    "service_category": "housekeeping",
+    "premise_address": "索菲亚小区3号楼1单元102室",
+    "premise_division": "230102",
+    "premise_street": "兆麟街道",
+    "business_scope": "家政服务",
+    "needs_prior_licence": "no",
+}
 
 
 def fill_fields(page, values: dict) -> None:
@@ -68,6 +90,7 @@ def fire(page, event: str, fill=None) -> None:
         expect(page.locator(".flash").first).to_contain_text("已办理")
     except AssertionError:
         from tests.browser.conftest import shot
+
         shot(page, f"FAILED-{event}")
         raise
 

@@ -3,6 +3,7 @@ every kind of page — public, applicant, clerk and admin — in Chinese and in 
 (the path tests audit each step they screenshot too: conftest.shot).
 Any violation it reports (contrast, names of controls, heading order, landmarks, focusable scroll regions …)
 fails the test, with the rule, the elements and axe's own explanation."""
+
 from __future__ import annotations
 
 import pytest
@@ -22,21 +23,46 @@ def pages(api, server) -> dict[str | None, list[str]]:
     verify = doc["verify_url"].split("/verify/", 1)[1]
     entry = api.get("/api/v1/registers/premises").get_json()["items"][0]["id"]
     return {
-        None: ["/", "/guides/premise_addition", "/guides/land_transition", "/guides/fire_filing", "/login",
-               "/register", "/verify", f"/verify/{verify}", "/draws", "/progress",
-               f"/progress?number={registered['number']}&credit_code=91330100716105852F", "/no-such-page",
-               "/registers/", "/registers/premises", f"/registers/premises/{entry}", "/registers/premises?division=1"],
-        "alice": ["/my/", f"/my/applications/{draft['id']}", f"/my/applications/{registered['id']}",
-                  "/my/new/fire_filing", "/my/new/land_transition", "/enterprises/",
-                  f"/enterprises/{registered['fields']['credit_code']}"],
-        "clerk_daoli": ["/console/", f"/console/applications/{submitted['id']}", "/stats",
-                        f"/enterprises/{registered['fields']['credit_code']}"],
+        None: [
+            "/",
+            "/guides/premise_addition",
+            "/guides/land_transition",
+            "/guides/fire_filing",
+            "/login",
+            "/register",
+            "/verify",
+            f"/verify/{verify}",
+            "/draws",
+            "/progress",
+            f"/progress?number={registered['number']}&credit_code=91330100716105852F",
+            "/no-such-page",
+            "/registers/",
+            "/registers/premises",
+            f"/registers/premises/{entry}",
+            "/registers/premises?division=1",
+        ],
+        "alice": [
+            "/my/",
+            f"/my/applications/{draft['id']}",
+            f"/my/applications/{registered['id']}",
+            "/my/new/fire_filing",
+            "/my/new/land_transition",
+            "/enterprises/",
+            f"/enterprises/{registered['fields']['credit_code']}",
+        ],
+        "clerk_daoli": [
+            "/console/",
+            f"/console/applications/{submitted['id']}",
+            "/stats",
+            f"/enterprises/{registered['fields']['credit_code']}",
+        ],
         "admin": ["/admin/", "/admin/users", "/admin/authorities", "/admin/holidays", "/admin/security"],
     }
 
 
-@pytest.mark.parametrize("lang, viewport", [("zh", DESKTOP), ("en", DESKTOP), ("zh", PHONE)],
-                         ids=["zh-desktop", "en-desktop", "zh-phone"])
+@pytest.mark.parametrize(
+    "lang, viewport", [("zh", DESKTOP), ("en", DESKTOP), ("zh", PHONE)], ids=["zh-desktop", "en-desktop", "zh-phone"]
+)
 def test_every_kind_of_page_passes_axe(people, server, api, lang, viewport):
     problems = []
     for user, paths in pages(api, server).items():

@@ -1,4 +1,5 @@
 """Staff pages: the inbox filters and a bulk action, the diagram, the statistics dashboard."""
+
 from __future__ import annotations
 
 import re
@@ -17,7 +18,7 @@ def test_inbox_filters_and_bulk_register(people, server, api, app):
     """Four filings (one already accepted): filtering by state and by handler narrows the list; ticking
     every row and 准予登记 registers each one separately, with one audit entry each."""
     filed = [api.submitted("alice", premise_address=a) for a in ADDRESSES]
-    assert api.fire(filed[3]["id"], "accept", "clerk_daoli").status_code == 200     # under review
+    assert api.fire(filed[3]["id"], "accept", "clerk_daoli").status_code == 200  # under review
 
     clerk = people.login("clerk_daoli")
     expect(clerk.locator("[data-total]")).to_have_attribute("data-total", "4")
@@ -41,12 +42,12 @@ def test_inbox_filters_and_bulk_register(people, server, api, app):
     expect(clerk.locator("[data-total]")).to_have_attribute("data-total", "3")
     shot(clerk, "inbox-01-filtered")
 
-    clerk.check("input.pick-all")                              # app.js ticks every row
+    clerk.check("input.pick-all")  # app.js ticks every row
     assert all(box.is_checked() for box in clerk.locator("input[name=pick]").all())
     clerk.select_option("#bulk-event", "register")
     clerk.click(".bulk-bar button[type=submit]")
     expect(clerk.locator(".flash").first).to_contain_text("已办理 3 件")
-    expect(clerk.locator("[data-total]")).to_have_attribute("data-total", "0")   # the filter is kept
+    expect(clerk.locator("[data-total]")).to_have_attribute("data-total", "0")  # the filter is kept
     shot(clerk, "inbox-02-bulk-done")
     clerk.select_option("#f-state", "registered")
     clerk.click("form.filters button[type=submit]")
@@ -55,8 +56,9 @@ def test_inbox_filters_and_bulk_register(people, server, api, app):
     shot(clerk, "inbox-03-registered")
 
     with app.app_context():
-        rows = db.session.execute(db.select(AuditEntry.application_id, AuditEntry.actor)
-                                  .where(AuditEntry.event == "register")).all()
+        rows = db.session.execute(
+            db.select(AuditEntry.application_id, AuditEntry.actor).where(AuditEntry.event == "register")
+        ).all()
     assert sorted(r.application_id for r in rows) == sorted(a["id"] for a in filed[:3])
     assert {r.actor for r in rows} == {"clerk_daoli"}
 
@@ -88,11 +90,11 @@ def test_diagram_on_the_guide_and_the_application(people, server, api):
     img = alice.locator("details#diagram img")
     expect(img).to_be_visible()
     alice.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=img.element_handle())
-    assert "已提交" in img.get_attribute("alt")                         # 当前环节：已提交
+    assert "已提交" in img.get_attribute("alt")  # 当前环节：已提交
     response = alice.request.get(server + img.get_attribute("src"))
     assert response.headers["content-type"].startswith("image/svg+xml")
     svg = response.text()
-    assert svg_node_fill(svg, "submitted") == "#c8102e"                 # the current state, in red
+    assert svg_node_fill(svg, "submitted") == "#c8102e"  # the current state, in red
     assert svg_node_fill(svg, "registered") != "#c8102e"
     img.scroll_into_view_if_needed()
     shot(alice, "diagram-02-application")
@@ -103,8 +105,9 @@ def test_statistics_dashboard(people, server, api):
     done = api.submitted("alice")
     assert api.fire(done["id"], "register", "clerk_daoli").status_code == 200
     api.submitted("alice", premise_address="经纬街266号院3号楼102室")
-    assert api.post(f"/api/v1/applications/{done['id']}/evaluation", "alice",
-                    json={"score": 4, "comment": "办理很快"}).status_code in (200, 201)
+    assert api.post(
+        f"/api/v1/applications/{done['id']}/evaluation", "alice", json={"score": 4, "comment": "办理很快"}
+    ).status_code in (200, 201)
 
     clerk = people.login("clerk_daoli")
     clerk.click("header.site nav a[href$='/stats']")

@@ -1,5 +1,6 @@
 """The applicant's pages: autosaved drafts, drag-and-drop upload with progress, the evaluation, the
 verification page from a document's QR link, the home page at phone width, keyboard-only login."""
+
 from __future__ import annotations
 
 import base64
@@ -47,11 +48,11 @@ def test_autosave_of_the_draft(people, server, api, app):
     shot(alice, "autosave-01-saved")
 
     alice.locator("#business_scope").fill("家政服务、养老服务")
-    alice.locator("#credit_code").fill("91330100716105852X")            # wrong check character
+    alice.locator("#credit_code").fill("91330100716105852X")  # wrong check character
     expect(status).to_have_attribute("data-state", "invalid")
     expect(alice.locator("#f-credit_code .error-text")).to_contain_text("校验")
     expect(alice.locator("#f-credit_code")).to_have_class(re.compile("has-error"))
-    expect(alice.locator("#credit_code")).to_have_value("91330100716105852X")   # nothing typed is lost
+    expect(alice.locator("#credit_code")).to_have_value("91330100716105852X")  # nothing typed is lost
     fields = stored_fields(app, draft["id"])
     assert fields["business_scope"] == "家政服务、养老服务" and fields["credit_code"] == "91330100716105852F"
     shot(alice, "autosave-02-invalid")
@@ -59,9 +60,9 @@ def test_autosave_of_the_draft(people, server, api, app):
     expect(status).to_have_attribute("data-state", "saved")
     expect(alice.locator("#f-credit_code .error-text")).to_have_count(0)
 
-    alice.locator("#premise_street").fill("群力街道")                     # and leave at once (no 1 s wait)
+    alice.locator("#premise_street").fill("群力街道")  # and leave at once (no 1 s wait)
     alice.goto(f"{server}/my/")
-    for _ in range(50):                                                 # the keepalive request lands
+    for _ in range(50):  # the keepalive request lands
         if stored_fields(app, draft["id"]).get("premise_street") in ("230102019", "群力街道"):
             break
         alice.wait_for_timeout(100)
@@ -78,7 +79,9 @@ def test_drag_and_drop_upload_with_progress(people, server, api, app, real_pdf):
     draft = api.draft("alice")
     alice = people.login("alice")
     choosers = []
-    alice.on("filechooser", lambda chooser: choosers.append(chooser))   # listening from the start: no race with the key press
+    alice.on(
+        "filechooser", lambda chooser: choosers.append(chooser)
+    )  # listening from the start: no race with the key press
     alice.goto(f"{server}/my/applications/{draft['id']}#attachments")
     zone = alice.locator("#drop-zone")
     expect(zone).to_be_visible()
@@ -90,7 +93,7 @@ def test_drag_and_drop_upload_with_progress(people, server, api, app, real_pdf):
     expect(zone.locator(".upload-status")).to_contain_text("已上传")
     expect(zone.locator("progress")).to_have_js_property("value", 100)
     expect(alice.locator("#a-premise_use_document ul.files")).to_contain_text("房屋租赁合同.pdf")
-    expect(submit).to_be_enabled()                                       # the standing part refreshed
+    expect(submit).to_be_enabled()  # the standing part refreshed
     shot(alice, "upload-01-dropped")
 
     alice.evaluate(DROP, [base64.b64encode(b"just some text").decode(), "说明.pdf", "application/pdf"])
@@ -133,8 +136,9 @@ def test_drag_and_drop_upload_with_progress(people, server, api, app, real_pdf):
     plain.click("form button[type=submit].primary")
     plain.goto(f"{server}/my/applications/{draft['id']}")
     expect(plain.locator("#drop-zone")).to_be_hidden()
-    plain.set_input_files("#upload-file", files=[{"name": "无脚本.pdf", "mimeType": "application/pdf",
-                                                   "buffer": real_pdf}])
+    plain.set_input_files(
+        "#upload-file", files=[{"name": "无脚本.pdf", "mimeType": "application/pdf", "buffer": real_pdf}]
+    )
     plain.click("form.general-upload button[type=submit]")
     expect(plain.locator(".flash").first).to_contain_text("已上传")
     expect(plain.locator("#a-premise_use_document ul.files")).to_contain_text("无脚本.pdf")
@@ -145,7 +149,7 @@ def test_evaluation_once_after_the_decision(people, server, api):
     done = api.submitted("alice")
     alice = people.login("alice")
     alice.goto(f"{server}/my/applications/{done['id']}")
-    expect(alice.locator("form.evaluation-form")).to_have_count(0)        # not before a decision
+    expect(alice.locator("form.evaluation-form")).to_have_count(0)  # not before a decision
     assert api.fire(done["id"], "register", "clerk_daoli").status_code == 200
     alice.reload()
     form = alice.locator("form.evaluation-form")
@@ -159,7 +163,7 @@ def test_evaluation_once_after_the_decision(people, server, api):
     expect(alice.locator("#evaluation")).to_contain_text("当场登记，非常方便")
     expect(alice.locator("form.evaluation-form")).to_have_count(0)
     alice.reload()
-    expect(alice.locator("form.evaluation-form")).to_have_count(0)        # once only
+    expect(alice.locator("form.evaluation-form")).to_have_count(0)  # once only
     alice.locator("#evaluation").scroll_into_view_if_needed()
     shot(alice, "evaluation-02-rated")
 
@@ -175,8 +179,7 @@ def test_verification_page_from_the_qr_link(people, server, api):
         alice.click("li.doc[data-kind=registration_notice] a[download]")
     target = ARTIFACTS / "verify-registration_notice.pdf"
     info.value.save_as(target)
-    text = subprocess.run(["pdftotext", "-layout", str(target), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(["pdftotext", "-layout", str(target), "-"], capture_output=True, text=True, check=True).stdout
     found = re.search(re.escape(server) + r"/verify/[A-Za-z0-9_\-]+", re.sub(r"\s+", "", text))
     assert found, text
     assert found.group(0) == alice.get_attribute("li.doc[data-kind=registration_notice] a[target]", "href")
@@ -205,9 +208,9 @@ def test_applicant_home_at_phone_width(people, server, api):
     for button in alice.locator(".new-buttons a.button").all():
         box = button.bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
-        assert box["height"] >= 32                                        # big enough to tap
+        assert box["height"] >= 32  # big enough to tap
     expect(alice.locator("header.site nav")).to_be_visible()
-    for badge in alice.locator("table.applications .badge.state").all():   # no sideways scrolling to see it
+    for badge in alice.locator("table.applications .badge.state").all():  # no sideways scrolling to see it
         box = badge.bounding_box()
         assert box and box["x"] + box["width"] <= 390, box
     shot(alice, "mobile-01-home")
@@ -234,9 +237,9 @@ def test_login_with_the_keyboard_only(people, server):
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.type") == "submit"
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
-    assert outline not in ("none", ""), outline                         # the focus ring shows
+    assert outline not in ("none", ""), outline  # the focus ring shows
     shot(page, "keyboard-01-login-focus")
     page.keyboard.press("Shift+Tab")
-    page.keyboard.press("Enter")                                        # Enter in the password box submits
+    page.keyboard.press("Enter")  # Enter in the password box submits
     page.wait_for_url(re.compile(r".*/my/$"))
     expect(page.locator("header.site .who")).to_contain_text("alice")

@@ -1,5 +1,6 @@
 """Each procedure's main path done only through the pages, by every role involved, and a correction
 round-trip. Preconditions other than the path under test may be set up through the API."""
+
 from __future__ import annotations
 
 import re
@@ -9,8 +10,19 @@ from playwright.sync_api import expect
 
 from models import AuditEntry, db
 from tests.browser.conftest import ARTIFACTS, shot
-from tests.browser.steps import (FIRE_FIELDS, FIRE_KINDS, LAND_FIELDS, LAND_KINDS, PREMISE_FIELDS, fire,
-                                 new_application, number_of, open_from_inbox, state_is, upload)
+from tests.browser.steps import (
+    FIRE_FIELDS,
+    FIRE_KINDS,
+    LAND_FIELDS,
+    LAND_KINDS,
+    PREMISE_FIELDS,
+    fire,
+    new_application,
+    number_of,
+    open_from_inbox,
+    state_is,
+    upload,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -27,13 +39,13 @@ def test_premise_addition_file_register_download(people, server, real_pdf):
     alice.click("form button[type=submit].primary")
     alice.wait_for_url(re.compile(r".*/my/$"))
     url = new_application(alice, server, "premise_addition", PREMISE_FIELDS)
-    assert alice.locator("form[data-event=submit] button[type=submit]").is_disabled()   # no premise document yet
+    assert alice.locator("form[data-event=submit] button[type=submit]").is_disabled()  # no premise document yet
     shot(alice, "premise-01-draft")
     upload(alice, "premise_use_document", "房屋租赁合同.pdf", real_pdf)
     expect(alice.locator("form[data-event=submit] button[type=submit]")).to_be_enabled()
     fire(alice, "submit")
     state_is(alice, "submitted")
-    expect(alice.locator(".next-step")).to_contain_text("2026年11月30日")               # 3 working days
+    expect(alice.locator(".next-step")).to_contain_text("2026年11月30日")  # 3 working days
     number = number_of(alice)
     shot(alice, "premise-02-submitted")
 
@@ -76,7 +88,10 @@ def test_land_transition_opinions_review_approval(people, server, real_pdf):
     state_is(nr, "department_review")
     shot(nr, "land-01-accepted")
 
-    for reviewer, text in (("reviewer_civil_daoli", "同意，符合养老服务设施布局"), ("reviewer_housing_daoli", "房屋安全鉴定为A级，同意")):
+    for reviewer, text in (
+        ("reviewer_civil_daoli", "同意，符合养老服务设施布局"),
+        ("reviewer_housing_daoli", "房屋安全鉴定为A级，同意"),
+    ):
         page = people.login(reviewer)
         expect(page.locator("nav.tabs a.current")).to_have_attribute("data-tab", "opinions")
         open_from_inbox(page, server, number, tab="opinions")
@@ -84,9 +99,10 @@ def test_land_transition_opinions_review_approval(people, server, real_pdf):
         def agree(p, text=text):
             p.check("#give_opinion-agree-yes")
             p.fill("#give_opinion-opinion", text)
+
         fire(page, "give_opinion", agree)
         shot(page, f"land-02-opinion-{reviewer}")
-    state_is(page, "planning_review")                    # moved on by itself with the last opinion
+    state_is(page, "planning_review")  # moved on by itself with the last opinion
 
     nr.reload()
     state_is(nr, "planning_review")
@@ -95,6 +111,7 @@ def test_land_transition_opinions_review_approval(people, server, real_pdf):
         p.check("#issue_review_opinion-expropriation_plan-no")
         p.check("#issue_review_opinion-soil_ok-yes")
         p.check("#issue_review_opinion-use_change_allowed-yes")
+
     fire(nr, "issue_review_opinion", review)
     state_is(nr, "government_approval")
 
@@ -108,7 +125,7 @@ def test_land_transition_opinions_review_approval(people, server, real_pdf):
     state_is(alice, "in_transition")
     expect(alice.locator("li.doc[data-kind=transition_approval]")).to_be_visible()
     expect(alice.locator("ul.opinions")).to_contain_text("同意，符合养老服务设施布局")
-    expect(alice.locator("main")).to_contain_text("2031年11月25日")                  # last day of the 5 years
+    expect(alice.locator("main")).to_contain_text("2031年11月25日")  # last day of the 5 years
     shot(alice, "land-04-applicant")
 
 
@@ -130,19 +147,20 @@ def test_fire_filing_file_draw_inspect(people, server, real_pdf):
     state_is(clerk, "filed")
     expect(clerk.locator("li.doc[data-kind=filing_receipt]")).to_be_visible()
     clerk.goto(f"{server}/console/")
-    clerk.click("form.draw-form button[type=submit]")             # confirms (the dialog is accepted)
+    clerk.click("form.draw-form button[type=submit]")  # confirms (the dialog is accepted)
     clerk.wait_for_url(re.compile(r".*/draws/\d+$"))
     expect(clerk.locator("main")).to_contain_text(number)
     shot(clerk, "fire-01-draw")
 
     inspector = people.login("inspector_daoli")
-    expect(inspector.locator("table.inbox")).to_contain_text(number)      # the "assigned" tab
+    expect(inspector.locator("table.inbox")).to_contain_text(number)  # the "assigned" tab
     open_from_inbox(inspector, server, number, tab="assigned")
     state_is(inspector, "selected")
 
     def passed(p):
         p.check("#record_inspection-passed-yes")
         p.fill("#record_inspection-findings", "消防设施完好，疏散通道畅通")
+
     fire(inspector, "record_inspection", passed)
     state_is(inspector, "passed")
     shot(inspector, "fire-02-inspected")
@@ -164,8 +182,9 @@ def test_correction_round_trip(people, server, api, app, real_pdf):
     def items(p):
         p.fill("input.item-reason[data-item=item-premise_address]", "门牌号与不动产权证书记载不一致")
         p.fill("input.item-reason[data-item=item-premise_use_document]", "租赁合同已过期，请提交有效合同")
-        assert p.is_checked("#item-premise_address")           # typing a reason ticks its row
+        assert p.is_checked("#item-premise_address")  # typing a reason ticks its row
         shot(p, "correction-01-list")
+
     fire(clerk, "request_correction", items)
     state_is(clerk, "correction_required")
     expect(clerk.locator("li.doc[data-kind=correction_notice]")).to_be_visible()
@@ -192,6 +211,11 @@ def test_correction_round_trip(people, server, api, app, real_pdf):
     fire(clerk, "register")
     state_is(clerk, "registered")
     with app.app_context():
-        events = db.session.execute(db.select(AuditEntry.event).where(AuditEntry.application_id == app_id)
-                                    .order_by(AuditEntry.seq)).scalars().all()
+        events = (
+            db.session.execute(
+                db.select(AuditEntry.event).where(AuditEntry.application_id == app_id).order_by(AuditEntry.seq)
+            )
+            .scalars()
+            .all()
+        )
     assert events[-4:] == ["submit", "request_correction", "resubmit", "register"], events

@@ -1,5 +1,6 @@
 """The public registers and the enterprise page in a browser: anyone searches a register, opens an entry and
 downloads the whole register as CSV; the enterprise's own applicant sees its entries of three registers."""
+
 from __future__ import annotations
 
 import csv
@@ -16,14 +17,31 @@ from tests.engine.conftest import fast_pdf  # noqa: F401  (fixture)
 pytestmark = pytest.mark.browser
 CODE = "91330100716105852F"
 NAME = "哈尔滨市便民家政服务有限公司"
-LAND = {"operator_name": NAME, "credit_code": CODE, "land_holder_name": "哈尔滨市道里区城市建设投资有限公司",
-        "property_certificate_no": "黑（2021）哈尔滨市不动产权第0012345号", "building_address": "经纬街274号院3号楼",
-        "building_division": "230102", "floor_area_m2": 860, "current_land_use": "工业用地", "service_type": "elderly_care",
-        "price_commitment": "床位费不高于同区域公办养老机构收费标准"}
-FIRE = {"facility_name": "经纬街274号院社区养老服务站", "credit_code": CODE, "builder_name": NAME,
-        "site_address": "经纬街274号院1号楼1层", "site_division": "230102", "facility_type": "elderly_care",
-        "special_construction": False, "crowded_place": False, "floor_area_m2": 450, "total_investment_yuan": 800000,
-        "completion_date": "2026-11-23"}
+LAND = {
+    "operator_name": NAME,
+    "credit_code": CODE,
+    "land_holder_name": "哈尔滨市道里区城市建设投资有限公司",
+    "property_certificate_no": "黑（2021）哈尔滨市不动产权第0012345号",
+    "building_address": "经纬街274号院3号楼",
+    "building_division": "230102",
+    "floor_area_m2": 860,
+    "current_land_use": "工业用地",
+    "service_type": "elderly_care",
+    "price_commitment": "床位费不高于同区域公办养老机构收费标准",
+}
+FIRE = {
+    "facility_name": "经纬街274号院社区养老服务站",
+    "credit_code": CODE,
+    "builder_name": NAME,
+    "site_address": "经纬街274号院1号楼1层",
+    "site_division": "230102",
+    "facility_type": "elderly_care",
+    "special_construction": False,
+    "crowded_place": False,
+    "floor_area_m2": 450,
+    "total_investment_yuan": 800000,
+    "completion_date": "2026-11-23",
+}
 
 
 def through(api, procedure: str, fields: dict, kinds, steps) -> None:
@@ -44,14 +62,31 @@ def entries(api, fast_pdf):
         registered = api.submitted(premise_address=address, premise_street=street)
         assert api.fire(registered["id"], "register", "clerk_daoli").status_code == 200
     opinion = {"agree": True, "opinion": "同意"}
-    through(api, "land_transition", LAND, ("property_certificate", "holder_consent", "project_plan", "safety_assessment"),
-            [("submit", "alice", None), ("accept", "nr_clerk_daoli", None),
-             ("give_opinion", "reviewer_civil_daoli", opinion), ("give_opinion", "reviewer_housing_daoli", opinion),
-             ("issue_review_opinion", "nr_clerk_daoli",
-              {"expropriation_plan": False, "soil_ok": True, "use_change_allowed": True}),
-             ("approve", "gov_approver_daoli", None)])
-    through(api, "fire_filing", FIRE, ("filing_form", "completion_report", "as_built_drawings"),
-            [("submit", "alice", None), ("file", "housing_clerk_daoli", None)])
+    through(
+        api,
+        "land_transition",
+        LAND,
+        ("property_certificate", "holder_consent", "project_plan", "safety_assessment"),
+        [
+            ("submit", "alice", None),
+            ("accept", "nr_clerk_daoli", None),
+            ("give_opinion", "reviewer_civil_daoli", opinion),
+            ("give_opinion", "reviewer_housing_daoli", opinion),
+            (
+                "issue_review_opinion",
+                "nr_clerk_daoli",
+                {"expropriation_plan": False, "soil_ok": True, "use_change_allowed": True},
+            ),
+            ("approve", "gov_approver_daoli", None),
+        ],
+    )
+    through(
+        api,
+        "fire_filing",
+        FIRE,
+        ("filing_form", "completion_report", "as_built_drawings"),
+        [("submit", "alice", None), ("file", "housing_clerk_daoli", None)],
+    )
 
 
 def test_anyone_searches_a_register_opens_an_entry_and_downloads_it(people, server, entries):
@@ -79,7 +114,9 @@ def test_anyone_searches_a_register_opens_an_entry_and_downloads_it(people, serv
     download = info.value
     assert download.suggested_filename == "premises.csv"
     rows = list(csv.DictReader(io.StringIO(open(download.path(), encoding="utf-8").read())))
-    assert sorted(r["street"] for r in rows) == ["230102001", "230102019"] and {r["credit_code"] for r in rows} == {CODE}
+    assert sorted(r["street"] for r in rows) == ["230102001", "230102019"] and {r["credit_code"] for r in rows} == {
+        CODE
+    }
     page.select_option("#r-division", "230103")
     page.click("form.filters button[type=submit]")
     expect(page.locator("p.empty")).to_be_visible()

@@ -1,4 +1,5 @@
 """The command line of API.md: init-db, users create, holidays load, audit verify, jobs run."""
+
 from __future__ import annotations
 
 import re
@@ -14,6 +15,7 @@ GOOD_2027 = "date,kind,name\nyear,2027\n2027-01-01,holiday,元旦\n2027-02-14,wo
 
 
 # ---- init-db -----------------------------------------------------------------------------------
+
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def fresh_app(request, tmp_path, monkeypatch):
@@ -39,16 +41,18 @@ def fresh_app(request, tmp_path, monkeypatch):
 
 def _counts(app) -> tuple[int, int, int]:
     with app.app_context():
-        return (db.session.execute(select(func.count()).select_from(Division)).scalar(),
-                db.session.execute(select(func.count()).select_from(Authority)).scalar(),
-                db.session.execute(text("SELECT count(*) FROM alembic_version")).scalar())
+        return (
+            db.session.execute(select(func.count()).select_from(Division)).scalar(),
+            db.session.execute(select(func.count()).select_from(Authority)).scalar(),
+            db.session.execute(text("SELECT count(*) FROM alembic_version")).scalar(),
+        )
 
 
 def test_init_db_twice_adds_nothing_the_second_time(fresh_app):
     runner = fresh_app.test_cli_runner()
     first = runner.invoke(args=["init-db"])
     assert first.exit_code == 0, first.output
-    assert "190 reference rows added" in first.output        # 19 divisions, 9 authority kinds each
+    assert "190 reference rows added" in first.output  # 19 divisions, 9 authority kinds each
     assert _counts(fresh_app) == (19, 171, 1)
 
     second = runner.invoke(args=["init-db"])
@@ -62,23 +66,43 @@ def test_init_db_twice_adds_nothing_the_second_time(fresh_app):
 
 # ---- users create ------------------------------------------------------------------------------
 
+
 def create(runner, *args):
     return runner.invoke(args=["users", "create", *args])
 
 
-@pytest.mark.parametrize("args", [
-    ["--username", "li", "--password", "long-enough-1", "--role", "clerk"],
-    ["--username", "li", "--password", "long-enough-1", "--role", "approver", "--authority", "230102"],
-    ["--username", "li", "--password", "long-enough-1", "--role", "clerk", "--authority", "230102:spaceship"],
-    ["--username", "li", "--password", "long-enough-1", "--role", "applicant",
-     "--authority", "230102:market_regulation"],
-    ["--username", "li", "--password", "long-enough-1", "--role", "admin", "--authority", "230102:housing"],
-    ["--username", "li", "--password", "long-enough-1", "--role", "mayor"],
-    ["--username", "li", "--password", "short", "--role", "applicant"],
-    ["--username", "li wei", "--password", "long-enough-1", "--role", "applicant"],
-], ids=["staff without authority", "authority without kind", "unknown authority kind",
-        "applicant with authority", "admin with authority", "unknown role", "short password",
-        "space in username"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--username", "li", "--password", "long-enough-1", "--role", "clerk"],
+        ["--username", "li", "--password", "long-enough-1", "--role", "approver", "--authority", "230102"],
+        ["--username", "li", "--password", "long-enough-1", "--role", "clerk", "--authority", "230102:spaceship"],
+        [
+            "--username",
+            "li",
+            "--password",
+            "long-enough-1",
+            "--role",
+            "applicant",
+            "--authority",
+            "230102:market_regulation",
+        ],
+        ["--username", "li", "--password", "long-enough-1", "--role", "admin", "--authority", "230102:housing"],
+        ["--username", "li", "--password", "long-enough-1", "--role", "mayor"],
+        ["--username", "li", "--password", "short", "--role", "applicant"],
+        ["--username", "li wei", "--password", "long-enough-1", "--role", "applicant"],
+    ],
+    ids=[
+        "staff without authority",
+        "authority without kind",
+        "unknown authority kind",
+        "applicant with authority",
+        "admin with authority",
+        "unknown role",
+        "short password",
+        "space in username",
+    ],
+)
 def test_users_create_refuses(app, runner, args):
     result = create(runner, *args)
     assert result.exit_code == 1, result.output
@@ -87,8 +111,17 @@ def test_users_create_refuses(app, runner, args):
 
 
 def test_users_create_and_duplicate(app, runner):
-    ok = create(runner, "--username", "li", "--password", "long-enough-1", "--role", "clerk",
-                "--authority", "230102:market_regulation")
+    ok = create(
+        runner,
+        "--username",
+        "li",
+        "--password",
+        "long-enough-1",
+        "--role",
+        "clerk",
+        "--authority",
+        "230102:market_regulation",
+    )
     assert ok.exit_code == 0, ok.output
     assert create(runner, "--username", "wang", "--password", "long-enough-1", "--role", "applicant").exit_code == 0
     duplicate = create(runner, "--username", "li", "--password", "other-pass-2", "--role", "applicant")
@@ -101,14 +134,19 @@ def test_users_create_and_duplicate(app, runner):
 
 # ---- holidays load -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("content, line", [
-    ("date,kind,name\n2027-01-01,holiday,元旦\n2027-02-30,holiday,春节\n", 3),
-    ("# comment\n\n2027-01-01,vacation,元旦\n", 3),
-    ("2027-01-01,holiday\n", 1),
-    ("2027-01-01,holiday,元旦\n2027-01-02,holiday,元旦\n2027-01-01,workday,调休\n", 3),
-    ("year,27\n", 1),
-    ("2027-1-1,holiday,元旦\n", 1),
-], ids=["no 30 February", "unknown kind", "two fields", "duplicate date", "bad year line", "unpadded date"])
+
+@pytest.mark.parametrize(
+    "content, line",
+    [
+        ("date,kind,name\n2027-01-01,holiday,元旦\n2027-02-30,holiday,春节\n", 3),
+        ("# comment\n\n2027-01-01,vacation,元旦\n", 3),
+        ("2027-01-01,holiday\n", 1),
+        ("2027-01-01,holiday,元旦\n2027-01-02,holiday,元旦\n2027-01-01,workday,调休\n", 3),
+        ("year,27\n", 1),
+        ("2027-1-1,holiday,元旦\n", 1),
+    ],
+    ids=["no 30 February", "unknown kind", "two fields", "duplicate date", "bad year line", "unpadded date"],
+)
 def test_holidays_load_bad_file_names_the_line(app, runner, tmp_path, content, line):
     path = tmp_path / "holidays.csv"
     path.write_text(content, encoding="utf-8")
@@ -129,6 +167,7 @@ def test_holidays_load_twice_replaces_the_year(app, runner, client, tmp_path):
 
 # ---- audit verify ------------------------------------------------------------------------------
 
+
 def test_audit_verify_detects_tampering(app, api, runner, fast_pdf):
     kept = api.submitted(premise_address="中央大街7号")
     changed = api.submitted(premise_address="中央大街8号")
@@ -137,8 +176,9 @@ def test_audit_verify_detects_tampering(app, api, runner, fast_pdf):
     assert intact.exit_code == 0 and "intact" in intact.output
 
     with app.app_context():
-        db.session.execute(text("UPDATE audit_entries SET comment = 'x' WHERE application_id = :id AND seq = 2"),
-                           {"id": changed["id"]})
+        db.session.execute(
+            text("UPDATE audit_entries SET comment = 'x' WHERE application_id = :id AND seq = 2"), {"id": changed["id"]}
+        )
         db.session.commit()
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1
@@ -150,8 +190,9 @@ def test_audit_verify_detects_a_deleted_entry(app, api, runner, fast_pdf):
     submitted = api.submitted()
     api.fire(submitted["id"], "accept", "clerk_daoli")
     with app.app_context():
-        db.session.execute(text("DELETE FROM audit_entries WHERE application_id = :id AND seq = 2"),
-                           {"id": submitted["id"]})
+        db.session.execute(
+            text("DELETE FROM audit_entries WHERE application_id = :id AND seq = 2"), {"id": submitted["id"]}
+        )
         db.session.commit()
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1 and f"application {submitted['id']}: entry 3" in result.output
@@ -159,22 +200,26 @@ def test_audit_verify_detects_a_deleted_entry(app, api, runner, fast_pdf):
 
 # ---- jobs run ----------------------------------------------------------------------------------
 
+
 def sent(result) -> int:
     assert result.exit_code == 0, result.output
     return int(re.search(r"(\d+) notifications sent", result.output).group(1))
 
 
 def test_jobs_run_is_idempotent(app, api, runner):
-    api.submitted()                                          # due 2026-11-30 (Monday)
-    staff = 2                                                # clerk_daoli and approver_daoli of 道里 market regulation
+    api.submitted()  # due 2026-11-30 (Monday)
+    staff = 2  # clerk_daoli and approver_daoli of 道里 market regulation
     assert sent(runner.invoke(args=["jobs", "run", "--as-of", "2026-11-25"])) == 0
-    assert sent(runner.invoke(args=["jobs", "run", "--as-of", "2026-11-27"])) == staff   # due within 1 working day
+    assert sent(runner.invoke(args=["jobs", "run", "--as-of", "2026-11-27"])) == staff  # due within 1 working day
     assert sent(runner.invoke(args=["jobs", "run", "--as-of", "2026-11-27"])) == 0
-    assert sent(runner.invoke(args=["jobs", "run", "--as-of", "2026-12-01"])) == staff   # overdue
+    assert sent(runner.invoke(args=["jobs", "run", "--as-of", "2026-12-01"])) == staff  # overdue
     assert sent(runner.invoke(args=["jobs", "run", "--as-of", "2026-12-01"])) == 0
     with app.app_context():
-        kinds = db.session.execute(select(Notification.kind, func.count()).where(Notification.dedupe_key.is_not(None))
-                                   .group_by(Notification.kind)).all()
+        kinds = db.session.execute(
+            select(Notification.kind, func.count())
+            .where(Notification.dedupe_key.is_not(None))
+            .group_by(Notification.kind)
+        ).all()
     assert dict(kinds) == {"due_soon": staff, "overdue": staff}
 
 

@@ -1,9 +1,10 @@
 """`flask keys`: init makes the CA and a certificate per authority once, import takes a real CA's PKCS#12, rotate
 replaces a key, list shows them; every refusal says why, in Chinese and English, with exit code 1."""
+
 from __future__ import annotations
 
 import stat
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from cryptography import x509
@@ -12,8 +13,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
-from pdf.keys import KeyStore
 from models import Authority, SecurityEvent, db
+from pdf.keys import KeyStore
 
 
 def files(directory):
@@ -50,7 +51,7 @@ def test_init_makes_a_ca_and_one_certificate_per_authority_then_changes_nothing(
     second = runner.invoke(args=["keys", "init"])
     assert second.exit_code == 0 and "nothing changed" in second.output, second.output
     assert files(tmp_path / "keys") == before
-    with keys_app.app_context():       # one security-log entry, for the run that changed something
+    with keys_app.app_context():  # one security-log entry, for the run that changed something
         assert [e.action for e in db.session.query(SecurityEvent).all()] == ["keys.init"]
 
 
@@ -62,7 +63,8 @@ def test_without_a_configured_passphrase_init_generates_one_and_warns(keys_app, 
     assert stat.S_IMODE(generated.stat().st_mode) == 0o600 and len(generated.read_text()) >= 40
     with keys_app.app_context():
         from workflows import signing
-        assert signing.key_for("230102:market_regulation").key_der       # the generated passphrase opens the keys
+
+        assert signing.key_for("230102:market_regulation").key_der  # the generated passphrase opens the keys
 
 
 def test_init_with_a_wrong_passphrase_fails_and_writes_nothing(keys_app, runner, tmp_path):
@@ -76,20 +78,34 @@ def test_init_with_a_wrong_passphrase_fails_and_writes_nothing(keys_app, runner,
 
 def _real_ca_p12(password: bytes) -> tuple[bytes, x509.Certificate]:
     """A PKCS#12 as a commercial CA hands it out: key, certificate and the CA's chain."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     root_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
     root_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "某电子认证服务有限公司根CA")])
-    root = (x509.CertificateBuilder().subject_name(root_name).issuer_name(root_name).public_key(root_key.public_key())
-            .serial_number(1).not_valid_before(now).not_valid_after(now + timedelta(days=3650))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True).sign(root_key, hashes.SHA256()))
-    cert = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME,
-                                                                                  "哈尔滨市道里区市场监督管理局")]))
-            .issuer_name(root_name).public_key(key.public_key()).serial_number(2).not_valid_before(now)
-            .not_valid_after(now + timedelta(days=365))
-            .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
-            .sign(root_key, hashes.SHA256()))
-    data = pkcs12.serialize_key_and_certificates(b"daoli", key, cert, [root],
-                                                 serialization.BestAvailableEncryption(password))
+    root = (
+        x509.CertificateBuilder()
+        .subject_name(root_name)
+        .issuer_name(root_name)
+        .public_key(root_key.public_key())
+        .serial_number(1)
+        .not_valid_before(now)
+        .not_valid_after(now + timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(root_key, hashes.SHA256())
+    )
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "哈尔滨市道里区市场监督管理局")]))
+        .issuer_name(root_name)
+        .public_key(key.public_key())
+        .serial_number(2)
+        .not_valid_before(now)
+        .not_valid_after(now + timedelta(days=365))
+        .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
+        .sign(root_key, hashes.SHA256())
+    )
+    data = pkcs12.serialize_key_and_certificates(
+        b"daoli", key, cert, [root], serialization.BestAvailableEncryption(password)
+    )
     return data, cert
 
 
@@ -106,15 +122,18 @@ def test_import_a_real_ca_certificate_then_sign_with_it(keys_app, runner, tmp_pa
     submitted = api.submitted()
     doc = api.fire(submitted["id"], "register", "clerk_daoli").get_json()["documents"][0]
     signature = api.get(f"/api/v1/verify/{doc['verify_url'].rsplit('/', 1)[1]}").get_json()["signature"]
-    assert signature["valid"] and signature["certificate_serial"] == "2"     # trusted through the imported root
+    assert signature["valid"] and signature["certificate_serial"] == "2"  # trusted through the imported root
     assert signature["authority"] == "230102:market_regulation"
 
 
-@pytest.mark.parametrize("args, zh, en", [
-    (["keys", "rotate", "230102:no_such_kind"], "没有机关", "no authority"),
-    (["keys", "rotate", "not-an-authority"], "没有机关", "no authority"),
-    (["keys", "import", "230102:market_regulation", "{p12}", "--password", "wrong"], "口令错误", "wrong password"),
-])
+@pytest.mark.parametrize(
+    "args, zh, en",
+    [
+        (["keys", "rotate", "230102:no_such_kind"], "没有机关", "no authority"),
+        (["keys", "rotate", "not-an-authority"], "没有机关", "no authority"),
+        (["keys", "import", "230102:market_regulation", "{p12}", "--password", "wrong"], "口令错误", "wrong password"),
+    ],
+)
 def test_bad_input_is_refused_with_the_reason(keys_app, runner, tmp_path, args, zh, en):
     assert runner.invoke(args=["keys", "init"]).exit_code == 0
     (tmp_path / "x.p12").write_bytes(_real_ca_p12(b"right")[0])

@@ -14,15 +14,33 @@ PREMISE_EVENTS = {
     "cancel": (("registered",), "cancelled", ("applicant",)),
     "revoke": (("registered",), "revoked", ("approver",)),
 }
-PREMISE_STATES = ("draft", "submitted", "correction_required", "under_review", "registered",
-                  "refused", "redirected", "withdrawn", "cancelled", "revoked")
+PREMISE_STATES = (
+    "draft",
+    "submitted",
+    "correction_required",
+    "under_review",
+    "registered",
+    "refused",
+    "redirected",
+    "withdrawn",
+    "cancelled",
+    "revoked",
+)
 PREMISE_FINAL = {"refused", "redirected", "withdrawn", "cancelled", "revoked"}
 
 # Valid data for each event (API.md "Event data by event").
 REASON = {"reason": "提交的场所使用证明与实际不符"}
 ITEMS = {"items": [{"field": "premise_use_document", "reason": "租赁合同缺少出租方签章"}]}
 VALID_DATA = {
-    "submit": None, "register": None, "accept": None, "resubmit": None, "withdraw": None,
-    "extend": {"reason": "需现场核查经营场所"}, "request_correction": ITEMS, "refuse": REASON,
-    "redirect": {"authority": "230103"}, "cancel": {"closed_on": "2026-11-25"}, "revoke": REASON,
+    "submit": None,
+    "register": None,
+    "accept": None,
+    "resubmit": None,
+    "withdraw": None,
+    "extend": {"reason": "需现场核查经营场所"},
+    "request_correction": ITEMS,
+    "refuse": REASON,
+    "redirect": {"authority": "230103"},
+    "cancel": {"closed_on": "2026-11-25"},
+    "revoke": REASON,
 }

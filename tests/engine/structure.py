@@ -1,5 +1,6 @@
 """Structural checks of one procedure's declaration, shared by test_structure.py (every registered procedure)
 and test_declarations.py (a small procedure declared in the test)."""
+
 from __future__ import annotations
 
 import re
@@ -49,10 +50,14 @@ def every_event_has_a_role(proc: Procedure) -> None:
 def machine_equals_declaration(proc: Procedure, machine) -> None:
     assert list(machine.states) == list(proc.states)
     assert machine.initial == proc.initial
-    from_machine = {(source, name, t.dest if t.dest is not None else source)
-                    for name, ev in machine.events.items() for source, ts in ev.transitions.items() for t in ts}
+    from_machine = {
+        (source, name, t.dest if t.dest is not None else source)
+        for name, ev in machine.events.items()
+        for source, ts in ev.transitions.items()
+        for t in ts
+    }
     assert from_machine == graph(proc)
-    for state in proc.states:      # the machine alone says what may fire where
+    for state in proc.states:  # the machine alone says what may fire where
         assert set(machine.get_triggers(state)) == {e.name for e in proc.events if state in e.sources}, state
 
 

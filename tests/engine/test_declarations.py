@@ -3,6 +3,7 @@ repeatable groups and multi-choice fields, an int with a minimum, an attachment 
 procedure makes unnecessary, an event that keeps its state and carries changed fields, an event fired by a
 clerk or an inspector, timers, a presenter, a document issued again — the engine, forms, pages, API, jobs and
 diagram handle it with no change (what DOMAIN §4's childcare filing needs)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -15,20 +16,42 @@ from tests.conftest import PASSWORD, PDF_BYTES
 from tests.engine import structure
 from tests.fire.test_fire_filing import ALL_KINDS, FIRE_FIELDS
 from workflows import accounts, common, registry
-from workflows.definition import (AttachmentSpec, Branch, DataField, DocumentKind, Eligibility, Event, Field, Holder,
-                                  Procedure, Reason, Text, Timer)
+from workflows.definition import (
+    AttachmentSpec,
+    Branch,
+    DataField,
+    DocumentKind,
+    Eligibility,
+    Event,
+    Field,
+    Holder,
+    Procedure,
+    Reason,
+    Text,
+    Timer,
+)
 
 AGES = (("young", "小班", "young"), ("old", "大班", "old"))
 CARE = (("day", "全日托", "full day"), ("hour", "计时托", "hourly"))
-ROWS = Field("rows", "group", "班级", "classes", columns=(
-    Field("age", "choice", "年龄段", "age group", choices=AGES), Field("children", "int", "幼儿数", "children"),
-    Field("carers", "int", "保育人员数", "caregivers")))
+ROWS = Field(
+    "rows",
+    "group",
+    "班级",
+    "classes",
+    columns=(
+        Field("age", "choice", "年龄段", "age group", choices=AGES),
+        Field("children", "int", "幼儿数", "children"),
+        Field("carers", "int", "保育人员数", "caregivers"),
+    ),
+)
 
 
 def eligibility(fields: dict, world) -> Eligibility:
-    reasons = [Reason("ratio", f"第{i + 1}行：保育人员不足", f"row {i + 1}: too few caregivers", f"rows[{i}].carers")
-               for i, row in enumerate(fields.get("rows") or ())
-               if row.get("children") and row.get("carers") is not None and row["children"] > 3 * row["carers"]]
+    reasons = [
+        Reason("ratio", f"第{i + 1}行：保育人员不足", f"row {i + 1}: too few caregivers", f"rows[{i}].carers")
+        for i, row in enumerate(fields.get("rows") or ())
+        if row.get("children") and row.get("carers") is not None and row["children"] > 3 * row["carers"]
+    ]
     return Eligibility(not reasons, None if reasons else "filing", tuple(reasons))
 
 
@@ -48,58 +71,146 @@ def explained(case, on, days_left):
     return f"{case.number} 请于{on.isoformat()}前说明", f"{case.number}: explain by {on.isoformat()}"
 
 
-STATES = {"draft": ("草稿", "draft"), "submitted": ("已提交", "submitted"),
-          "correction_required": ("待补正", "correction required"), "filed": ("已备案", "filed"),
-          "verified": ("已核验", "verified"), "explanation_required": ("待说明", "explanation required"),
-          "lapsed": ("逾期未说明", "lapsed"), "withdrawn": ("已撤回", "withdrawn"), "closed": ("已注销", "closed")}
+STATES = {
+    "draft": ("草稿", "draft"),
+    "submitted": ("已提交", "submitted"),
+    "correction_required": ("待补正", "correction required"),
+    "filed": ("已备案", "filed"),
+    "verified": ("已核验", "verified"),
+    "explanation_required": ("待说明", "explanation required"),
+    "lapsed": ("逾期未说明", "lapsed"),
+    "withdrawn": ("已撤回", "withdrawn"),
+    "closed": ("已注销", "closed"),
+}
 RECEIPT = DocumentKind("tiny_receipt", "小型备案回执", "Tiny filing receipt", "小备", template="registration_notice")
 TINY = Procedure(
-    name="tiny_filing", zh="小型备案", en="Tiny filing", authority_kind="health", states=STATES, initial="draft",
-    holders={"draft": "applicant", "submitted": "authority", "correction_required": "applicant", "filed": "authority",
-             "explanation_required": "applicant", "lapsed": "authority"},
+    name="tiny_filing",
+    zh="小型备案",
+    en="Tiny filing",
+    authority_kind="health",
+    states=STATES,
+    initial="draft",
+    holders={
+        "draft": "applicant",
+        "submitted": "authority",
+        "correction_required": "applicant",
+        "filed": "authority",
+        "explanation_required": "applicant",
+        "lapsed": "authority",
+    },
     events=(
         common.submit_event(),
         common.request_correction_event(("submitted",)),
         common.resubmit_event(),
         common.withdraw_event(("submitted", "correction_required")),
-        Event("file", ("submitted",), "filed", ("clerk",), "予以备案", "File", decides=True,
-              effects=(common.pause_clock, common.clock("verification"), common.issuing("tiny_receipt"))),
-        Event("verify", ("filed",), (Branch("verified", lambda ctx: ctx.data["compliant"], effects=(common.pause_clock,)),
-                                     Branch("explanation_required", lambda ctx: True,
-                                            effects=(common.clock("explanation"),))),
-              ("clerk", "inspector"), "核验", "Verify", guards=(finding,),
-              schema={"compliant": DataField("bool"), "findings": DataField("str", required=False)}),
-        Event("lapse", ("explanation_required",), "lapsed", ("system",), "逾期未说明", "Lapse",
-              effects=(common.clock("closing"),)),
+        Event(
+            "file",
+            ("submitted",),
+            "filed",
+            ("clerk",),
+            "予以备案",
+            "File",
+            decides=True,
+            effects=(common.pause_clock, common.clock("verification"), common.issuing("tiny_receipt")),
+        ),
+        Event(
+            "verify",
+            ("filed",),
+            (
+                Branch("verified", lambda ctx: ctx.data["compliant"], effects=(common.pause_clock,)),
+                Branch("explanation_required", lambda ctx: True, effects=(common.clock("explanation"),)),
+            ),
+            ("clerk", "inspector"),
+            "核验",
+            "Verify",
+            guards=(finding,),
+            schema={"compliant": DataField("bool"), "findings": DataField("str", required=False)},
+        ),
+        Event(
+            "lapse",
+            ("explanation_required",),
+            "lapsed",
+            ("system",),
+            "逾期未说明",
+            "Lapse",
+            effects=(common.clock("closing"),),
+        ),
         Event("close", ("lapsed",), "closed", ("clerk",), "注销", "Close", effects=(common.pause_clock,)),
-        common.amend_event(("filed", "verified"), ("places", "kinds", "rows"), effects=(common.issuing("tiny_receipt"),)),
+        common.amend_event(
+            ("filed", "verified"), ("places", "kinds", "rows"), effects=(common.issuing("tiny_receipt"),)
+        ),
         Event("cancel", ("filed", "verified", "explanation_required"), "closed", ("applicant",), "注销", "Cancel"),
     ),
-    fields=(Field("name", "text", "名称", "name"), Field("credit_code", "credit_code", "信用代码", "credit code"),
-            Field("address", "text", "地址", "address"), Field("division", "division", "区县", "division"),
-            Field("kinds", "multichoice", "托育类型", "care types", choices=CARE),
-            Field("places", "int", "托位数", "places", minimum=1), ROWS,
-            Field("fire_receipt", "text", "消防备案凭证编号", "fire receipt number", required=False)),
-    attachments=(AttachmentSpec("proof", "消防安全证明", "fire-safety proof", required=False,
-                                required_when=lambda f: not f.get("_receipt_ok")),),
-    time_limits={"decision": {"days": 5, "unit": "working_days"}, "verification": {"days": 15, "unit": "working_days"},
-                 "explanation": {"days": 10, "unit": "working_days"}, "closing": {"days": 3, "unit": "working_days"}},
-    guide={"time_limits": [Text("提交后5个工作日内备案，备案后15个工作日内核验，说明期限10个工作日，逾期后3个工作日内注销",
-                                "filed within 5 working days, verified within 15 working days, 10 working days to "
-                                "explain, closed within 3 working days after")]},
-    eligibility=eligibility, authority_division=lambda f: f.get("division"), derived=derived,
-    holder=Holder("name", place="address"), number_prefix="TF", documents=(RECEIPT, common.CORRECTION_NOTICE),
-    timers=(Timer("explanation_reminder", ("explanation_required",), on=common.deadline, remind=(1,),
-                  message=explained, notify=("applicant",), notice_kind="explain", label="explanation reminders"),
-            Timer("lapse", ("explanation_required",), on=common.deadline, fire="lapse", label="lapsed explanations")),
+    fields=(
+        Field("name", "text", "名称", "name"),
+        Field("credit_code", "credit_code", "信用代码", "credit code"),
+        Field("address", "text", "地址", "address"),
+        Field("division", "division", "区县", "division"),
+        Field("kinds", "multichoice", "托育类型", "care types", choices=CARE),
+        Field("places", "int", "托位数", "places", minimum=1),
+        ROWS,
+        Field("fire_receipt", "text", "消防备案凭证编号", "fire receipt number", required=False),
+    ),
+    attachments=(
+        AttachmentSpec(
+            "proof",
+            "消防安全证明",
+            "fire-safety proof",
+            required=False,
+            required_when=lambda f: not f.get("_receipt_ok"),
+        ),
+    ),
+    time_limits={
+        "decision": {"days": 5, "unit": "working_days"},
+        "verification": {"days": 15, "unit": "working_days"},
+        "explanation": {"days": 10, "unit": "working_days"},
+        "closing": {"days": 3, "unit": "working_days"},
+    },
+    guide={
+        "time_limits": [
+            Text(
+                "提交后5个工作日内备案，备案后15个工作日内核验，说明期限10个工作日，逾期后3个工作日内注销",
+                "filed within 5 working days, verified within 15 working days, 10 working days to "
+                "explain, closed within 3 working days after",
+            )
+        ]
+    },
+    eligibility=eligibility,
+    authority_division=lambda f: f.get("division"),
+    derived=derived,
+    holder=Holder("name", place="address"),
+    number_prefix="TF",
+    documents=(RECEIPT, common.CORRECTION_NOTICE),
+    timers=(
+        Timer(
+            "explanation_reminder",
+            ("explanation_required",),
+            on=common.deadline,
+            remind=(1,),
+            message=explained,
+            notify=("applicant",),
+            notice_kind="explain",
+            label="explanation reminders",
+        ),
+        Timer("lapse", ("explanation_required",), on=common.deadline, fire="lapse", label="lapsed explanations"),
+    ),
     present=lambda case: {"children_total": sum(r.get("children", 0) for r in case.fields.get("rows") or ())},
     routes={"filing": Text("备案", "filing")},
 )
-FIELDS = {"name": "河松托育中心", "credit_code": "91350200776049653A", "address": "河松小区二期6号楼1层",
-          "division": "230102", "kinds": ["day"], "places": 12,
-          "rows": [{"age": "young", "children": 6, "carers": 2}]}
-STAFF = [("tiny_clerk", "clerk", "230102:health"), ("tiny_inspector", "inspector", "230102:health"),
-         ("housing_clerk", "clerk", "230102:housing")]
+FIELDS = {
+    "name": "河松托育中心",
+    "credit_code": "91350200776049653A",
+    "address": "河松小区二期6号楼1层",
+    "division": "230102",
+    "kinds": ["day"],
+    "places": 12,
+    "rows": [{"age": "young", "children": 6, "carers": 2}],
+}
+STAFF = [
+    ("tiny_clerk", "clerk", "230102:health"),
+    ("tiny_inspector", "inspector", "230102:health"),
+    ("housing_clerk", "clerk", "230102:housing"),
+]
 
 
 @pytest.fixture
@@ -137,9 +248,13 @@ def fields_named(response) -> set[str]:
 
 def test_its_shape_is_sound():
     with registry.registered(TINY):
-        for check in (structure.every_state_reachable, structure.every_non_final_state_has_a_way_out,
-                      structure.every_event_has_a_role, structure.diagram_shows_the_declaration,
-                      structure.guide_limits_are_the_engines):
+        for check in (
+            structure.every_state_reachable,
+            structure.every_non_final_state_has_a_way_out,
+            structure.every_event_has_a_role,
+            structure.diagram_shows_the_declaration,
+            structure.guide_limits_are_the_engines,
+        ):
             check(TINY)
         structure.machine_equals_declaration(TINY, registry.MACHINES["tiny_filing"])
     assert "tiny_filing" not in registry.PROCEDURES
@@ -156,9 +271,22 @@ def test_the_listing_shows_groups_choices_minimums_and_same_state_events(tiny):
 
 
 def test_rows_and_choices_are_checked_each_with_its_place(tiny):
-    r = tiny.post("/api/v1/applications", "alice", json={"procedure": "tiny_filing", "fields": {
-        **FIELDS, "kinds": ["day", "weekly"], "places": 0,
-        "rows": [{"age": "ancient", "children": 2, "carers": 1}, {"age": "old", "children": "many", "nurses": 1}]}})
+    r = tiny.post(
+        "/api/v1/applications",
+        "alice",
+        json={
+            "procedure": "tiny_filing",
+            "fields": {
+                **FIELDS,
+                "kinds": ["day", "weekly"],
+                "places": 0,
+                "rows": [
+                    {"age": "ancient", "children": 2, "carers": 1},
+                    {"age": "old", "children": "many", "nurses": 1},
+                ],
+            },
+        },
+    )
     assert r.status_code == 422
     assert fields_named(r) == {"kinds", "places", "rows[0].age", "rows[1].children", "rows[1].nurses"}
 
@@ -175,23 +303,34 @@ def test_a_fire_receipt_in_force_at_the_same_address_replaces_the_proof(tiny):
     fire = r.get_json()
     for kind in ALL_KINDS:
         assert tiny.upload(fire["id"], kind=kind, data=PDF_BYTES).status_code == 201
-    fire = fired(tiny, fire["id"], "submit", "alice")          # the commitment route files at once
+    fire = fired(tiny, fire["id"], "submit", "alice")  # the commitment route files at once
     receipt = next(d["number"] for d in fire["documents"] if d["kind"] == "filing_receipt")
     elsewhere = create(tiny, fire_receipt=receipt, address="另一个地址1号")
     assert fields_named(tiny.fire(elsewhere["id"], "submit", "alice")) == {"proof"}
-    here = create(tiny, fire_receipt=receipt, address=" " + FIRE_FIELDS["site_address"])   # compared normalised
+    here = create(tiny, fire_receipt=receipt, address=" " + FIRE_FIELDS["site_address"])  # compared normalised
     assert fired(tiny, here["id"], "submit", "alice")["state"] == "submitted"
 
 
 def test_an_event_that_keeps_its_state_changes_checked_fields(tiny, app):
     case = filed(tiny)
-    amended = fired(tiny, case["id"], "amend", "alice", {"fields": {"places": 20, "rows": [
-        {"age": "young", "children": 6, "carers": 2}, {"age": "old", "children": 9, "carers": 3}]}})
+    amended = fired(
+        tiny,
+        case["id"],
+        "amend",
+        "alice",
+        {
+            "fields": {
+                "places": 20,
+                "rows": [{"age": "young", "children": 6, "carers": 2}, {"age": "old", "children": 9, "carers": 3}],
+            }
+        },
+    )
     assert amended["state"] == "filed" and amended["fields"]["places"] == 20 and len(amended["fields"]["rows"]) == 2
-    assert [d["kind"] for d in amended["documents"]].count("tiny_receipt") == 2      # a new receipt (superseding: §0)
+    assert [d["kind"] for d in amended["documents"]].count("tiny_receipt") == 2  # a new receipt (superseding: §0)
     with app.app_context():
-        entry = db.session.execute(select(AuditEntry).where(AuditEntry.application_id == case["id"],
-                                                            AuditEntry.event == "amend")).scalar_one()
+        entry = db.session.execute(
+            select(AuditEntry).where(AuditEntry.application_id == case["id"], AuditEntry.event == "amend")
+        ).scalar_one()
         assert (entry.from_state, entry.to_state) == ("filed", "filed") and entry.data["fields_was"]["places"] == 12
     bad = tiny.fire(case["id"], "amend", "alice", {"fields": {"places": 0, "address": "别处"}})
     assert bad.status_code == 422 and fields_named(bad) == {"data.fields.places", "data.fields.address"}
@@ -210,8 +349,10 @@ def test_a_clerk_or_an_inspector_of_the_handling_authority_fires_it(tiny):
     assert fired(tiny, one["id"], "verify", "tiny_inspector", {"compliant": True})["state"] == "verified"
     assert fired(tiny, two["id"], "verify", "tiny_clerk", {"compliant": True})["state"] == "verified"
     three = filed(tiny)
-    assert tiny.fire(three["id"], "verify", "inspector_daoli", {"compliant": True}, version=three["version"]
-                     ).status_code == 404                  # another authority's inspector: not even visible
+    assert (
+        tiny.fire(three["id"], "verify", "inspector_daoli", {"compliant": True}, version=three["version"]).status_code
+        == 404
+    )  # another authority's inspector: not even visible
 
 
 def test_declared_timers_run_on_the_as_of_date(tiny, app, runner):
@@ -222,7 +363,7 @@ def test_declared_timers_run_on_the_as_of_date(tiny, app, runner):
     day_before = date.fromordinal(due.toordinal() - 1).isoformat()
     out = runner.invoke(args=["jobs", "run", "--as-of", day_before]).output
     assert "1 explanation reminders" in out and "0 lapsed explanations" in out
-    assert "0 explanation reminders" in runner.invoke(args=["jobs", "run", "--as-of", day_before]).output   # once
+    assert "0 explanation reminders" in runner.invoke(args=["jobs", "run", "--as-of", day_before]).output  # once
     with app.app_context():
         kinds = db.session.execute(select(Notification.kind).where(Notification.application_id == case["id"])).scalars()
         assert "explain" in set(kinds)
@@ -244,11 +385,23 @@ def test_the_pages_offer_rows_and_checkboxes_and_read_them_back(tiny, app):
     client = app.test_client()
     assert client.post("/login", data={"username": "alice", "password": PASSWORD}).status_code == 302
     page = client.get("/my/new/tiny_filing").get_data(as_text=True)
-    assert 'name="rows-0-age"' in page and 'name="rows-1-carers"' in page      # empty rows without JavaScript
+    assert 'name="rows-0-age"' in page and 'name="rows-1-carers"' in page  # empty rows without JavaScript
     assert 'type="checkbox"' in page and 'name="kinds"' in page and 'data-group="rows"' in page
-    form = {"name": "河松托育中心", "credit_code": "91350200776049653A", "address": "河松小区", "division": "230102",
-            "kinds": ["day", "hour"], "places": "8", "rows-0-age": "young", "rows-0-children": "3",
-            "rows-0-carers": "1", "rows-1-age": "", "rows-1-children": "", "rows-1-carers": "", "action": "save"}
+    form = {
+        "name": "河松托育中心",
+        "credit_code": "91350200776049653A",
+        "address": "河松小区",
+        "division": "230102",
+        "kinds": ["day", "hour"],
+        "places": "8",
+        "rows-0-age": "young",
+        "rows-0-children": "3",
+        "rows-0-carers": "1",
+        "rows-1-age": "",
+        "rows-1-children": "",
+        "rows-1-carers": "",
+        "action": "save",
+    }
     r = client.post("/my/new/tiny_filing", data=form)
     assert r.status_code == 303, r.get_data(as_text=True)[:2000]
     with app.app_context():
@@ -262,7 +415,8 @@ def test_the_pages_offer_rows_and_checkboxes_and_read_them_back(tiny, app):
 
 def test_the_openapi_document_describes_its_fields(tiny):
     from views.api.openapi import document
-    schemas = document.__wrapped__()["components"]["schemas"]       # built afresh: the cached one predates it
+
+    schemas = document.__wrapped__()["components"]["schemas"]  # built afresh: the cached one predates it
     fields = {name: spec["anyOf"][0] for name, spec in schemas["Fields_tiny_filing"]["properties"].items()}
     assert fields["rows"]["items"]["properties"]["children"]["type"] == "integer"
     assert fields["kinds"]["type"] == "array" and fields["places"]["minimum"] == 1
@@ -274,9 +428,18 @@ def test_the_page_offers_the_amendment_with_the_current_values(tiny, app):
     assert client.post("/login", data={"username": "alice", "password": PASSWORD}).status_code == 302
     page = client.get(f"/my/applications/{case['id']}").get_data(as_text=True)
     assert 'name="amend-places"' in page and 'value="12"' in page and 'name="amend-rows-0-age"' in page
-    form = {"event": "amend", "version": str(case["version"]), "amend-places": "20", "amend-kinds": ["day", "hour"],
-            "amend-rows-0-age": "young", "amend-rows-0-children": "6", "amend-rows-0-carers": "2",
-            "amend-rows-1-age": "old", "amend-rows-1-children": "9", "amend-rows-1-carers": "3"}
+    form = {
+        "event": "amend",
+        "version": str(case["version"]),
+        "amend-places": "20",
+        "amend-kinds": ["day", "hour"],
+        "amend-rows-0-age": "young",
+        "amend-rows-0-children": "6",
+        "amend-rows-0-carers": "2",
+        "amend-rows-1-age": "old",
+        "amend-rows-1-children": "9",
+        "amend-rows-1-carers": "3",
+    }
     assert client.post(f"/my/applications/{case['id']}/events", data=form).status_code == 303
     after = tiny.get(f"/api/v1/applications/{case['id']}", "alice").get_json()
     assert after["state"] == "filed" and after["fields"]["places"] == 20 and after["fields"]["kinds"] == ["day", "hour"]

@@ -1,4 +1,5 @@
 """Eligibility for 一照多址 (DOMAIN.md §1): the public pre-check, the draft's view and the submit guard."""
+
 from __future__ import annotations
 
 import pytest
@@ -25,21 +26,53 @@ def rules(body: dict) -> list[str]:
 CASES = {
     "same county → premise route": ({}, True, "premise", []),
     "other county → branch at the premise's authority": (
-        {"premise_division": "230103"}, False, "branch", ["same_county"]),
+        {"premise_division": "230103"},
+        False,
+        "branch",
+        ["same_county"],
+    ),
     "needs a prior licence → branch": ({"needs_prior_licence": True}, False, "branch", ["prior_licence"]),
     "premise is the domicile": (
-        {"domicile_address": DOMICILE, "premise_address": DOMICILE}, False, None, ["not_domicile"]),
+        {"domicile_address": DOMICILE, "premise_address": DOMICILE},
+        False,
+        None,
+        ["not_domicile"],
+    ),
     "premise is the domicile after full-width and space folding": (
-        {"domicile_address": DOMICILE, "premise_address": "经纬街２６６号院　1号楼101室"}, False, None, ["not_domicile"]),
+        {"domicile_address": DOMICILE, "premise_address": "经纬街２６６号院　1号楼101室"},
+        False,
+        None,
+        ["not_domicile"],
+    ),
     "premise is the domicile with ASCII spaces and tabs": (
-        {"domicile_address": DOMICILE, "premise_address": " 经纬街266号院 1号楼\t101室 "}, False, None, ["not_domicile"]),
+        {"domicile_address": DOMICILE, "premise_address": " 经纬街266号院 1号楼\t101室 "},
+        False,
+        None,
+        ["not_domicile"],
+    ),
     "scope within the registered scope": (
-        {"registered_scope": "家政服务；保洁服务；养老服务", "business_scope": "保洁服务、家政服务"}, True, "premise", []),
+        {"registered_scope": "家政服务；保洁服务；养老服务", "business_scope": "保洁服务、家政服务"},
+        True,
+        "premise",
+        [],
+    ),
     "scope outside the registered scope": (
-        {"registered_scope": "家政服务；保洁服务", "business_scope": "家政服务；餐饮服务"}, False, None, ["within_scope"]),
+        {"registered_scope": "家政服务；保洁服务", "business_scope": "家政服务；餐饮服务"},
+        False,
+        None,
+        ["within_scope"],
+    ),
     "several failures at once": (
-        {"premise_division": "230103", "needs_prior_licence": True, "registered_scope": "家政服务",
-         "business_scope": "餐饮服务"}, False, "branch", ["same_county", "prior_licence", "within_scope"]),
+        {
+            "premise_division": "230103",
+            "needs_prior_licence": True,
+            "registered_scope": "家政服务",
+            "business_scope": "餐饮服务",
+        },
+        False,
+        "branch",
+        ["same_county", "prior_licence", "within_scope"],
+    ),
     "divisions missing: cannot tell yet": ({"premise_division": None}, False, None, ["incomplete"]),
 }
 
@@ -60,15 +93,17 @@ def test_branch_route_names_the_premise_authority(client):
 
 
 def test_cross_county_switch_allows_other_county(app, client):
-    app.config["CROSS_COUNTY_PREMISE"] = True      # DOMAIN §1 [cfg], off by default
+    app.config["CROSS_COUNTY_PREMISE"] = True  # DOMAIN §1 [cfg], off by default
     assert check(client, premise_division="230103")["eligible"] is True
 
 
-@pytest.mark.parametrize("over, eligible, route, failed",
-                         [v for k, v in CASES.items() if not v[1] and "missing" not in k],
-                         ids=[k for k, v in CASES.items() if not v[1] and "missing" not in k])
+@pytest.mark.parametrize(
+    "over, eligible, route, failed",
+    [v for k, v in CASES.items() if not v[1] and "missing" not in k],
+    ids=[k for k, v in CASES.items() if not v[1] and "missing" not in k],
+)
 def test_submit_guard_names_the_same_rules(api, over, eligible, route, failed):
-    draft = api.draft(**over)                           # a draft never fails on eligibility
+    draft = api.draft(**over)  # a draft never fails on eligibility
     assert draft["state"] == "draft" and draft["eligibility"]["eligible"] is False
     assert api.upload(draft["id"]).status_code == 201
     r = api.fire(draft["id"], "submit", "alice")
@@ -85,8 +120,11 @@ def test_submit_reports_missing_fields_and_attachment_together(api):
     r = api.fire(draft["id"], "submit", "alice")
     assert r.status_code == 422
     named = {(d["rule"], d["field"]) for d in r.get_json()["error"]["details"]}
-    assert named == {("required", "business_scope"), ("required", "premise_street"),
-                     ("attachment_required", "premise_use_document")}
+    assert named == {
+        ("required", "business_scope"),
+        ("required", "premise_street"),
+        ("attachment_required", "premise_use_document"),
+    }
 
 
 def test_agent_filing_needs_power_of_attorney(api):
@@ -95,12 +133,14 @@ def test_agent_filing_needs_power_of_attorney(api):
     r = api.fire(draft["id"], "submit", "alice")
     assert r.status_code == 422
     assert [(d["rule"], d["field"]) for d in r.get_json()["error"]["details"]] == [
-        ("attachment_required", "power_of_attorney")]
+        ("attachment_required", "power_of_attorney")
+    ]
     assert api.upload(draft["id"], kind="power_of_attorney").status_code == 201
     assert api.fire(draft["id"], "submit", "alice").status_code == 200
 
 
 # ---- duplicates of an active registered premise ------------------------------------------------
+
 
 def _registered(api, **over) -> dict:
     app = api.submitted(**over)
@@ -111,7 +151,7 @@ def _registered(api, **over) -> dict:
 
 def test_duplicate_of_active_premise_until_it_is_cancelled(api, client):
     first = _registered(api, premise_address="红军街15号")
-    assert first["eligibility"]["eligible"] is True        # an application is not its own duplicate
+    assert first["eligibility"]["eligible"] is True  # an application is not its own duplicate
 
     assert rules(check(client, premise_address="红军街15号")) == ["duplicate"]
     assert rules(check(client, premise_address="红军街１５号 ")) == ["duplicate"]
@@ -138,6 +178,7 @@ def test_refused_or_withdrawn_premise_is_no_duplicate(api, client):
 
 
 # ---- the endpoint's own input ------------------------------------------------------------------
+
 
 def test_precheck_needs_no_login_and_rejects_malformed_fields(client):
     r = client.post(URL, json={"fields": {"premise_division": "999999", "needs_prior_licence": "yes"}})

@@ -1,4 +1,5 @@
 """Paths through premise_addition (DOMAIN.md §1), as a table: events, final state, documents, audit trail."""
+
 from __future__ import annotations
 
 import re
@@ -19,35 +20,46 @@ CORRECT = ("request_correction", CLERK, ITEMS)
 
 # id: (steps as (event, actor, data), final state, documents as (kind, status) in issuing order)
 PATHS = {
-    "submit→register on the spot": (
-        [SUBMIT, REGISTER], "registered", [("registration_notice", "valid")]),
+    "submit→register on the spot": ([SUBMIT, REGISTER], "registered", [("registration_notice", "valid")]),
     "submit→accept→extend→register": (
-        [SUBMIT, ACCEPT, ("extend", APPROVER, {"reason": "需现场核查"}), REGISTER], "registered",
-        [("receipt", "valid"), ("registration_notice", "valid")]),
+        [SUBMIT, ACCEPT, ("extend", APPROVER, {"reason": "需现场核查"}), REGISTER],
+        "registered",
+        [("receipt", "valid"), ("registration_notice", "valid")],
+    ),
     "submit→request_correction→resubmit→accept→register": (
-        [SUBMIT, CORRECT, ("resubmit", ALICE, None), ACCEPT, REGISTER], "registered",
-        [("correction_notice", "superseded"), ("receipt", "valid"), ("registration_notice", "valid")]),
+        [SUBMIT, CORRECT, ("resubmit", ALICE, None), ACCEPT, REGISTER],
+        "registered",
+        [("correction_notice", "superseded"), ("receipt", "valid"), ("registration_notice", "valid")],
+    ),
     "submit→accept→request_correction→resubmit→register": (
-        [SUBMIT, ACCEPT, CORRECT, ("resubmit", ALICE, None), REGISTER], "registered",
-        [("receipt", "valid"), ("correction_notice", "superseded"), ("registration_notice", "valid")]),
-    "submit→refuse": (
-        [SUBMIT, ("refuse", CLERK, REASON)], "refused", [("refusal_notice", "valid")]),
+        [SUBMIT, ACCEPT, CORRECT, ("resubmit", ALICE, None), REGISTER],
+        "registered",
+        [("receipt", "valid"), ("correction_notice", "superseded"), ("registration_notice", "valid")],
+    ),
+    "submit→refuse": ([SUBMIT, ("refuse", CLERK, REASON)], "refused", [("refusal_notice", "valid")]),
     "submit→accept→refuse": (
-        [SUBMIT, ACCEPT, ("refuse", CLERK, REASON)], "refused", [("receipt", "valid"), ("refusal_notice", "valid")]),
-    "submit→redirect": (
-        [SUBMIT, ("redirect", CLERK, {"authority": "230103"})], "redirected", []),
-    "submit→withdraw": (
-        [SUBMIT, ("withdraw", ALICE, None)], "withdrawn", []),
+        [SUBMIT, ACCEPT, ("refuse", CLERK, REASON)],
+        "refused",
+        [("receipt", "valid"), ("refusal_notice", "valid")],
+    ),
+    "submit→redirect": ([SUBMIT, ("redirect", CLERK, {"authority": "230103"})], "redirected", []),
+    "submit→withdraw": ([SUBMIT, ("withdraw", ALICE, None)], "withdrawn", []),
     "correction→withdraw": (
-        [SUBMIT, CORRECT, ("withdraw", ALICE, None)], "withdrawn", [("correction_notice", "valid")]),
-    "under_review→withdraw": (
-        [SUBMIT, ACCEPT, ("withdraw", ALICE, None)], "withdrawn", [("receipt", "valid")]),
+        [SUBMIT, CORRECT, ("withdraw", ALICE, None)],
+        "withdrawn",
+        [("correction_notice", "valid")],
+    ),
+    "under_review→withdraw": ([SUBMIT, ACCEPT, ("withdraw", ALICE, None)], "withdrawn", [("receipt", "valid")]),
     "register→cancel": (
-        [SUBMIT, REGISTER, ("cancel", ALICE, {"closed_on": "2026-11-25"})], "cancelled",
-        [("registration_notice", "expired")]),
+        [SUBMIT, REGISTER, ("cancel", ALICE, {"closed_on": "2026-11-25"})],
+        "cancelled",
+        [("registration_notice", "expired")],
+    ),
     "register→revoke": (
-        [SUBMIT, REGISTER, ("revoke", APPROVER, REASON)], "revoked",
-        [("registration_notice", "revoked"), ("revocation_decision", "valid")]),
+        [SUBMIT, REGISTER, ("revoke", APPROVER, REASON)],
+        "revoked",
+        [("registration_notice", "revoked"), ("revocation_decision", "valid")],
+    ),
 }
 
 DOCUMENT_KEYS = {"number", "kind", "status", "url", "verify_url"}
@@ -77,7 +89,7 @@ def test_path(api, steps, final, documents):
     assert [(e["actor"], e["seq"]) for e in trail] == [(ALICE, 1)] + [(a, i + 2) for i, (_e, a, _d) in enumerate(steps)]
     assert all(set(e) >= AUDIT_KEYS for e in trail)
     assert trail[0]["from_state"] is None and trail[0]["to_state"] == "draft"
-    for before, after in zip(trail, trail[1:]):
+    for before, after in zip(trail, trail[1:], strict=False):
         assert after["from_state"] == before["to_state"]
     assert trail[-1]["to_state"] == final
     assert len({e["hash"] for e in trail}) == len(trail)
@@ -104,6 +116,7 @@ def test_every_final_state_appears_in_the_table():
 
 
 # ---- the definition itself ------------------------------------------------------------------
+
 
 def test_definition_matches_domain_table():
     assert tuple(PROC.states) == PREMISE_STATES
@@ -139,7 +152,7 @@ def test_every_non_final_state_has_a_way_out(state):
 def test_machine_is_built_from_the_definition():
     machine = MACHINES["premise_addition"]
     assert list(machine.states) == list(PROC.states)
-    assert set(machine.events) == {e.name for e in PROC.events}   # no to_<state>() back doors
+    assert set(machine.events) == {e.name for e in PROC.events}  # no to_<state>() back doors
     for event in PROC.events:
         transitions = machine.events[event.name].transitions
         assert set(transitions) == set(event.sources), event.name
@@ -152,7 +165,17 @@ def test_api_procedure_listing_is_the_definition(client):
     assert listing["states"] == list(PREMISE_STATES)
     assert {e["name"]: (tuple(e["sources"]), e["dest"], tuple(e["roles"])) for e in listing["events"]} == PREMISE_EVENTS
     assert {f["name"] for f in listing["fields"]} >= {
-        "enterprise_name", "credit_code", "domicile_address", "domicile_division", "service_category",
-        "premise_address", "premise_division", "premise_street", "business_scope", "needs_prior_licence"}
+        "enterprise_name",
+        "credit_code",
+        "domicile_address",
+        "domicile_division",
+        "service_category",
+        "premise_address",
+        "premise_division",
+        "premise_street",
+        "business_scope",
+        "needs_prior_licence",
+    }
     assert {"kind": "premise_use_document", "required": True} in [
-        {"kind": a["kind"], "required": a["required"]} for a in listing["required_attachments"]]
+        {"kind": a["kind"], "required": a["required"]} for a in listing["required_attachments"]
+    ]

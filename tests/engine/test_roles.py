@@ -1,4 +1,5 @@
 """Who may fire what (DOMAIN.md §0 Roles, §1): a role × event table generated from the definition."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,7 +8,7 @@ from tests.engine.spec import PREMISE_EVENTS, VALID_DATA
 from workflows.registry import PROCEDURES
 
 PROC = PROCEDURES["premise_addition"]
-HOME = "230102:market_regulation"      # the authority of the fixtures' domicile (道里区)
+HOME = "230102:market_regulation"  # the authority of the fixtures' domicile (道里区)
 
 # label: (username, role, authority or None, owns the application)
 ACTORS = {
@@ -48,18 +49,32 @@ def expected(actor: str, event, state: str) -> int:
     return 200 if may_fire(actor, event) else 403
 
 
-TABLE = [pytest.param(event.name, event.sources[0], actor, expected(actor, event, event.sources[0]),
-                      id=f"{event.name} from {event.sources[0]} by {actor}")
-         for event in PROC.events for actor in ACTORS]
+TABLE = [
+    pytest.param(
+        event.name,
+        event.sources[0],
+        actor,
+        expected(actor, event, event.sources[0]),
+        id=f"{event.name} from {event.sources[0]} by {actor}",
+    )
+    for event in PROC.events
+    for actor in ACTORS
+]
 
 
 @pytest.mark.parametrize("event, state, actor, status", TABLE)
 def test_role_event(api, bring, fast_pdf, event, state, actor, status):
     app = bring(state)
     username = ACTORS[actor][0]
-    r = api.post(f"/api/v1/applications/{app['id']}/events", username,
-                 json={"event": event, "version": app["version"],
-                       **({"data": VALID_DATA[event]} if VALID_DATA[event] is not None else {})})
+    r = api.post(
+        f"/api/v1/applications/{app['id']}/events",
+        username,
+        json={
+            "event": event,
+            "version": app["version"],
+            **({"data": VALID_DATA[event]} if VALID_DATA[event] is not None else {}),
+        },
+    )
     assert r.status_code == status, r.get_json()
     body = r.get_json()
     if status == 200:
@@ -74,9 +89,14 @@ def test_role_event(api, bring, fast_pdf, event, state, actor, status):
 def test_the_table_allows_exactly_what_domain_md_says():
     """Each event has one allowed actor: the owner for applicant events, the home authority's staff else."""
     allowed = {e.name: sorted(a for a in ACTORS if expected(a, e, e.sources[0]) == 200) for e in PROC.events}
-    want = {name: ["applicant-owner"] if roles == ("applicant",) else
-            ["clerk same authority"] if roles == ("clerk",) else ["approver same authority"]
-            for name, (_s, _d, roles) in PREMISE_EVENTS.items()}
+    want = {
+        name: ["applicant-owner"]
+        if roles == ("applicant",)
+        else ["clerk same authority"]
+        if roles == ("clerk",)
+        else ["approver same authority"]
+        for name, (_s, _d, roles) in PREMISE_EVENTS.items()
+    }
     assert allowed == want
 
 
@@ -85,7 +105,7 @@ def test_the_table_allows_exactly_what_domain_md_says():
 def test_admin_and_auditor_never_have_business_events(api, bring, fast_pdf, actor, state):
     app = bring(state)
     seen = api.get(f"/api/v1/applications/{app['id']}", ACTORS[actor][0])
-    if actor == "admin":          # sees nothing at all: every event is a 404
+    if actor == "admin":  # sees nothing at all: every event is a 404
         assert seen.status_code == 404
     else:
         assert seen.status_code == 200 and seen.get_json()["available_events"] == []
@@ -94,17 +114,21 @@ def test_admin_and_auditor_never_have_business_events(api, bring, fast_pdf, acto
         assert r.status_code in ((404,) if actor == "admin" else (403, 409)), (event.name, r.get_json())
 
 
-@pytest.mark.parametrize("state, actor, events", [
-    ("draft", "applicant-owner", ["submit"]),
-    ("submitted", "applicant-owner", ["withdraw"]),
-    ("submitted", "clerk same authority", ["register", "accept", "request_correction", "refuse", "redirect"]),
-    ("submitted", "approver same authority", []),
-    ("under_review", "approver same authority", ["extend"]),
-    ("under_review", "clerk same authority", ["register", "request_correction", "refuse"]),
-    ("correction_required", "applicant-owner", ["resubmit", "withdraw"]),
-    ("registered", "applicant-owner", ["cancel"]),
-    ("registered", "approver same authority", ["revoke"]),
-], ids=lambda v: v if isinstance(v, str) else ",".join(v) or "nothing")
+@pytest.mark.parametrize(
+    "state, actor, events",
+    [
+        ("draft", "applicant-owner", ["submit"]),
+        ("submitted", "applicant-owner", ["withdraw"]),
+        ("submitted", "clerk same authority", ["register", "accept", "request_correction", "refuse", "redirect"]),
+        ("submitted", "approver same authority", []),
+        ("under_review", "approver same authority", ["extend"]),
+        ("under_review", "clerk same authority", ["register", "request_correction", "refuse"]),
+        ("correction_required", "applicant-owner", ["resubmit", "withdraw"]),
+        ("registered", "applicant-owner", ["cancel"]),
+        ("registered", "approver same authority", ["revoke"]),
+    ],
+    ids=lambda v: v if isinstance(v, str) else ",".join(v) or "nothing",
+)
 def test_available_events_are_what_the_caller_may_fire_now(api, bring, fast_pdf, state, actor, events):
     app = bring(state)
     assert api.get(f"/api/v1/applications/{app['id']}", ACTORS[actor][0]).get_json()["available_events"] == events
@@ -113,6 +137,7 @@ def test_available_events_are_what_the_caller_may_fire_now(api, bring, fast_pdf,
 def test_nobody_decides_on_an_application_they_submitted(app, api, fast_pdf):
     """A clerk who files for their own business may not register it (DOMAIN §0 Roles)."""
     from models import Application, User, db
+
     submitted = api.submitted()
     with app.app_context():
         row = db.session.get(Application, submitted["id"])

@@ -1,12 +1,12 @@
 """Every registered procedure is well formed (STYLE.md 8): states reachable, a way out of every non-final
 state, every event with a role, the `transitions` machine and the diagram exactly the declaration, the
 guide's time limits the engine's own."""
+
 from __future__ import annotations
 
 import pytest
 
 from pdf.render import TEMPLATES
-
 from tests.engine import structure
 from workflows.registry import MACHINES, PROCEDURES
 

@@ -1,4 +1,5 @@
 """Alembic: exactly one head; upgrade from empty to head and back down; models match the migrated schema."""
+
 from __future__ import annotations
 
 import os
@@ -19,6 +20,7 @@ MIGRATIONS = os.path.join(os.path.dirname(__file__), "..", "..", "migrations")
 
 def test_single_head():
     from alembic.config import Config
+
     config = Config(os.path.join(MIGRATIONS, "alembic.ini"))
     config.set_main_option("script_location", MIGRATIONS)
     assert len(ScriptDirectory.from_config(config).get_heads()) == 1

@@ -1,4 +1,5 @@
 """Ops-test fixtures: free loopback ports, a local SMTP server (aiosmtpd), a Redis queue of the test's own."""
+
 from __future__ import annotations
 
 import os
@@ -29,7 +30,9 @@ class Inbox:
         self.messages: list[tuple[str, list[str], bytes]] = []
 
     async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content or envelope.content))
+        self.messages.append(
+            (envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content or envelope.content)
+        )
         return "250 Message accepted for delivery"
 
 
@@ -37,6 +40,7 @@ class Inbox:
 def smtp(app):
     """A real SMTP server on a free loopback port, and the app configured to use it."""
     from aiosmtpd.controller import Controller
+
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
@@ -51,6 +55,7 @@ def rq_queue(app):
     the services are required (CI)."""
     from redis import Redis
     from redis.exceptions import ConnectionError as RedisDown
+
     try:
         Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
     except RedisDown:
@@ -60,6 +65,7 @@ def rq_queue(app):
     app.config.update(REDIS_URL=REDIS_URL, RQ_QUEUE=f"bianmin-test-{secrets.token_hex(4)}")
     with app.app_context():
         from infra import tasks
+
         q = tasks.queue()
     yield q
     q.delete(delete_jobs=True)
@@ -79,9 +85,11 @@ def make_overdue(app, app_id: int, due: date = date(2026, 11, 2)) -> None:
 
 # --- a whole installation, the way an operator makes one, and a digest of everything it holds ----
 
+
 def fresh_database(tmp_path, name: str = "db"):
     """(url, drop) of a new empty database: a throwaway PostgreSQL one when BIANMIN_TEST_DATABASE_URL is set."""
     from tests.conftest import PG_URL, _throwaway_postgres
+
     if PG_URL:
         return _throwaway_postgres()
     return f"sqlite:///{tmp_path / f'{name}.sqlite'}", None
@@ -89,6 +97,7 @@ def fresh_database(tmp_path, name: str = "db"):
 
 def make_app(url: str, storage_dir):
     from app import create_app
+
     return create_app({"SQLALCHEMY_DATABASE_URI": url, "STORAGE_DIR": str(storage_dir), "SECRET_KEY": "ops-test"})
 
 
@@ -101,10 +110,12 @@ def close(app) -> None:
 def table_rows(app, table: str) -> list[dict]:
     """Every row of `table`, ordered by primary key, as dicts (values as the driver returns them)."""
     from sqlalchemy import select
+
     with app.app_context():
         t = db.metadata.tables[table] if table in db.metadata.tables else None
         if t is None:
             from sqlalchemy import MetaData, Table
+
             t = Table(table, MetaData(), autoload_with=db.engine)
         order = list(t.primary_key.columns) or list(t.columns)
         return [dict(r._mapping) for r in db.session.execute(select(t).order_by(*order))]
@@ -116,6 +127,7 @@ def database_digest(app) -> dict[str, str]:
     import json
 
     from sqlalchemy import inspect
+
     with app.app_context():
         names = sorted(inspect(db.engine).get_table_names())
     digest = {}
@@ -129,8 +141,12 @@ def storage_listing(root) -> dict[str, str]:
     """Relative path -> sha256 of every file under `root` (temporary files included)."""
     import hashlib
     from pathlib import Path
+
     root = Path(root)
     if not root.exists():
         return {}
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }

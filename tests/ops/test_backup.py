@@ -4,6 +4,7 @@ The installation is built the way an operator builds one (init-db, seed-demo: a 
 several states of all three procedures, their audit trail, a dozen issued PDFs), on SQLite, or on
 PostgreSQL when BIANMIN_TEST_DATABASE_URL is set.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -18,8 +19,20 @@ from sqlalchemy import inspect
 from models import db
 from tests.ops.conftest import close, database_digest, fresh_database, make_app, storage_listing, table_rows
 
-TABLES = ("applications", "audit_entries", "documents", "attachments", "users", "notifications", "opinions",
-          "application_parties", "draws", "document_counters", "holidays", "alembic_version")
+TABLES = (
+    "applications",
+    "audit_entries",
+    "documents",
+    "attachments",
+    "users",
+    "notifications",
+    "opinions",
+    "application_parties",
+    "draws",
+    "document_counters",
+    "holidays",
+    "alembic_version",
+)
 
 
 def invoke(app, *args):
@@ -65,9 +78,11 @@ def test_the_manifest_names_every_file_with_its_sha256(source):
     app, storage_dir, archive = source
     with tarfile.open(archive) as tar:
         manifest = json.load(tar.extractfile("manifest.json"))
-        members = {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile() and m.name != "manifest.json"}
+        members = {
+            m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile() and m.name != "manifest.json"
+        }
     assert manifest["counts"]["applications"] == len(table_rows(app, "applications")) >= 10
-    assert manifest["counts"]["documents"] == len(table_rows(app, "documents")) >= 5      # issued PDFs among them
+    assert manifest["counts"]["documents"] == len(table_rows(app, "documents")) >= 5  # issued PDFs among them
     assert manifest["counts"]["audit_entries"] == len(table_rows(app, "audit_entries")) > 12
     assert manifest["schema_revision"] == table_rows(app, "alembic_version")[0]["version_num"]
     assert set(members) == set(manifest["files"])
@@ -112,7 +127,7 @@ def test_backup_create_twice_changes_nothing_and_records_the_same_content(source
     result = invoke(app, "backup", "create", "--output", str(first.parent))
     assert result.exit_code == 0, result.output
     archives = sorted(first.parent.glob("*.tar.gz"))
-    assert len(archives) == 2                 # a second archive, never an overwritten first one
+    assert len(archives) == 2  # a second archive, never an overwritten first one
     assert (database_digest(app), storage_listing(storage_dir)) == before
     manifests = []
     for archive in archives:
@@ -120,8 +135,9 @@ def test_backup_create_twice_changes_nothing_and_records_the_same_content(source
             manifests.append(json.load(tar.extractfile("manifest.json")))
     one, two = manifests
     assert one["counts"] == two["counts"] and one["schema_revision"] == two["schema_revision"]
-    assert {k: v for k, v in one["files"].items() if k.startswith("storage/")} == \
-           {k: v for k, v in two["files"].items() if k.startswith("storage/")}
+    assert {k: v for k, v in one["files"].items() if k.startswith("storage/")} == {
+        k: v for k, v in two["files"].items() if k.startswith("storage/")
+    }
     second = next(a for a in archives if a != first)
     second.unlink()
 
@@ -144,8 +160,17 @@ def _first_document(name: str) -> bool:
     return name.startswith("storage/documents/") and name.endswith(".pdf")
 
 
-@pytest.mark.parametrize("how", ["altered document", "missing document", "altered database dump",
-                                 "extra file", "truncated archive", "path outside"])
+@pytest.mark.parametrize(
+    "how",
+    [
+        "altered document",
+        "missing document",
+        "altered database dump",
+        "extra file",
+        "truncated archive",
+        "path outside",
+    ],
+)
 def test_a_tampered_archive_is_refused_before_anything_is_written(source, target, tmp_path, how):
     _app, _storage, archive = source
     dst_app, dst_storage = target
@@ -179,7 +204,7 @@ def test_a_tampered_archive_is_refused_before_anything_is_written(source, target
     result = invoke(dst_app, "backup", "restore", str(bad))
     assert result.exit_code == 1, result.output
     lines = [line for line in result.output.splitlines() if line.strip()]
-    assert any("\u4e00" <= ch <= "\u9fff" for ch in lines[0]), result.output     # Chinese first
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in lines[0]), result.output  # Chinese first
     assert any(word in result.output for word in ("altered", "damaged", "forbidden", "cannot read")), result.output
     assert tables(dst_app) == []
     assert storage_listing(dst_storage) == {}
@@ -236,6 +261,7 @@ def test_an_archive_of_the_other_database_kind_is_refused(source, target, tmp_pa
         manifest["database"] = "database.pgdump" if old == "database.sqlite" else "database.sqlite"
         manifest["files"][manifest["database"]] = manifest["files"].pop(old)
         return {old: manifest["database"]}
+
     result = invoke(dst_app, "backup", "restore", str(_with_manifest(archive, tmp_path / "other.tar.gz", other_kind)))
     assert result.exit_code == 1
     assert "只能恢复到同类数据库" in result.output and "restore into the same kind of database" in result.output
@@ -261,11 +287,17 @@ def test_backup_create_refuses_an_output_inside_the_storage_directory(source):
     assert storage_listing(storage_dir) == before and not (storage_dir / "backups").exists()
 
 
-@pytest.mark.parametrize("version, ok", [("pg_dump (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)", True),
-                                         ("pg_dump (PostgreSQL) 17.2", True),
-                                         ("pg_dump (PostgreSQL) 14.11 (Ubuntu 14.11-0ubuntu0.22.04.1)", False)])
+@pytest.mark.parametrize(
+    "version, ok",
+    [
+        ("pg_dump (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)", True),
+        ("pg_dump (PostgreSQL) 17.2", True),
+        ("pg_dump (PostgreSQL) 14.11 (Ubuntu 14.11-0ubuntu0.22.04.1)", False),
+    ],
+)
 def test_pg_dump_older_than_the_server_is_refused_by_name(tmp_path, monkeypatch, version, ok):
     from cli import backup
+
     fake = tmp_path / "bin" / "pg_dump"
     fake.parent.mkdir()
     fake.write_text(f"#!/bin/sh\necho '{version}'\n")
@@ -276,11 +308,14 @@ def test_pg_dump_older_than_the_server_is_refused_by_name(tmp_path, monkeypatch,
     else:
         with pytest.raises(backup.BackupError) as exc:
             backup._pg_tool("pg_dump", 15)
-        assert "低于数据库服务器主版本 15" in exc.value.zh and "older than the server's major version 15" in exc.value.en
+        assert (
+            "低于数据库服务器主版本 15" in exc.value.zh and "older than the server's major version 15" in exc.value.en
+        )
 
 
 def test_a_missing_pg_dump_names_the_package(tmp_path, monkeypatch):
     from cli import backup
+
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(backup.BackupError) as exc:
         backup._pg_tool("pg_dump", 15)

@@ -12,6 +12,7 @@ PostgreSQL only (SQLite has one writer and no shared server): skipped on SQLite 
 PostgreSQL pass runs it); with BIANMIN_REQUIRE_POSTGRES set, an unreachable PostgreSQL is a failure,
 and so is an unreachable Redis in the PostgreSQL pass.
 """
+
 from __future__ import annotations
 
 import email
@@ -32,8 +33,16 @@ import requests
 from sqlalchemy import select
 
 from models import AuditEntry, Document, Notification, User, db
-from tests.conftest import (KEYS_DIR, KEYS_PASSPHRASE, PASSWORD, PDF_BYTES, PG_URL, SERVICES_REQUIRED, _throwaway_postgres,
-                            premise_fields)
+from tests.conftest import (
+    KEYS_DIR,
+    KEYS_PASSPHRASE,
+    PASSWORD,
+    PDF_BYTES,
+    PG_URL,
+    SERVICES_REQUIRED,
+    _throwaway_postgres,
+    premise_fields,
+)
 from tests.ops.conftest import REDIS_URL, Inbox, close, free_port, make_app, storage_listing
 from workflows import accounts
 
@@ -42,8 +51,12 @@ BIN = Path(sys.executable).parent
 APPLICATIONS = 6
 PATH = ["create", "submit", "accept", "request_correction", "resubmit", "register"]
 CORRECTION = {"items": [{"field": "premise_address", "reason": "门牌号不清"}]}
-PEOPLE = [("alice", "applicant", None), ("bob", "applicant", None),
-          ("clerk_daoli", "clerk", "230102:market_regulation"), ("approver_daoli", "approver", "230102:market_regulation")]
+PEOPLE = [
+    ("alice", "applicant", None),
+    ("bob", "applicant", None),
+    ("clerk_daoli", "clerk", "230102:market_regulation"),
+    ("approver_daoli", "approver", "230102:market_regulation"),
+]
 
 
 def _require(reason: str):
@@ -54,6 +67,7 @@ def _require(reason: str):
 
 def _postgres_reachable() -> bool:
     import psycopg
+
     url = os.environ.get("BIANMIN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
     try:
         psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=3).close()
@@ -84,12 +98,14 @@ def cluster(tmp_path):
         _skip_on_sqlite_runs()
     from redis import Redis
     from redis.exceptions import ConnectionError as RedisDown
+
     redis = Redis.from_url(REDIS_URL, socket_connect_timeout=2)
     try:
         redis.ping()
     except RedisDown:
         _require(f"Redis not reachable at {REDIS_URL}")
     from aiosmtpd.controller import Controller
+
     inbox = Inbox()
     smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
     smtp.start()
@@ -106,12 +122,20 @@ def cluster(tmp_path):
 
     queue = f"bianmin-cluster-{secrets.token_hex(4)}"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BIANMIN_", "PROMETHEUS_"))}
-    env.update(BIANMIN_DATABASE_URL=url, BIANMIN_STORAGE_DIR=str(tmp_path / "storage"),
-               BIANMIN_SECRET_KEY="one-secret-for-every-server", BIANMIN_REDIS_URL=REDIS_URL, BIANMIN_RQ_QUEUE=queue,
-               BIANMIN_SMTP_HOST="127.0.0.1", BIANMIN_SMTP_PORT=str(smtp.port), BIANMIN_SMTP_FROM="bianmin@harbin.example",
-               BIANMIN_BASE_URL="http://bianmin.test",
-               # the test session's signing keys (tests/conftest.py), not an instance folder's
-               BIANMIN_KEYS_DIR=str(KEYS_DIR), BIANMIN_KEYS_PASSPHRASE=KEYS_PASSPHRASE)
+    env.update(
+        BIANMIN_DATABASE_URL=url,
+        BIANMIN_STORAGE_DIR=str(tmp_path / "storage"),
+        BIANMIN_SECRET_KEY="one-secret-for-every-server",
+        BIANMIN_REDIS_URL=REDIS_URL,
+        BIANMIN_RQ_QUEUE=queue,
+        BIANMIN_SMTP_HOST="127.0.0.1",
+        BIANMIN_SMTP_PORT=str(smtp.port),
+        BIANMIN_SMTP_FROM="bianmin@harbin.example",
+        BIANMIN_BASE_URL="http://bianmin.test",
+        # the test session's signing keys (tests/conftest.py), not an instance folder's
+        BIANMIN_KEYS_DIR=str(KEYS_DIR),
+        BIANMIN_KEYS_PASSPHRASE=KEYS_PASSPHRASE,
+    )
     procs, logs, bases = [], [], []
     try:
         for n in (1, 2):
@@ -119,32 +143,60 @@ def cluster(tmp_path):
             metrics = tmp_path / f"metrics{n}"
             metrics.mkdir()
             log = tmp_path / f"server{n}.log"
-            procs.append(subprocess.Popen(
-                [BIN / "gunicorn", "-c", "gunicorn.conf.py", "app:create_app()"], cwd=ROOT,
-                env={**env, "BIANMIN_BIND": f"127.0.0.1:{port}", "BIANMIN_WORKERS": "1",
-                     "PROMETHEUS_MULTIPROC_DIR": str(metrics)},
-                stdout=open(log, "wb"), stderr=subprocess.STDOUT))
+            procs.append(
+                subprocess.Popen(
+                    [BIN / "gunicorn", "-c", "gunicorn.conf.py", "app:create_app()"],
+                    cwd=ROOT,
+                    env={
+                        **env,
+                        "BIANMIN_BIND": f"127.0.0.1:{port}",
+                        "BIANMIN_WORKERS": "1",
+                        "PROMETHEUS_MULTIPROC_DIR": str(metrics),
+                    },
+                    stdout=open(log, "wb"),
+                    stderr=subprocess.STDOUT,
+                )
+            )
             logs.append(log)
             bases.append(f"http://127.0.0.1:{port}")
         worker_log = tmp_path / "worker.log"
-        procs.append(subprocess.Popen([BIN / "flask", "--app", "app", "worker"], cwd=ROOT, env=env,
-                                      stdout=open(worker_log, "wb"), stderr=subprocess.STDOUT))
+        procs.append(
+            subprocess.Popen(
+                [BIN / "flask", "--app", "app", "worker"],
+                cwd=ROOT,
+                env=env,
+                stdout=open(worker_log, "wb"),
+                stderr=subprocess.STDOUT,
+            )
+        )
         logs.append(worker_log)
 
         def up(base):
             try:
                 return requests.get(base + "/readyz", timeout=5).status_code == 200
-            except requests.RequestException:      # not listening yet, or still importing the app
+            except requests.RequestException:  # not listening yet, or still importing the app
                 return False
+
         for proc in procs:
             assert proc.poll() is None, "\n".join(p.read_text() for p in logs)
         _wait_for(lambda: all(up(b) for b in bases), 60, "both servers did not become ready", logs)
         from rq import Queue, Worker
+
         rq_queue = Queue(queue, connection=redis)
-        _wait_for(lambda: any(queue in w.queue_names() for w in Worker.all(connection=redis)), 30,
-                  "the worker did not register", logs)
-        yield {"app": app, "bases": bases, "inbox": inbox, "queue": rq_queue, "logs": logs,
-               "storage": tmp_path / "storage"}
+        _wait_for(
+            lambda: any(queue in w.queue_names() for w in Worker.all(connection=redis)),
+            30,
+            "the worker did not register",
+            logs,
+        )
+        yield {
+            "app": app,
+            "bases": bases,
+            "inbox": inbox,
+            "queue": rq_queue,
+            "logs": logs,
+            "storage": tmp_path / "storage",
+        }
     finally:
         for proc in procs:
             proc.send_signal(signal.SIGTERM)
@@ -155,6 +207,7 @@ def cluster(tmp_path):
                 proc.kill()
                 proc.wait()
         from rq import Queue
+
         Queue(queue, connection=redis).delete(delete_jobs=True)
         smtp.stop()
         close(app)
@@ -169,8 +222,10 @@ class Client:
         self.http = requests.Session()
 
     def token(self, user: str) -> str:
-        if user not in self.tokens:                     # issued by the first server, used on both
-            r = self.http.post(self.bases[0] + "/api/v1/tokens", json={"username": user, "password": PASSWORD}, timeout=30)
+        if user not in self.tokens:  # issued by the first server, used on both
+            r = self.http.post(
+                self.bases[0] + "/api/v1/tokens", json={"username": user, "password": PASSWORD}, timeout=30
+            )
             assert r.status_code == 201, r.text
             self.tokens[user] = r.json()["token"]
         return self.tokens[user]
@@ -193,16 +248,32 @@ def one_application(client: Client, n: int) -> int:
 
     def server():
         return (next(turn) + n) % 2
-    r = client.call(server(), "POST", "/api/v1/applications", applicant, json={
-        "procedure": "premise_addition", "fields": premise_fields(premise_address=f"中央大街{n + 1}号")})
+
+    r = client.call(
+        server(),
+        "POST",
+        "/api/v1/applications",
+        applicant,
+        json={"procedure": "premise_addition", "fields": premise_fields(premise_address=f"中央大街{n + 1}号")},
+    )
     assert r.status_code == 201, r.text
     app_id = r.json()["id"]
-    r = client.call(server(), "POST", f"/api/v1/applications/{app_id}/attachments", applicant,
-                    data={"kind": "premise_use_document"}, files={"file": ("lease.pdf", PDF_BYTES, "application/pdf")})
+    r = client.call(
+        server(),
+        "POST",
+        f"/api/v1/applications/{app_id}/attachments",
+        applicant,
+        data={"kind": "premise_use_document"},
+        files={"file": ("lease.pdf", PDF_BYTES, "application/pdf")},
+    )
     assert r.status_code == 201, r.text
-    for event, user, data in [("submit", applicant, None), ("accept", "clerk_daoli", None),
-                              ("request_correction", "clerk_daoli", CORRECTION), ("resubmit", applicant, None),
-                              ("register", "clerk_daoli", None)]:
+    for event, user, data in [
+        ("submit", applicant, None),
+        ("accept", "clerk_daoli", None),
+        ("request_correction", "clerk_daoli", CORRECTION),
+        ("resubmit", applicant, None),
+        ("register", "clerk_daoli", None),
+    ]:
         r = client.fire(server(), app_id, event, user, data)
         assert r.status_code == 200, (event, r.status_code, r.text)
     return app_id
@@ -219,11 +290,24 @@ def test_two_servers_and_a_worker_record_every_event_once(cluster):
     assert len(set(ids)) == APPLICATIONS
 
     # the same event, the same version, two servers, one moment: exactly one wins
-    raced = client.call(0, "POST", "/api/v1/applications", "alice",
-                        json={"procedure": "premise_addition",
-                              "fields": premise_fields(premise_address="中央大街99号")}).json()["id"]
-    assert client.call(1, "POST", f"/api/v1/applications/{raced}/attachments", "alice", data={"kind": "premise_use_document"},
-                       files={"file": ("lease.pdf", PDF_BYTES, "application/pdf")}).status_code == 201
+    raced = client.call(
+        0,
+        "POST",
+        "/api/v1/applications",
+        "alice",
+        json={"procedure": "premise_addition", "fields": premise_fields(premise_address="中央大街99号")},
+    ).json()["id"]
+    assert (
+        client.call(
+            1,
+            "POST",
+            f"/api/v1/applications/{raced}/attachments",
+            "alice",
+            data={"kind": "premise_use_document"},
+            files={"file": ("lease.pdf", PDF_BYTES, "application/pdf")},
+        ).status_code
+        == 201
+    )
     assert client.fire(0, raced, "submit", "alice").status_code == 200
     version = client.call(1, "GET", f"/api/v1/applications/{raced}", "clerk_daoli").json()["version"]
     barrier, statuses = threading.Barrier(2), []
@@ -231,6 +315,7 @@ def test_two_servers_and_a_worker_record_every_event_once(cluster):
     def accept(server):
         barrier.wait()
         statuses.append(client.fire(server, raced, "accept", "clerk_daoli", version=version).status_code)
+
     threads = [threading.Thread(target=accept, args=(s,)) for s in (0, 1)]
     [t.start() for t in threads]
     [t.join() for t in threads]
@@ -248,19 +333,23 @@ def test_two_servers_and_a_worker_record_every_event_once(cluster):
         assert set(per_event.values()) == {1}
         assert sum(per_event.values()) == APPLICATIONS * len(PATH) + 3
         documents = db.session.execute(select(Document.storage_path, Document.sha256)).all()
-        notes = db.session.execute(select(Notification.id, Notification.message_zh, User.email)
-                                   .join(User, User.id == Notification.user_id)).all()
-    assert len(documents) >= APPLICATIONS        # at least one registration notice each, on the shared storage
+        notes = db.session.execute(
+            select(Notification.id, Notification.message_zh, User.email).join(User, User.id == Notification.user_id)
+        ).all()
+    assert len(documents) >= APPLICATIONS  # at least one registration notice each, on the shared storage
     stored = storage_listing(cluster["storage"])
     assert all(stored.get(path) == sha for path, sha in documents)
     verify = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert verify.exit_code == 0, verify.output
 
     # every notification mailed exactly once, by the worker
-    assert len(notes) >= 2 * APPLICATIONS      # correction requested, registered: the applicant hears of both
-    _wait_for(lambda: len(inbox.messages) >= len(notes) and len(rq_queue) == 0
-              and rq_queue.started_job_registry.count == 0, 60, "the worker did not send every e-mail",
-              cluster["logs"])
+    assert len(notes) >= 2 * APPLICATIONS  # correction requested, registered: the applicant hears of both
+    _wait_for(
+        lambda: len(inbox.messages) >= len(notes) and len(rq_queue) == 0 and rq_queue.started_job_registry.count == 0,
+        60,
+        "the worker did not send every e-mail",
+        cluster["logs"],
+    )
     assert rq_queue.failed_job_registry.count == 0
     assert rq_queue.finished_job_registry.count == len(notes)
     mailed = Counter()

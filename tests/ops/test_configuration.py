@@ -1,6 +1,7 @@
 """Issue 14 items 6–7: the address printed in documents comes from configuration only, Host headers are
 checked against a trusted list, and no installation signs sessions with a shared constant key; serving
 through gunicorn.conf.py without BIANMIN_BASE_URL or BIANMIN_SECRET_KEY refuses to start."""
+
 from __future__ import annotations
 
 import os
@@ -14,7 +15,7 @@ from flask import Flask
 
 from app import create_app
 from infra import config
-from tests.conftest import PASSWORD, Api
+from tests.conftest import Api
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -23,10 +24,17 @@ BIN = Path(sys.executable).parent
 def _gunicorn_check(env_extra: dict, tmp_path) -> subprocess.CompletedProcess:
     """gunicorn.conf.py read as gunicorn reads it (`--check-config`): the refusal comes before the app loads."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BIANMIN_", "PROMETHEUS_"))}
-    env.update(PROMETHEUS_MULTIPROC_DIR=str(tmp_path), BIANMIN_DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite'}",
-               **env_extra)
-    return subprocess.run([BIN / "gunicorn", "-c", "gunicorn.conf.py", "--check-config", "app:create_app()"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    env.update(
+        PROMETHEUS_MULTIPROC_DIR=str(tmp_path), BIANMIN_DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite'}", **env_extra
+    )
+    return subprocess.run(
+        [BIN / "gunicorn", "-c", "gunicorn.conf.py", "--check-config", "app:create_app()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.mark.parametrize("missing", ["BIANMIN_BASE_URL", "BIANMIN_SECRET_KEY"])
@@ -39,14 +47,21 @@ def test_gunicorn_refuses_to_start_without_base_url_or_secret_key(tmp_path, miss
 
 
 def test_gunicorn_starts_with_both(tmp_path):
-    done = _gunicorn_check({"BIANMIN_BASE_URL": "https://bianmin.example.gov.cn", "BIANMIN_SECRET_KEY": "s" * 40},
-                           tmp_path)
+    done = _gunicorn_check(
+        {"BIANMIN_BASE_URL": "https://bianmin.example.gov.cn", "BIANMIN_SECRET_KEY": "s" * 40}, tmp_path
+    )
     assert done.returncode == 0, done.stderr
 
 
 def _app(tmp_path, **cfg) -> Flask:
-    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'c.sqlite'}",
-                       "STORAGE_DIR": str(tmp_path / "storage"), **cfg})
+    return create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'c.sqlite'}",
+            "STORAGE_DIR": str(tmp_path / "storage"),
+            **cfg,
+        }
+    )
 
 
 def test_without_a_secret_key_one_is_made_once_into_the_instance_folder(tmp_path, monkeypatch):
@@ -102,24 +117,37 @@ def test_a_document_issued_under_a_forged_host_prints_the_configured_address(app
     """The probe: BIANMIN_BASE_URL empty, a fire filing submitted with Host: verify-gov.evil.example."""
     import pdf
     from tests.fire.test_fire_filing import FIRE_FIELDS
+
     snapshots = []
     real = pdf.render_for_signing
-    monkeypatch.setattr(pdf, "render_for_signing", lambda kind, snapshot: snapshots.append(snapshot) or real(kind, snapshot))
+    monkeypatch.setattr(
+        pdf, "render_for_signing", lambda kind, snapshot: snapshots.append(snapshot) or real(kind, snapshot)
+    )
     for name in ("BIANMIN_BASE_URL", "BIANMIN_HOST", "BIANMIN_PORT"):
         monkeypatch.delenv(name, raising=False)
-    probed = create_app({key: app.config[key] for key in ("TESTING", "SQLALCHEMY_DATABASE_URI", "STORAGE_DIR", "TODAY")}
-                        | {"BASE_URL": ""})
-    probed.config["TRUSTED_HOSTS"] = None        # the probed copy checked no Host header at all
+    probed = create_app(
+        {key: app.config[key] for key in ("TESTING", "SQLALCHEMY_DATABASE_URI", "STORAGE_DIR", "TODAY")}
+        | {"BASE_URL": ""}
+    )
+    probed.config["TRUSTED_HOSTS"] = None  # the probed copy checked no Host header at all
     api = Api(probed.test_client())
     host = {"Host": "verify-gov.evil.example"}
-    r = api.post("/api/v1/applications", "alice", headers=host,
-                 json={"procedure": "fire_filing", "fields": {**FIRE_FIELDS, "floor_area_m2": 120}})
+    r = api.post(
+        "/api/v1/applications",
+        "alice",
+        headers=host,
+        json={"procedure": "fire_filing", "fields": {**FIRE_FIELDS, "floor_area_m2": 120}},
+    )
     assert r.status_code == 201, r.get_json()
     app_id = r.get_json()["id"]
     for kind in ("filing_form", "commitment_letter"):
         assert api.upload(app_id, kind).status_code == 201
-    r = api.post(f"/api/v1/applications/{app_id}/events", "alice", headers=host,
-                 json={"event": "submit", "version": r.get_json()["version"]})
+    r = api.post(
+        f"/api/v1/applications/{app_id}/events",
+        "alice",
+        headers=host,
+        json={"event": "submit", "version": r.get_json()["version"]},
+    )
     assert r.status_code == 200 and r.get_json()["state"] == "filed", r.get_json()
     docs = r.get_json()["documents"]
     assert docs and all(d["verify_url"].startswith("http://127.0.0.1:5000/verify/") for d in docs)

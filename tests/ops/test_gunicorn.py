@@ -1,4 +1,5 @@
 """gunicorn serves the app with the repository's config: probes answer, and /metrics adds up every worker."""
+
 from __future__ import annotations
 
 import json
@@ -22,9 +23,13 @@ BIN = Path(sys.executable).parent
 
 def _env(tmp_path: Path, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BIANMIN_", "PROMETHEUS_"))}
-    env.update(BIANMIN_DATABASE_URL=f"sqlite:///{tmp_path / 'bianmin.sqlite'}",
-               BIANMIN_STORAGE_DIR=str(tmp_path / "storage"), BIANMIN_SECRET_KEY="gunicorn-test",
-               BIANMIN_BASE_URL="http://bianmin.test", **extra)
+    env.update(
+        BIANMIN_DATABASE_URL=f"sqlite:///{tmp_path / 'bianmin.sqlite'}",
+        BIANMIN_STORAGE_DIR=str(tmp_path / "storage"),
+        BIANMIN_SECRET_KEY="gunicorn-test",
+        BIANMIN_BASE_URL="http://bianmin.test",
+        **extra,
+    )
     return env
 
 
@@ -44,17 +49,25 @@ def _get(url: str) -> tuple[int, dict | str, dict]:
             status, body, headers = r.status, r.read().decode(), dict(r.headers)
     except urllib.error.HTTPError as e:
         status, body, headers = e.code, e.read().decode(), dict(e.headers)
-    return status, (json.loads(body) if headers.get("Content-Type", "").startswith("application/json") else body), headers
+    return (
+        status,
+        (json.loads(body) if headers.get("Content-Type", "").startswith("application/json") else body),
+        headers,
+    )
 
 
 def _init_db(env: dict) -> None:
     """`flask init-db`, in this process: the app is already imported here, a subprocess would import it again."""
     from app import create_app
-    app = create_app({"SQLALCHEMY_DATABASE_URI": env["BIANMIN_DATABASE_URL"], "STORAGE_DIR": env["BIANMIN_STORAGE_DIR"]})
+
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": env["BIANMIN_DATABASE_URL"], "STORAGE_DIR": env["BIANMIN_STORAGE_DIR"]}
+    )
     result = app.test_cli_runner().invoke(args=["init-db"])
     assert result.exit_code == 0, result.output
     with app.app_context():
         from models import db
+
         db.engine.dispose()
 
 
@@ -64,12 +77,18 @@ def served(tmp_path):
     env = _env(tmp_path)
     _init_db(env)
     port = free_port()
-    env.update(BIANMIN_BIND=f"127.0.0.1:{port}", BIANMIN_WORKERS="2",
-               PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"))
+    env.update(
+        BIANMIN_BIND=f"127.0.0.1:{port}", BIANMIN_WORKERS="2", PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics")
+    )
     (tmp_path / "metrics").mkdir()
     log = open(tmp_path / "gunicorn.log", "wb")
-    proc = subprocess.Popen([BIN / "gunicorn", "-c", "gunicorn.conf.py", "app:create_app()"], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [BIN / "gunicorn", "-c", "gunicorn.conf.py", "app:create_app()"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):
@@ -90,8 +109,12 @@ def served(tmp_path):
 
 def _served(base: str) -> float:
     _status, text, _h = _get(base + "/metrics")
-    return sum(s.value for family in text_string_to_metric_families(text) for s in family.samples
-               if s.name == "bianmin_requests_total" and s.labels.get("endpoint") == "health.healthz")
+    return sum(
+        s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+        if s.name == "bianmin_requests_total" and s.labels.get("endpoint") == "health.healthz"
+    )
 
 
 def test_gunicorn_serves_probes_and_metrics(served):
@@ -103,16 +126,26 @@ def test_gunicorn_serves_probes_and_metrics(served):
     before = _served(base)
     for _ in range(8):
         _get(base + "/healthz")
-    assert _served(base) == before + 8     # two workers, every request counted once (prometheus multiprocess mode)
-    assert '"GET /readyz HTTP/1.1" 200' in log.read_text()     # the access log
+    assert _served(base) == before + 8  # two workers, every request counted once (prometheus multiprocess mode)
+    assert '"GET /readyz HTTP/1.1" 200' in log.read_text()  # the access log
 
 
 def test_worker_count_follows_the_cores(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "BIANMIN_WORKERS"}
     env.update(PROMETHEUS_MULTIPROC_DIR=str(tmp_path), BIANMIN_BASE_URL="http://bianmin.test", BIANMIN_SECRET_KEY="k")
-    out = subprocess.run([sys.executable, "-c", "import runpy, os; c = runpy.run_path('gunicorn.conf.py'); "
-                          "print(c['workers'], c['timeout'], c['accesslog'], os.cpu_count())"],
-                         cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import runpy, os; c = runpy.run_path('gunicorn.conf.py'); "
+            "print(c['workers'], c['timeout'], c['accesslog'], os.cpu_count())",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     workers, timeout, accesslog, cores = int(out[0]), int(out[1]), out[2], int(out[3])
     assert workers == min(2 * cores + 1, 12) and timeout > 30 and accesslog == "-"
 
@@ -124,8 +157,13 @@ def _start_and_stop(env: dict, tmp_path: Path) -> str:
     env = {**env, "BIANMIN_BIND": f"127.0.0.1:{port}", "BIANMIN_WORKERS": "1"}
     log_path = tmp_path / "gunicorn-tmp.log"
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen([BIN / "gunicorn", "-c", "gunicorn.conf.py", "app:create_app()"], cwd=ROOT, env=env,
-                                stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [BIN / "gunicorn", "-c", "gunicorn.conf.py", "app:create_app()"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             deadline = time.monotonic() + 30
             while True:

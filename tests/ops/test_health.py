@@ -1,4 +1,5 @@
 """/healthz answers while the process is up; /readyz says 503, and which check failed, when it cannot serve."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,18 +21,23 @@ def test_readyz_checks_database_and_storage(client):
 def test_readyz_fails_when_storage_is_unwritable(app, client, tmp_path):
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("a file where the storage directory should be")
-    app.config["STORAGE_DIR"] = str(blocker / "storage")      # root cannot be kept out by chmod; this stops anyone
+    app.config["STORAGE_DIR"] = str(blocker / "storage")  # root cannot be kept out by chmod; this stops anyone
     r = client.get("/readyz")
     body = r.get_json()
     assert r.status_code == 503 and body["status"] == "unavailable"
     assert body["checks"] == {"database": "ok", "storage": "failed"}
     assert "not-a-directory" not in r.get_data(as_text=True), "no paths to anyone asking"
-    assert client.get("/healthz").status_code == 200      # alive, just not ready: do not restart it
+    assert client.get("/healthz").status_code == 200  # alive, just not ready: do not restart it
 
 
-@pytest.mark.parametrize("url", ["sqlite:////nonexistent-bianmin-dir/db.sqlite",
-                                 "postgresql+psycopg://postgres@127.0.0.1:1/nowhere?connect_timeout=3"],
-                         ids=["sqlite path", "postgresql port"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite:////nonexistent-bianmin-dir/db.sqlite",
+        "postgresql+psycopg://postgres@127.0.0.1:1/nowhere?connect_timeout=3",
+    ],
+    ids=["sqlite path", "postgresql port"],
+)
 def test_readyz_fails_when_the_database_url_is_wrong(url, tmp_path):
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "STORAGE_DIR": str(tmp_path)})
     client = app.test_client()
@@ -52,14 +58,28 @@ DOWN = "postgresql+psycopg://postgres@127.0.0.1:1/nowhere?connect_timeout=3"
 @pytest.fixture
 def down(tmp_path):
     """An app whose database cannot be reached (nothing listens on port 1)."""
-    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": DOWN, "STORAGE_DIR": str(tmp_path),
-                       "SECRET_KEY": "down", "BASE_URL": "http://bianmin.test", "WTF_CSRF_ENABLED": False})
+    return create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": DOWN,
+            "STORAGE_DIR": str(tmp_path),
+            "SECRET_KEY": "down",
+            "BASE_URL": "http://bianmin.test",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
 
 
-@pytest.mark.parametrize("method, path, body", [
-    ("GET", "/api/v1/applications", None), ("POST", "/api/v1/tokens", {"username": "alice", "password": "x-1234567"}),
-    ("GET", "/api/v1/verify/abc", None), ("GET", "/api/v1/draws", None),
-    ("GET", "/api/v1/calendar/add-working-days?from=2027-01-04&days=3", None)])
+@pytest.mark.parametrize(
+    "method, path, body",
+    [
+        ("GET", "/api/v1/applications", None),
+        ("POST", "/api/v1/tokens", {"username": "alice", "password": "x-1234567"}),
+        ("GET", "/api/v1/verify/abc", None),
+        ("GET", "/api/v1/draws", None),
+        ("GET", "/api/v1/calendar/add-working-days?from=2027-01-04&days=3", None),
+    ],
+)
 def test_the_api_answers_503_with_retry_after_when_the_database_is_down(down, method, path, body):
     r = down.test_client().open(path, method=method, json=body, headers={"Authorization": "Bearer abc"})
     assert r.status_code == 503, r.get_data(as_text=True)[:300]
@@ -72,7 +92,7 @@ def test_the_api_answers_503_with_retry_after_when_the_database_is_down(down, me
 @pytest.mark.parametrize("path", ["/my/", "/console/", "/verify/abc", "/login"])
 def test_pages_answer_a_friendly_503_in_both_languages(down, path):
     client = down.test_client()
-    with client.session_transaction() as session:         # a logged-in browser: its user is looked up first
+    with client.session_transaction() as session:  # a logged-in browser: its user is looked up first
         session["_user_id"], session["_fresh"], session["epoch"] = "1", True, 0
     r = client.get(path) if path != "/login" else client.post(path, data={"username": "a", "password": "b"})
     assert r.status_code == 503, (path, r.status_code)
@@ -86,10 +106,12 @@ def test_read_only_storage_while_issuing_a_document_is_a_clear_503_and_writes_no
 
     from infra import storage
     from models import Application, Document, db
+
     body = api.submitted()
 
     def read_only(*_a, **_k):
         raise OSError(errno.EROFS, "Read-only file system")
+
     monkeypatch.setattr(storage, "write_on_commit", read_only)
     r = api.fire(body["id"], "register", "clerk_daoli")
     assert r.status_code == 503 and r.headers["Retry-After"].isdigit(), r.get_data(as_text=True)[:300]

@@ -5,6 +5,7 @@ PostgreSQL when BIANMIN_TEST_DATABASE_URL is set. After each command's first run
 digested (every row of every table, every file under the storage directory with its sha256); the
 second run must leave exactly that, and say so where it refuses (an existing user).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,15 +16,27 @@ from tests.ops.conftest import close, database_digest, fresh_database, make_app,
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "docs" / "holidays-2027.example.csv"
-USER = ["users", "create", "--username", "ops_clerk", "--password", "long-enough-1", "--role", "clerk",
-        "--authority", "230102:market_regulation", "--email", "ops@harbin.example.cn"]
+USER = [
+    "users",
+    "create",
+    "--username",
+    "ops_clerk",
+    "--password",
+    "long-enough-1",
+    "--role",
+    "clerk",
+    "--authority",
+    "230102:market_regulation",
+    "--email",
+    "ops@harbin.example.cn",
+]
 
 
 @pytest.fixture
 def installation(tmp_path):
     url, drop = fresh_database(tmp_path, "ops")
     app = make_app(url, tmp_path / "storage")
-    app.config["KEYS_DIR"] = str(tmp_path / "keys")       # made by `keys init` below, not the test session's
+    app.config["KEYS_DIR"] = str(tmp_path / "keys")  # made by `keys init` below, not the test session's
     yield app, tmp_path
     close(app)
     if drop:
@@ -31,8 +44,10 @@ def installation(tmp_path):
 
 
 def state(app, tmp_path):
-    return database_digest(app), {**storage_listing(tmp_path / "storage"),
-                                  **{f"keys/{k}": v for k, v in storage_listing(tmp_path / "keys").items()}}
+    return database_digest(app), {
+        **storage_listing(tmp_path / "storage"),
+        **{f"keys/{k}": v for k, v in storage_listing(tmp_path / "keys").items()},
+    }
 
 
 def test_every_operations_command_twice_in_a_row_changes_nothing_the_second_time(installation):
@@ -63,9 +78,13 @@ def test_every_operations_command_twice_in_a_row_changes_nothing_the_second_time
         assert says in second.output, (args, second.output)
         after_second = state(app, tmp)
         db_diff = sorted(t for t in after_first[0] if after_first[0][t] != after_second[0].get(t))
-        assert after_second == after_first, (args, "tables changed by the second run:", db_diff,
-                                             set(after_first[1]) ^ set(after_second[1]))
+        assert after_second == after_first, (
+            args,
+            "tables changed by the second run:",
+            db_diff,
+            set(after_first[1]) ^ set(after_second[1]),
+        )
     # the test would prove nothing if the first runs did nothing either
     assert {"init-db", "keys", "seed-demo", "holidays", "jobs", "users"} <= set(changed_by_first)
     assert "已存在" in runner.invoke(args=USER).output
-    assert len(list((tmp / "backups").glob("*.tar.gz"))) == 2      # each run its own archive, none overwritten
+    assert len(list((tmp / "backups").glob("*.tar.gz"))) == 2  # each run its own archive, none overwritten

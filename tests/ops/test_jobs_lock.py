@@ -1,4 +1,5 @@
 """`flask jobs run` on two machines at once: the second finds the advisory lock taken and changes nothing."""
+
 from __future__ import annotations
 
 import pytest
@@ -42,17 +43,21 @@ def test_a_second_run_reports_the_lock_and_changes_nothing(app, runner, overdue)
 def test_the_lock_is_released_after_each_run_even_a_failed_one(app, runner, overdue, monkeypatch):
     def broken(_as_of):
         raise RuntimeError("a job failed")
+
     monkeypatch.setattr(jobs, "_run", broken)
     with app.app_context(), pytest.raises(RuntimeError):
         jobs.run()
     monkeypatch.undo()
-    for _ in range(2):       # twice in a row: the second changes nothing and is not refused
+    for _ in range(2):  # twice in a row: the second changes nothing and is not refused
         result = runner.invoke(args=["jobs", "run", "--as-of", "2026-11-25"])
         assert result.exit_code == 0 and "in progress" not in result.output
     with app.app_context():
-        held = db.session.execute(text(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = "
-            "(SELECT oid FROM pg_database WHERE datname = current_database())")).scalar()
+        held = db.session.execute(
+            text(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = "
+                "(SELECT oid FROM pg_database WHERE datname = current_database())"
+            )
+        ).scalar()
         assert held == 0
 
 
@@ -69,6 +74,7 @@ def test_jobs_run_works_twice_in_a_row(app, runner, overdue):
 def test_run_jobs_is_a_background_task_too(app, overdue):
     from infra import tasks
     from workflows import jobs
+
     with app.app_context():
-        summary = tasks.enqueue(jobs.run_task, "2026-11-25")        # no Redis configured: inline
+        summary = tasks.enqueue(jobs.run_task, "2026-11-25")  # no Redis configured: inline
     assert summary.startswith("jobs run as of 2026-11-25") and notifications(app) > 0

@@ -1,4 +1,5 @@
 """Notifications by e-mail: one bilingual message per notification, after the commit, inline or through RQ."""
+
 from __future__ import annotations
 
 import email
@@ -15,8 +16,9 @@ CORRECTION = {"items": [{"field": "premise_address", "reason": "门牌号不清"
 
 def alices_notifications(app) -> int:
     with app.app_context():
-        return db.session.execute(select(func.count()).select_from(Notification).join(User)
-                                  .where(User.username == "alice")).scalar_one()
+        return db.session.execute(
+            select(func.count()).select_from(Notification).join(User).where(User.username == "alice")
+        ).scalar_one()
 
 
 def ask_for_correction(api) -> dict:
@@ -27,9 +29,9 @@ def ask_for_correction(api) -> dict:
 
 
 def check_message(raw: bytes) -> None:
-    headers = raw.split(b"\r\n\r\n", 1)[0].decode("ascii")          # every header is 7-bit on the wire
+    headers = raw.split(b"\r\n\r\n", 1)[0].decode("ascii")  # every header is 7-bit on the wire
     subject_line = next(h for h in headers.split("\r\n") if h.lower().startswith("subject:"))
-    assert "=?utf-8?" in subject_line.lower()                         # RFC 2047 encoded words
+    assert "=?utf-8?" in subject_line.lower()  # RFC 2047 encoded words
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     assert "补正" in str(msg["Subject"]) and str(msg["Subject"]).startswith("【便民】")
     parts = {p["Content-Language"]: p.get_content() for p in msg.iter_parts()}
@@ -44,7 +46,7 @@ def test_without_redis_the_mail_is_sent_inline_after_the_commit(app, api, smtp, 
     ask_for_correction(api)
     to_alice = [m for m in smtp.messages if m[1] == ["alice@example.cn"]]
     assert len(to_alice) == 1
-    assert len(smtp.messages) == 1                       # the staff have no address: in-app only
+    assert len(smtp.messages) == 1  # the staff have no address: in-app only
     assert to_alice[0][0] == "bianmin@harbin.example"
     check_message(to_alice[0][2])
 
@@ -52,10 +54,11 @@ def test_without_redis_the_mail_is_sent_inline_after_the_commit(app, api, smtp, 
 def test_with_redis_the_mail_is_queued_and_a_worker_sends_it(app, api, smtp, rq_queue, client, fast_pdf):
     set_email(app, "alice", "alice@example.cn")
     ask_for_correction(api)
-    assert smtp.messages == []                           # nothing sent by the request itself
+    assert smtp.messages == []  # nothing sent by the request itself
     queued = len(rq_queue)
     assert queued >= 1
     from tests.ops.test_observability import metric
+
     assert metric(client, "bianmin_queue_depth", queue=rq_queue.name) == queued
     with app.app_context():
         SimpleWorker([rq_queue], connection=rq_queue.connection).work(burst=True)
@@ -67,6 +70,7 @@ def test_with_redis_the_mail_is_queued_and_a_worker_sends_it(app, api, smtp, rq_
 def test_the_flask_worker_runs_each_job_inside_the_app(app, api, smtp, rq_queue, fast_pdf):
     """`flask --app app worker`'s worker pushes the app context itself: no app context around it here."""
     from cli.worker import worker_class
+
     set_email(app, "alice", "alice@example.cn")
     ask_for_correction(api)
     assert len(rq_queue) >= 1
@@ -91,11 +95,12 @@ def test_a_rolled_back_notification_sends_nothing(app, smtp, users):
 def test_no_smtp_host_means_in_app_only(app, api, fast_pdf):
     set_email(app, "alice", "alice@example.cn")
     ask_for_correction(api)
-    assert alices_notifications(app) >= 1               # nothing to assert about mail: there is no server to call
+    assert alices_notifications(app) >= 1  # nothing to assert about mail: there is no server to call
 
 
 def test_an_unreachable_smtp_server_does_not_undo_the_event(app, api, fast_pdf):
     from tests.ops.conftest import free_port
+
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=free_port())
     set_email(app, "alice", "alice@example.cn")
     submitted = ask_for_correction(api)

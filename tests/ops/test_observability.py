@@ -1,4 +1,5 @@
 """Request ids in and out, JSON log lines per request, and the Prometheus metrics of /metrics."""
+
 from __future__ import annotations
 
 import json
@@ -60,7 +61,7 @@ def test_json_log_lines_carry_the_request(client, json_logs, capsys):
 
 
 def test_other_log_lines_of_the_request_carry_its_id(app, client, json_logs, capsys):
-    app.config["STORAGE_DIR"] = "/dev/null/storage"      # the readiness check logs a warning
+    app.config["STORAGE_DIR"] = "/dev/null/storage"  # the readiness check logs a warning
     client.get("/readyz", headers={"X-Request-ID": "req-43"})
     lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
     warning = [line for line in lines if line["logger"] == "views.health"]
@@ -87,7 +88,7 @@ def test_refused_events_are_not_counted(client, api):
     app = api.draft()
     labels = {"procedure": "premise_addition", "event": "submit"}
     before = metric(client, "bianmin_events_total", **labels) or 0
-    assert api.fire(app["id"], "submit", "alice").status_code == 422      # no attachment: the guard refuses
+    assert api.fire(app["id"], "submit", "alice").status_code == 422  # no attachment: the guard refuses
     assert (metric(client, "bianmin_events_total", **labels) or 0) == before
 
 

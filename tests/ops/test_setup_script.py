@@ -1,5 +1,6 @@
 """bin/setup waits for another apt process's lock instead of failing (issue 17 item 11): run on a copy of the
 script with stand-ins for dpkg-query (everything missing) and apt-get (the lock held for the first two calls)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -26,14 +27,17 @@ def _workspace(tmp_path: Path, busy_calls: int) -> tuple[Path, dict]:
     _exe(venv / "python", "#!/bin/sh\nexit 0\n")
     # requirements already installed: the script must not reach pip
     (tmp_path / ".venv" / ".requirements.sha256").write_text(
-        hashlib.sha256((ROOT / "requirements.txt").read_bytes()).hexdigest() + "\n")
+        hashlib.sha256((ROOT / "requirements.txt").read_bytes()).hexdigest() + "\n"
+    )
     fake = tmp_path / "fakebin"
     fake.mkdir()
     _exe(fake / "dpkg-query", "#!/bin/sh\nexit 1\n")
     _exe(fake / "pg_dump", "#!/bin/sh\nexit 0\n")
     _exe(fake / "sudo", '#!/bin/sh\nexec "$@"\n')
     log = tmp_path / "apt.log"
-    _exe(fake / "apt-get", f"""#!/bin/sh
+    _exe(
+        fake / "apt-get",
+        f"""#!/bin/sh
 echo "$@" >> {log}
 n=$(wc -l < {log})
 if [ "$n" -le {busy_calls} ]; then
@@ -41,9 +45,14 @@ if [ "$n" -le {busy_calls} ]; then
   exit 100
 fi
 exit 0
-""")
-    env = {**os.environ, "PATH": f"{fake}:{os.environ['PATH']}", "BIANMIN_APT_RETRY_SECONDS": "0",
-           "BIANMIN_APT_LOCK_TIMEOUT": "5"}
+""",
+    )
+    env = {
+        **os.environ,
+        "PATH": f"{fake}:{os.environ['PATH']}",
+        "BIANMIN_APT_RETRY_SECONDS": "0",
+        "BIANMIN_APT_LOCK_TIMEOUT": "5",
+    }
     return tmp_path, env
 
 
@@ -54,8 +63,9 @@ def test_setup_waits_for_the_dpkg_lock_and_goes_on(tmp_path):
     assert "waiting for the apt/dpkg lock" in r.stderr
     calls = (where / "apt.log").read_text().splitlines()
     assert calls[0].startswith("-o DPkg::Lock::Timeout=5 update") and calls[-1].startswith(
-        "-o DPkg::Lock::Timeout=5 install -y -qq libharfbuzz-subset0")
-    assert len(calls) == 4                                     # update twice refused, then update, then install
+        "-o DPkg::Lock::Timeout=5 install -y -qq libharfbuzz-subset0"
+    )
+    assert len(calls) == 4  # update twice refused, then update, then install
 
 
 def test_setup_gives_up_after_the_timeout_and_says_why(tmp_path):

@@ -1,6 +1,7 @@
 """Issued documents as an office writes them (issue 17 items 1, 4, 5), read back from the PDF with pdftotext:
 numbers per GB/T 9704, figures and addresses as people write them, the fire receipt addressed to the builder,
 the authority, seal and date on every kind, provisional dates said in words, and one valid document per kind."""
+
 from __future__ import annotations
 
 import re
@@ -16,11 +17,19 @@ from pdf.samples import sample_snapshot
 from tests.conftest import PDF_BYTES
 from workflows import accounts
 
-FIRE = {"facility_name": "安静街社区养老服务站", "credit_code": "91230102MA1D0XG5LR",
-        "site_address": "哈尔滨市道里区安静街15号1层", "site_division": "230102", "facility_type": "elderly_care",
-        "special_construction": False, "crowded_place": False, "floor_area_m2": 180.0,
-        "total_investment_yuan": 260000.0, "completion_date": "2026-11-23",
-        "builder_name": "哈尔滨市安静建设有限公司"}
+FIRE = {
+    "facility_name": "安静街社区养老服务站",
+    "credit_code": "91230102MA1D0XG5LR",
+    "site_address": "哈尔滨市道里区安静街15号1层",
+    "site_division": "230102",
+    "facility_type": "elderly_care",
+    "special_construction": False,
+    "crowded_place": False,
+    "floor_area_m2": 180.0,
+    "total_investment_yuan": 260000.0,
+    "completion_date": "2026-11-23",
+    "builder_name": "哈尔滨市安静建设有限公司",
+}
 KINDS_OF_FIRE = ("filing_form", "commitment_letter", "completion_report", "as_built_drawings")
 
 
@@ -55,11 +64,15 @@ def fire_submitted(api, **fields):
 
 def test_a_receipt_after_a_correction_supersedes_the_earlier_one(api, housing):
     """Item 1: the receipt of the corrected filing is the only valid one; the earlier one names it."""
-    first = fire_submitted(api)                                   # promise mode: filed at once with a receipt
+    first = fire_submitted(api)  # promise mode: filed at once with a receipt
     assert first["state"] == "filed"
     old = first["documents"][0]
-    r = api.fire(first["id"], "request_correction", "housing_clerk",
-                 {"items": [{"field": "floor_area_m2", "reason": "面积与竣工图不符"}]})
+    r = api.fire(
+        first["id"],
+        "request_correction",
+        "housing_clerk",
+        {"items": [{"field": "floor_area_m2", "reason": "面积与竣工图不符"}]},
+    )
     assert r.status_code == 200, r.get_json()
     r = api.patch(f"/api/v1/applications/{first['id']}", "alice", json={"fields": {"floor_area_m2": 186}})
     assert r.status_code == 200
@@ -100,7 +113,12 @@ def test_the_fire_receipt_reads_as_an_office_writes_it(api, housing):
     assert number == "哈道住建消备字〔2026〕1号"
     text = pdf_of(api, number)
     assert "哈尔滨市安静建设有限公司（统一社会信用代码：91230102MA1D0XG5LR）：" in text
-    assert "180平方米" in text and "26万元" in text and "180.0" not in text and "260000" not in text.replace(body["number"], "")
+    assert (
+        "180平方米" in text
+        and "26万元" in text
+        and "180.0" not in text
+        and "260000" not in text.replace(body["number"], "")
+    )
     assert "道里区哈尔滨市" not in text and text.count("安静街15号1层") == 1
     assert "哈尔滨市道里区住房和城乡建设局" in text and "电子印章" in text and "二〇二六年十一月二十五日" in text
     assert "http://bianmin.test/progress" in text and body["number"] in text
@@ -136,7 +154,7 @@ def test_a_date_in_a_known_year_carries_no_such_words(api):
 def test_every_kind_names_its_authority_with_seal_and_date(kind):
     snap = sample_snapshot(kind)
     text = text_of(render(kind, snap))
-    tail = text[text.rindex(snap["authority_name"]):]       # the signature block closes the document
+    tail = text[text.rindex(snap["authority_name"]) :]  # the signature block closes the document
     assert snap["issue_date_cn"] in tail and "电子印章" in text
     assert not re.search(r"〔\d{4}〕第|〔\d{4}〕0", snap["number"])
     assert not re.search(r"\d\.0(平方米|元|万元)", text), kind
@@ -149,7 +167,9 @@ def test_a_document_without_a_builder_is_addressed_to_the_facility(api, housing)
     for kind in KINDS_OF_FIRE:
         api.upload(app_id, kind=kind, data=PDF_BYTES)
     doc = api.fire(app_id, "submit", "alice").get_json()["documents"][0]
-    assert api.get(f"/api/v1/verify/{doc['verify_url'].rsplit('/', 1)[1]}").get_json()["holder"] == FIRE["facility_name"]
+    assert (
+        api.get(f"/api/v1/verify/{doc['verify_url'].rsplit('/', 1)[1]}").get_json()["holder"] == FIRE["facility_name"]
+    )
 
 
 def test_the_authority_keeps_its_seal_once(app):

@@ -1,5 +1,6 @@
 """pdf.render: every kind prints its number, title, holder, facts and legal text on A4 with
 embedded Noto CJK fonts; snapshot text is escaped and nothing outside pdf/assets is fetched."""
+
 import importlib
 import re
 import subprocess
@@ -21,50 +22,118 @@ KIND_TEXT = {  # what each kind must say besides the common parts (DOMAIN.md §0
     "refusal_notice": ["不予登记的理由", "决定不予登记", "行政复议", "六十日", "行政诉讼", "六个月"],
     "revocation_decision": ["撤销上述经营场所登记", "第四十条", "行政复议", "六十日", "行政诉讼"],
     # land_transition
-    "acceptance_notice": ["决定予以受理", "征求行业主管部门和住房和城乡建设主管部门的意见",
-                          "报请本级人民政府批准", "前作出"],
-    "non_acceptance_notice": ["不予受理的理由", "第三十二条第一款", "决定不予受理",
-                              "行政复议", "六十日", "行政诉讼", "六个月"],
+    "acceptance_notice": [
+        "决定予以受理",
+        "征求行业主管部门和住房和城乡建设主管部门的意见",
+        "报请本级人民政府批准",
+        "前作出",
+    ],
+    "non_acceptance_notice": [
+        "不予受理的理由",
+        "第三十二条第一款",
+        "决定不予受理",
+        "行政复议",
+        "六十日",
+        "行政诉讼",
+        "六个月",
+    ],
     "transition_approval": [
-        "收悉", "现批复如下", "国土资规〔2015〕5号",
+        "收悉",
+        "现批复如下",
+        "国土资规〔2015〕5号",
         "经县级以上地方政府批准，对利用存量建筑兴办国家支持产业、行业提供普惠性生活服务的，"
         "可享受5年内不改变用地主体和规划条件的过渡期支持政策",
         "过渡期内不改变用地主体和规划条件",
-        "过渡期满或者过渡期内转让的，应当按新用途办理用地手续（以协议方式办理", "或者恢复原用途",
-        "有关部门意见", "此复"],
-    "non_approval_decision": ["不予批准的理由", "决定不予批准", "国土资规〔2015〕5号",
-                              "行政复议", "六十日", "行政诉讼", "六个月"],
-    "termination_decision": ["经查", "终止你单位享受的过渡期支持政策", "原批复同时失效",
-                             "以协议方式办理", "恢复原用途", "行政复议", "六十日", "行政诉讼", "六个月"],
+        "过渡期满或者过渡期内转让的，应当按新用途办理用地手续（以协议方式办理",
+        "或者恢复原用途",
+        "有关部门意见",
+        "此复",
+    ],
+    "non_approval_decision": [
+        "不予批准的理由",
+        "决定不予批准",
+        "国土资规〔2015〕5号",
+        "行政复议",
+        "六十日",
+        "行政诉讼",
+        "六个月",
+    ],
+    "termination_decision": [
+        "经查",
+        "终止你单位享受的过渡期支持政策",
+        "原批复同时失效",
+        "以协议方式办理",
+        "恢复原用途",
+        "行政复议",
+        "六十日",
+        "行政诉讼",
+        "六个月",
+    ],
     # fire_filing
-    "filing_receipt": ["予以备案", "《中华人民共和国消防法》第十三条", "住房和城乡建设部令第51号",
-                       "办理程序：简易程序", "办理方式：告知承诺", "300平方米以下或总投资30万元以下",
-                       "双随机、一公开", "十五个工作日内完成检查"],
-    "exemption_confirmation": ["免于办理消防验收备案手续", "300平方米以下或总投资30万元以下",
-                               "市县可因地制宜优化办理消防验收备案手续", "免于备案不免除消防安全责任"],
-    "rectification_notice": ["检查发现的问题", "第十三条第三款", "第三十八条", "立即停止使用上述不合格部位",
-                             "书面申请复查", "七个工作日内进行复查", "行政复议", "六十日", "行政诉讼", "六个月"],
-    "inspection_result": ["双随机、一公开", "第三十七条", "检查情况", "检查结论：合格", "可以继续使用",
-                          "向社会公示"],
+    "filing_receipt": [
+        "予以备案",
+        "《中华人民共和国消防法》第十三条",
+        "住房和城乡建设部令第51号",
+        "办理程序：简易程序",
+        "办理方式：告知承诺",
+        "300平方米以下或总投资30万元以下",
+        "双随机、一公开",
+        "十五个工作日内完成检查",
+    ],
+    "exemption_confirmation": [
+        "免于办理消防验收备案手续",
+        "300平方米以下或总投资30万元以下",
+        "市县可因地制宜优化办理消防验收备案手续",
+        "免于备案不免除消防安全责任",
+    ],
+    "rectification_notice": [
+        "检查发现的问题",
+        "第十三条第三款",
+        "第三十八条",
+        "立即停止使用上述不合格部位",
+        "书面申请复查",
+        "七个工作日内进行复查",
+        "行政复议",
+        "六十日",
+        "行政诉讼",
+        "六个月",
+    ],
+    "inspection_result": ["双随机、一公开", "第三十七条", "检查情况", "检查结论：合格", "可以继续使用", "向社会公示"],
 }
-PREMISE_KINDS = ["receipt", "correction_notice", "registration_notice", "refusal_notice",
-                 "revocation_decision"]
-LAND_KINDS = ["acceptance_notice", "non_acceptance_notice", "transition_approval",
-              "non_approval_decision", "termination_decision"]
+PREMISE_KINDS = ["receipt", "correction_notice", "registration_notice", "refusal_notice", "revocation_decision"]
+LAND_KINDS = [
+    "acceptance_notice",
+    "non_acceptance_notice",
+    "transition_approval",
+    "non_approval_decision",
+    "termination_decision",
+]
 FIRE_KINDS = ["filing_receipt", "exemption_confirmation", "rectification_notice", "inspection_result"]
 # Plain-text snapshot keys a kind must print verbatim whenever its snapshot has them.
-PRINTED_KEYS = ("deadline_cn", "first_day_cn", "last_day_cn", "recheck_due_cn", "reasons",
-                "remedies", "findings", "route_zh", "mode_zh")
+PRINTED_KEYS = (
+    "deadline_cn",
+    "first_day_cn",
+    "last_day_cn",
+    "recheck_due_cn",
+    "reasons",
+    "remedies",
+    "findings",
+    "route_zh",
+    "mode_zh",
+)
 # (kind, key) for every adverse kind's reasons, findings and remedies: a gap must stop the render.
-ADVERSE_KEYS = [(kind, key) for kind in KIND_TEXT for key in ("reasons", "findings", "remedies")
-                if "remedies" in sample_snapshot(kind) and key in sample_snapshot(kind)]
+ADVERSE_KEYS = [
+    (kind, key)
+    for kind in KIND_TEXT
+    for key in ("reasons", "findings", "remedies")
+    if "remedies" in sample_snapshot(kind) and key in sample_snapshot(kind)
+]
 
 
 def poppler(tool: str, data: bytes, *args: str) -> str:
     """Run a poppler tool on PDF bytes via stdin ("-"); pdftotext also writes to stdout ("-")."""
     files = ["-", "-"] if tool == "pdftotext" else ["-"]
-    return subprocess.run([tool, *args, *files], input=data, capture_output=True,
-                          check=True).stdout.decode()
+    return subprocess.run([tool, *args, *files], input=data, capture_output=True, check=True).stdout.decode()
 
 
 def squeeze(text: str) -> str:
@@ -105,8 +174,9 @@ def test_kinds_are_the_documents_of_the_three_procedures():
 def test_sample_number_carries_the_kind_code(kind):
     # 哈道住建 + 消备 + 字〔2026〕51号: what workflows.documents.number_for builds.
     number = sample_snapshot(kind)["number"]
-    assert re.fullmatch(r"哈道(市监|自然资规|政|住建)" + re.escape(KINDS[kind]["code"]) + r"字〔20\d\d〕[1-9]\d*号",
-                        number), number
+    assert re.fullmatch(
+        r"哈道(市监|自然资规|政|住建)" + re.escape(KINDS[kind]["code"]) + r"字〔20\d\d〕[1-9]\d*号", number
+    ), number
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -115,9 +185,17 @@ def test_document_text_is_extractable(rendered, kind):
     assert data.startswith(b"%PDF")
     # -layout interleaves two cells of a row that both wrap; reading order keeps each cell whole.
     texts = squeeze(poppler("pdftotext", data, "-layout")), squeeze(poppler("pdftotext", data))
-    expected = [snap["number"], KINDS[kind]["title_zh"], snap["authority_name"], snap["holder_name"],
-                snap["holder_code"], snap["application_number"], snap["issue_date_cn"],
-                *(row["value"] for row in snap["facts"]), *KIND_TEXT[kind]]
+    expected = [
+        snap["number"],
+        KINDS[kind]["title_zh"],
+        snap["authority_name"],
+        snap["holder_name"],
+        snap["holder_code"],
+        snap["application_number"],
+        snap["issue_date_cn"],
+        *(row["value"] for row in snap["facts"]),
+        *KIND_TEXT[kind],
+    ]
     expected += [snap[key] for key in PRINTED_KEYS if key in snap]
     for item in snap.get("items", []):
         expected += [item["label"], item["reason"]]
@@ -166,15 +244,18 @@ def test_html_in_a_snapshot_value_prints_as_text_and_fetches_nothing(monkeypatch
     assert fetched == [(ASSETS / "document.css").as_uri()]
 
 
-@pytest.mark.parametrize("url", [
-    "file:///etc/passwd",
-    (ASSETS / "..").as_uri() + "/render.py",
-    ASSETS.as_uri() + "/../render.py",
-    ASSETS.as_uri() + "/%2e%2e/render.py",
-    ASSETS.as_uri() + "/missing.css",
-    "http://example.com/document.css",
-    "data:text/plain,hello",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        (ASSETS / "..").as_uri() + "/render.py",
+        ASSETS.as_uri() + "/../render.py",
+        ASSETS.as_uri() + "/%2e%2e/render.py",
+        ASSETS.as_uri() + "/missing.css",
+        "http://example.com/document.css",
+        "data:text/plain,hello",
+    ],
+)
 def test_fetcher_refuses_anything_outside_assets(url):
     with pytest.raises(ValueError):
         FETCHER.fetch(url)
@@ -214,8 +295,7 @@ def test_an_adverse_decision_needs_its_reasons_and_remedies(kind, key):
 
 def test_the_correction_notice_fits_every_procedure():
     """One template serves premise, land and fire applications: it names none of them."""
-    snap = {**sample_snapshot("correction_notice"), "facts": [],
-            "items": [{"label": "材料", "reason": "原因"}]}
+    snap = {**sample_snapshot("correction_notice"), "facts": [], "items": [{"label": "材料", "reason": "原因"}]}
     body = re.sub(r"<[^>]+>", "", html("correction_notice", snap))
     for word in ("经营场所", "市场主体", "登记申请", "存量建筑", "过渡期", "消防", "备案"):
         assert word not in body, word
@@ -253,8 +333,15 @@ def test_a_filing_receipt_words_each_route_and_mode(rendered):
 def test_a_failed_spot_check_orders_a_stop_and_states_remedies():
     snap = sample_snapshot("rectification_notice")
     text = pdf_text("inspection_result", passed=False, findings=snap["findings"], remedies=snap["remedies"])
-    for words in ("检查结论：不合格", "应当停止使用", "《责令停止使用、限期整改通知书》", squeeze(snap["findings"]),
-                  snap["remedies"], "六十日", "六个月"):
+    for words in (
+        "检查结论：不合格",
+        "应当停止使用",
+        "《责令停止使用、限期整改通知书》",
+        squeeze(snap["findings"]),
+        snap["remedies"],
+        "六十日",
+        "六个月",
+    ):
         assert words in text, words
     assert "可以继续使用" not in text
     with pytest.raises(jinja2.UndefinedError):  # a failed inspection is adverse: remedies required
@@ -288,15 +375,17 @@ def test_qr_prints_the_modules_of_the_code(tmp_path):
     size, _ = qr_path(url)
     page = f"<style>@page{{size:24mm 24mm;margin:0}}body{{margin:0}}</style>{qr_svg(url)}"
     (tmp_path / "qr.pdf").write_bytes(HTML(string=page).write_pdf())
-    subprocess.run(["pdftoppm", "-png", "-r", "300", "-singlefile", str(tmp_path / "qr.pdf"),
-                    str(tmp_path / "qr")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "300", "-singlefile", str(tmp_path / "qr.pdf"), str(tmp_path / "qr")], check=True
+    )
     image = Image.open(tmp_path / "qr.png").convert("L")
     cell = image.width / size
-    printed = [[image.getpixel((int((x + .5) * cell), int((y + .5) * cell))) < 128
-                for x in range(size)] for y in range(size)]
+    printed = [
+        [image.getpixel((int((x + 0.5) * cell), int((y + 0.5) * cell))) < 128 for x in range(size)] for y in range(size)
+    ]
     reference = qrcode.QRCode(border=0, error_correction=qrcode.constants.ERROR_CORRECT_M, mask_pattern=4)
     reference.add_data(url)
-    assert printed == reference.get_matrix()          # the library's own encoding of the URL, module for module
+    assert printed == reference.get_matrix()  # the library's own encoding of the URL, module for module
 
 
 def test_harfbuzz_subset_is_available_here():

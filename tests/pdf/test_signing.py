@@ -1,15 +1,26 @@
 """pdf.sign: every kind of document signed (PAdES) with its authority's key, the seal as the signature's
 appearance; pdfsig (poppler/NSS) and our own check agree on what holds and what was changed."""
+
 import pytest
 
-from pdf.keys import KeyStore
 from pdf import render_for_signing, seal_appearance
+from pdf.keys import KeyStore
 from pdf.render import KINDS
 from pdf.samples import sample_snapshot
 from pdf.sign import check, sign
 from tests.conftest import KEYS_DIR, KEYS_PASSPHRASE
-from tests.signing import (DIGEST_MISMATCH, NOT_WHOLE_FILE, TRUSTED, UNTRUSTED_ISSUER, VALID, WHOLE_FILE,
-                           byte_flipped, incrementally_updated, pdfsig, signer_name)
+from tests.signing import (
+    DIGEST_MISMATCH,
+    NOT_WHOLE_FILE,
+    TRUSTED,
+    UNTRUSTED_ISSUER,
+    VALID,
+    WHOLE_FILE,
+    byte_flipped,
+    incrementally_updated,
+    pdfsig,
+    signer_name,
+)
 from vocabulary import AUTHORITY_KINDS, CITY, DIVISIONS, authority_name
 
 STORE = KeyStore(KEYS_DIR, KEYS_PASSPHRASE)
@@ -61,16 +72,17 @@ def test_an_incremental_update_after_signing_is_caught(signed, nss, tmp_path):
     assert NOT_WHOLE_FILE in report and WHOLE_FILE + "\n" not in report, report
     ours = check(updated, STORE.trust_roots())
     assert ours.intact and ours.modified_after_signing and not ours.valid and ours.problem == "modified"
-    assert ours.signed_length == len(signed["registration_notice"])     # the issued file, byte for byte
+    assert ours.signed_length == len(signed["registration_notice"])  # the issued file, byte for byte
 
 
-@pytest.mark.parametrize("kind", ["registration_notice", "transition_approval"])   # one page, and three
+@pytest.mark.parametrize("kind", ["registration_notice", "transition_approval"])  # one page, and three
 def test_the_seal_is_the_signature_appearance_where_the_seal_box_is(signed, kind):
     """The signature's widget sits on the seal box's page and rectangle, and draws the seal (its appearance
     stream); the page's own content has an empty box there."""
     import io
 
     from pyhanko.pdf_utils.reader import PdfFileReader
+
     _unsigned, place = render_for_signing(kind, sample_snapshot(kind))
     reader = PdfFileReader(io.BytesIO(signed[kind]))
     (field,) = [f.get_object() for f in reader.root["/AcroForm"]["/Fields"]]
@@ -79,14 +91,18 @@ def test_the_seal_is_the_signature_appearance_where_the_seal_box_is(signed, kind
     page_refs = [ref.idnum for ref in reader.root["/Pages"]["/Kids"]]
     assert field.raw_get("/P").idnum == page_refs[place.page]
     appearance = field["/AP"]["/N"]
-    assert float(appearance["/BBox"][2]) == pytest.approx(place.box[2] - place.box[0], abs=1)   # pyHanko rounds
+    assert float(appearance["/BBox"][2]) == pytest.approx(place.box[2] - place.box[0], abs=1)  # pyHanko rounds
     # the seal itself: a form XObject inside the appearance, the outlines of the authority's name in red
-    (seal,) = [x.get_object() for x in appearance["/Resources"]["/XObject"].values()
-               if b" c" in x.get_object().data and b"0.843 0.000 0.059 rg" in x.get_object().data]
-    assert seal.data.count(b" f") >= len(sample_snapshot(kind)["authority_name"])     # a glyph per character
+    (seal,) = [
+        x.get_object()
+        for x in appearance["/Resources"]["/XObject"].values()
+        if b" c" in x.get_object().data and b"0.843 0.000 0.059 rg" in x.get_object().data
+    ]
+    assert seal.data.count(b" f") >= len(sample_snapshot(kind)["authority_name"])  # a glyph per character
 
 
 def test_unsigned_and_broken_files_are_reported_not_raised():
     assert check(b"not a pdf at all", ()).problem == "unreadable"
     from weasyprint import HTML
+
     assert check(HTML(string="<p>x</p>").write_pdf(), ()).problem == "unsigned"

@@ -1,5 +1,6 @@
 """Registers under real contention (PostgreSQL): many first applications for one new enterprise at once make one
 enterprise record and one account link each, never a 500; concurrent decisions on one application leave one entry."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -22,13 +23,18 @@ def test_first_applications_of_one_enterprise_at_once(world, app):
     with app.app_context():
         assert db.session.execute(select(func.count()).select_from(Enterprise)).scalar() == 1
         links = db.session.execute(select(EnterpriseAccount.user_id, EnterpriseAccount.capacity)).all()
-        assert sorted(c for _u, c in links) == ["agent", "own"]          # one of them is the enterprise's own
+        assert sorted(c for _u, c in links) == ["agent", "own"]  # one of them is the enterprise's own
 
 
 def test_concurrent_decisions_leave_one_entry(world, app):
     submitted = world.bring("premise_addition", "submitted")
-    calls = [(f"/api/v1/applications/{submitted['id']}/events", world.headers(CLERK["premise_addition"]),
-              {"event": "register", "version": submitted["version"]})] * 6
+    calls = [
+        (
+            f"/api/v1/applications/{submitted['id']}/events",
+            world.headers(CLERK["premise_addition"]),
+            {"event": "register", "version": submitted["version"]},
+        )
+    ] * 6
     results, _seconds = race_threads(app, calls)
     assert sorted(status for status, _b in results) == [200] + [409] * 5, results
     with app.app_context():

@@ -1,9 +1,10 @@
 """A register works by declaration alone: a procedure that declares one — here in the shape DOMAIN §4 gives
 childcare_filing's `childcare` register — gets its entries, dates, published finding, audit snapshot, rebuild and
 public view from the generic code. (This is also the example to follow when declaring a register.)"""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
 from workflows.ledger import expected, from_snapshot, snapshot, values
@@ -15,9 +16,15 @@ CARE_TYPES = (("full_day", "全日托", "full day"), ("half_day", "半日托", "
 
 def institution(src: Source) -> Entry:
     f = src.fields
-    return Entry(name=f["institution_name"], holder=f["institution_name"], credit_code=f["credit_code"],
-                 division=f["division"], street=f.get("street"), address=f["address"],
-                 facts={"places": f["places"], "care_types": f["care_types"]})
+    return Entry(
+        name=f["institution_name"],
+        holder=f["institution_name"],
+        credit_code=f["credit_code"],
+        division=f["division"],
+        street=f.get("street"),
+        address=f["address"],
+        facts={"places": f["places"], "care_types": f["care_types"]},
+    )
 
 
 def finding(data: dict) -> dict:
@@ -25,35 +32,60 @@ def finding(data: dict) -> dict:
 
 
 CHILDCARE = Register(
-    "childcare", "托育机构备案台账", "Register of childcare institutions",
-    statuses={"filed": ("已备案", "filed"), "verified": ("已核查", "verified"),
-              "noncompliant": ("经核查不符合要求", "non-compliant"), "cancelled": ("已注销备案", "cancelled")},
-    in_force=("filed", "verified", "noncompliant"), entry=institution,
-    on={("file", "filed"): opens("filed", due="verification"),
+    "childcare",
+    "托育机构备案台账",
+    "Register of childcare institutions",
+    statuses={
+        "filed": ("已备案", "filed"),
+        "verified": ("已核查", "verified"),
+        "noncompliant": ("经核查不符合要求", "non-compliant"),
+        "cancelled": ("已注销备案", "cancelled"),
+    },
+    in_force=("filed", "verified", "noncompliant"),
+    entry=institution,
+    on={
+        ("file", "filed"): opens("filed", due="verification"),
         ("record_verification", "verified"): becomes("verified"),
         ("record_verification", "explanation_required"): becomes("filed", due="explanation"),
         ("explain", "explanation_submitted"): becomes("filed", due="conclusion"),
         ("conclude", "verified"): becomes("verified"),
         ("conclude", "noncompliant"): becomes("noncompliant", publish=finding),
         **{("amend", state): becomes(None) for state in ("filed", "verified", "noncompliant")},
-        ("cancel", "cancelled"): becomes("cancelled")},
-    facts=(Fact("places", "托位数", "places", "integer"),
-           Fact("care_types", "托育类型", "care types", "array", choices=CARE_TYPES),
-           Fact("finding", "核查结论（依法公开）", "published finding")),
+        ("cancel", "cancelled"): becomes("cancelled"),
+    },
+    facts=(
+        Fact("places", "托位数", "places", "integer"),
+        Fact("care_types", "托育类型", "care types", "array", choices=CARE_TYPES),
+        Fact("finding", "核查结论（依法公开）", "published finding"),
+    ),
     published=("finding",),
     enterprise={"name": "institution_name", "credit_code": "credit_code", "registered_scope": "registered_scope"},
     documents=("childcare_receipt",),
-    dues={"verification": ("核查期限", "verification due"), "explanation": ("情况说明期限", "explanation due"),
-          "conclusion": ("核查结论期限", "conclusion due")},
+    dues={
+        "verification": ("核查期限", "verification due"),
+        "explanation": ("情况说明期限", "explanation due"),
+        "conclusion": ("核查结论期限", "conclusion due"),
+    },
 )
-FIELDS = {"institution_name": "哈尔滨市道里区小星星托育中心有限公司", "credit_code": "91350200776049653A",
-          "division": "230102", "street": "230102019", "address": "群力第五大道1号", "places": 40,
-          "care_types": ["full_day", "hourly"], "legal_representative": "王某", "contact_phone": "13900000000"}
-TRAIL = [("submit", "submitted", None, {}), ("file", "filed", "哈道卫健托备字〔2026〕1号", {}),
-         ("record_verification", "explanation_required", None, {"compliant": False, "findings": "保育人员不足"}),
-         ("explain", "explanation_submitted", None, {}),
-         ("conclude", "noncompliant", None, {"compliant": False, "findings": "保育人员与婴幼儿比例低于1:5"}),
-         ("amend", "noncompliant", None, {"fields": {"places": 30}})]
+FIELDS = {
+    "institution_name": "哈尔滨市道里区小星星托育中心有限公司",
+    "credit_code": "91350200776049653A",
+    "division": "230102",
+    "street": "230102019",
+    "address": "群力第五大道1号",
+    "places": 40,
+    "care_types": ["full_day", "hourly"],
+    "legal_representative": "王某",
+    "contact_phone": "13900000000",
+}
+TRAIL = [
+    ("submit", "submitted", None, {}),
+    ("file", "filed", "哈道卫健托备字〔2026〕1号", {}),
+    ("record_verification", "explanation_required", None, {"compliant": False, "findings": "保育人员不足"}),
+    ("explain", "explanation_submitted", None, {}),
+    ("conclude", "noncompliant", None, {"compliant": False, "findings": "保育人员与婴幼儿比例低于1:5"}),
+    ("amend", "noncompliant", None, {"fields": {"places": 30}}),
+]
 
 
 def replay(fields: dict) -> list[dict]:
@@ -72,35 +104,67 @@ def replay(fields: dict) -> list[dict]:
 def test_each_event_does_what_the_declaration_says():
     steps = replay(FIELDS)
     assert [(s["status"], s["in_force"], s["due_kind"]) for s in steps] == [
-        ("filed", True, "verification"), ("filed", True, "explanation"), ("filed", True, "conclusion"),
-        ("noncompliant", True, None), ("noncompliant", True, None)]
+        ("filed", True, "verification"),
+        ("filed", True, "explanation"),
+        ("filed", True, "conclusion"),
+        ("noncompliant", True, None),
+        ("noncompliant", True, None),
+    ]
     filed, *_rest, concluded, amended = steps
     assert filed["document_number"] == amended["document_number"] == "哈道卫健托备字〔2026〕1号"
     assert filed["address"] == "道里区群力街道群力第五大道1号" and filed["street"] == "230102019"
     assert concluded["facts"]["finding"] == "保育人员与婴幼儿比例低于1:5"
-    assert amended["facts"] == {"places": 30, "care_types": ["full_day", "hourly"], "finding": "保育人员与婴幼儿比例低于1:5"}
+    assert amended["facts"] == {
+        "places": 30,
+        "care_types": ["full_day", "hourly"],
+        "finding": "保育人员与婴幼儿比例低于1:5",
+    }
 
 
 def test_the_rebuild_from_the_audit_trail_agrees_with_the_engine():
     final = replay(FIELDS)[-1]
-    at = datetime(2026, 11, 24, 17, 0, tzinfo=timezone.utc)               # 2026-11-25 in Harbin
+    at = datetime(2026, 11, 24, 17, 0, tzinfo=UTC)  # 2026-11-25 in Harbin
     trail = [{"event": e, "to_state": d, "at": at, "data": data} for e, d, _doc, data in TRAIL]
     src = Source(fields={**FIELDS, "places": 30}, deadline=date(2026, 12, 16))
     rebuilt = expected(CHILDCARE, src, trail, [("childcare_receipt", "哈道卫健托备字〔2026〕1号")])
     assert rebuilt == final
-    recorded = [{**step, "data": {**step["data"], "register": snapshot(final)}} if step["event"] == "amend" else step
-                for step in trail]
+    recorded = [
+        {**step, "data": {**step["data"], "register": snapshot(final)}} if step["event"] == "amend" else step
+        for step in trail
+    ]
     assert expected(CHILDCARE, src, recorded, []) == from_snapshot(snapshot(final)) == final
 
 
 def test_the_public_sees_the_finding_and_no_person():
     final = replay(FIELDS)[-1]
-    row = SimpleNamespace(id=7, **{k: final[k] for k in ("register", "status", "in_force", "since", "until", "name",
-                                                          "holder", "credit_code", "division", "street", "address",
-                                                          "changed_on", "facts")})
+    row = SimpleNamespace(
+        id=7,
+        **{
+            k: final[k]
+            for k in (
+                "register",
+                "status",
+                "in_force",
+                "since",
+                "until",
+                "name",
+                "holder",
+                "credit_code",
+                "division",
+                "street",
+                "address",
+                "changed_on",
+                "facts",
+            )
+        },
+    )
     public = item(CHILDCARE, row)
     assert public["status_title"] == {"zh": "经核查不符合要求", "en": "non-compliant"}
-    assert public["facts"] == {"places": 30, "care_types": ["full_day", "hourly"], "finding": "保育人员与婴幼儿比例低于1:5"}
+    assert public["facts"] == {
+        "places": 30,
+        "care_types": ["full_day", "hourly"],
+        "finding": "保育人员与婴幼儿比例低于1:5",
+    }
     assert "王某" not in str(public) and "13900000000" not in str(public)
 
 
@@ -108,5 +172,9 @@ def test_the_declaration_lists_its_schema():
     listed = CHILDCARE.as_dict()
     assert [s["name"] for s in listed["statuses"] if s["in_force"]] == ["filed", "verified", "noncompliant"]
     fields = {f["name"]: f for f in listed["fields"]}
-    assert fields["care_types"] == {"name": "care_types", "type": "array", "choices": ["full_day", "half_day", "hourly"],
-                                    "title": {"zh": "托育类型", "en": "care types"}}
+    assert fields["care_types"] == {
+        "name": "care_types",
+        "type": "array",
+        "choices": ["full_day", "half_day", "hourly"],
+        "title": {"zh": "托育类型", "en": "care types"},
+    }

@@ -1,6 +1,7 @@
 """fire_filing's register (DOMAIN §6 `fire_filings`): filed on submission (promise) or by the clerk, then the draw,
 the inspection and its recheck move it; in force unless rectifying, corrected, refused or withdrawn; an exempted
 site has no filing; the lookup "fire filing in force at this address" reads it."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,13 +11,14 @@ from tests.reliability.world import CLERK, FIELDS, OWNER, staff
 
 HOUSING = CLERK["fire_filing"]
 INSPECTOR = staff("inspector", "housing")
-SMALL = {"floor_area_m2": 120, "total_investment_yuan": 90000}          # the simplified route
+SMALL = {"floor_area_m2": 120, "total_investment_yuan": 90000}  # the simplified route
 
 
 def mode(app, value):
     with app.app_context():
-        authority = db.session.execute(db.select(Authority).where(
-            Authority.division_code == "230102", Authority.kind == "housing")).scalar_one()
+        authority = db.session.execute(
+            db.select(Authority).where(Authority.division_code == "230102", Authority.kind == "housing")
+        ).scalar_one()
         authority.settings = {"fire_mode": value}
         db.session.commit()
 
@@ -45,11 +47,13 @@ def test_draw_inspection_and_recheck(world, entry_of, recorded, checked):
     r = world.fire(app["id"], "record_inspection", INSPECTOR, {"passed": False, "findings": "疏散通道堵塞"})
     assert r.status_code == 200
     entry = entry_of(app["id"])
-    assert (entry["status"], entry["in_force"]) == ("rectifying", False)          # not in force while rectifying
+    assert (entry["status"], entry["in_force"]) == ("rectifying", False)  # not in force while rectifying
     assert entry["facts"]["inspection_findings"] == "疏散通道堵塞" and entry["facts"]["inspection_passed"] is False
     assert world.fire(app["id"], "request_recheck", OWNER.username).status_code == 200
     assert entry_of(app["id"])["status"] == "rectifying" and entry_of(app["id"])["due_kind"] == "recheck"
-    assert world.fire(app["id"], "record_inspection", INSPECTOR, {"passed": True, "findings": "已整改"}).status_code == 200
+    assert (
+        world.fire(app["id"], "record_inspection", INSPECTOR, {"passed": True, "findings": "已整改"}).status_code == 200
+    )
     entry = entry_of(app["id"])
     assert (entry["status"], entry["in_force"], entry["due_kind"]) == ("passed", True, None)
     assert entry["facts"]["inspection_findings"] == "已整改"
@@ -90,12 +94,19 @@ def test_a_correction_before_filing_makes_no_entry(world, entry_of):
     assert entry_of(app["id"]) is None
 
 
-@pytest.mark.parametrize("address, division, found", [
-    ("经纬街274号院1号楼1层", "230102", True), ("经纬街２７４号院 1号楼1层", "230102", True),    # normalised
-    ("经纬街274号院1号楼1层", "230103", False), ("经纬街276号", "230102", False)])
+@pytest.mark.parametrize(
+    "address, division, found",
+    [
+        ("经纬街274号院1号楼1层", "230102", True),
+        ("经纬街２７４号院 1号楼1层", "230102", True),  # normalised
+        ("经纬街274号院1号楼1层", "230103", False),
+        ("经纬街276号", "230102", False),
+    ],
+)
 def test_the_lookup_of_a_filing_in_force_at_an_address(world, app, address, division, found):
     filed = world.bring("fire_filing", "filed")
     from workflows.context import World
+
     with app.app_context():
         hit = World().lookup("fire_filing_in_force", address, division)
         assert (hit is not None) is found

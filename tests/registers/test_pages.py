@@ -1,5 +1,6 @@
 """The registers' and enterprises' pages: the public register pages (search, entry, exports, bad input as a page),
 links to them, the enterprise pages, the prefilled new application and the console's panel."""
+
 from __future__ import annotations
 
 import io
@@ -20,15 +21,19 @@ def text(r) -> str:
 
 @pytest.fixture
 def filled(world):
-    premise = world.bring("premise_addition", "registered", premise_address="索菲亚小区3号楼", premise_street="230102001")
-    land = world.bring("land_transition", "in_transition", credit_code=CODE, operator_name="哈尔滨市便民家政服务有限公司")
+    premise = world.bring(
+        "premise_addition", "registered", premise_address="索菲亚小区3号楼", premise_street="230102001"
+    )
+    land = world.bring(
+        "land_transition", "in_transition", credit_code=CODE, operator_name="哈尔滨市便民家政服务有限公司"
+    )
     fire = world.bring("fire_filing", "rectifying", credit_code=CODE)
     return {"premise": premise, "land": land, "fire": fire}
 
 
 def test_the_registers_are_linked_from_the_home_page_and_the_header(client):
     page = text(client.get("/"))
-    assert page.count('href="/registers/"') >= 2          # the header and the home page's card
+    assert page.count('href="/registers/"') >= 2  # the header and the home page's card
 
 
 def test_the_register_index_and_a_register_page(client, filled):
@@ -72,8 +77,9 @@ def test_the_enterprise_page_shows_entries_from_three_registers(login, filled):
     mine = text(alice.get("/enterprises/"))
     assert CODE in mine and "本企业" in mine
     page = text(alice.get(f"/enterprises/{CODE}"))
-    assert {m for m in re.findall(r'data-register="(\w+)"', page)} == {"premises", "transitions", "fire_filings"} - {
-        "fire_filings"}        # a filing under rectification is not in force
+    assert set(re.findall(r'data-register="(\w+)"', page)) == {"premises", "transitions", "fire_filings"} - {
+        "fire_filings"
+    }  # a filing under rectification is not in force
     assert "2031年5月29日" in page and "届满前180日提醒" in page
     assert filled["premise"]["documents"][-1]["number"] in page
     assert login("bob").get(f"/enterprises/{CODE}").status_code == 404
@@ -88,11 +94,17 @@ def test_adding_an_enterprise_and_filing_a_power_of_attorney_through_the_pages(l
     r = bob.post("/enterprises/", data={"credit_code": CODE, "capacity": "agent"})
     assert r.status_code == 303
     assert bob.get(f"/enterprises/{CODE}").status_code == 404
-    r = bob.post(f"/enterprises/{CODE}/power-of-attorney", data={"file": (io.BytesIO(b"hello"), "a.txt")},
-                 content_type="multipart/form-data")
+    r = bob.post(
+        f"/enterprises/{CODE}/power-of-attorney",
+        data={"file": (io.BytesIO(b"hello"), "a.txt")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 415
-    r = bob.post(f"/enterprises/{CODE}/power-of-attorney", data={"file": (io.BytesIO(PDF_BYTES), "poa.pdf")},
-                 content_type="multipart/form-data")
+    r = bob.post(
+        f"/enterprises/{CODE}/power-of-attorney",
+        data={"file": (io.BytesIO(PDF_BYTES), "poa.pdf")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 303
     assert "已备案" in text(bob.get("/enterprises/")) and bob.get(f"/enterprises/{CODE}").status_code == 200
 
@@ -111,5 +123,5 @@ def test_the_console_shows_the_enterprises_other_entries(world, login, filled):
     submitted = world.bring("premise_addition", "submitted", credit_code=CODE)
     page = text(login(CLERK["premise_addition"]).get(f"/console/applications/{submitted['id']}"))
     panel = page.split('id="enterprise-entries"', 1)[1].split("</section>", 1)[0]
-    assert {m for m in re.findall(r'data-register="(\w+)"', panel)} == {"premises", "transitions"}
+    assert set(re.findall(r'data-register="(\w+)"', panel)) == {"premises", "transitions"}
     assert "索菲亚小区3号楼" in panel

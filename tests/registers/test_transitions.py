@@ -1,5 +1,6 @@
 """land_transition's register (DOMAIN §6 `transitions`): approval puts the period in force with its first and last
 day; expiry (the daily job), conversion, reversion and termination end it; a refusal makes nothing."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,8 +17,12 @@ def test_approval_puts_the_period_in_force(world, entry_of, recorded, checked):
     assert (entry["register"], entry["status"], entry["in_force"]) == ("transitions", "in_force", True)
     assert (entry["since"].isoformat(), entry["until"].isoformat()) == ("2026-11-26", "2031-11-25")
     assert entry["name"] == "哈尔滨市阳光颐养养老服务有限公司" and entry["address"] == "道里区经纬街274号院3号楼"
-    assert entry["facts"] == {"land_holder": "哈尔滨市道里区城市建设投资有限公司", "service_type": "elderly_care",
-                              "floor_area_m2": 860, "current_land_use": "工业用地"}
+    assert entry["facts"] == {
+        "land_holder": "哈尔滨市道里区城市建设投资有限公司",
+        "service_type": "elderly_care",
+        "floor_area_m2": 860,
+        "current_land_use": "工业用地",
+    }
     assert recorded(app["id"]) == [("approve", "in_force")] and checked() == []
 
 
@@ -35,12 +40,15 @@ def test_the_daily_job_expires_the_entry_the_day_after_the_last_day(world, entry
     assert (entry["status"], entry["in_force"]) == ("expired", False) and checked() == []
 
 
-@pytest.mark.parametrize("state, event, who, data, status", [
-    ("in_transition", "convert", NR, {"land_document": "哈道自然资规〔2031〕第88号"}, "converted"),
-    ("expired", "convert", NR, {"land_document": "哈道自然资规〔2031〕第88号"}, "converted"),
-    ("expired", "revert", NR, None, "reverted"),
-    ("in_transition", "terminate", GOV, {"reason": "普惠服务已停止"}, "terminated"),
-])
+@pytest.mark.parametrize(
+    "state, event, who, data, status",
+    [
+        ("in_transition", "convert", NR, {"land_document": "哈道自然资规〔2031〕第88号"}, "converted"),
+        ("expired", "convert", NR, {"land_document": "哈道自然资规〔2031〕第88号"}, "converted"),
+        ("expired", "revert", NR, None, "reverted"),
+        ("in_transition", "terminate", GOV, {"reason": "普惠服务已停止"}, "terminated"),
+    ],
+)
 def test_the_period_ends(world, entry_of, recorded, checked, state, event, who, data, status):
     app = world.bring("land_transition", state)
     r = world.fire(app["id"], event, who, data)

@@ -1,4 +1,5 @@
 """Reliability-test fixtures: the populated world, the PDF stub, and the PostgreSQL-only mark."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,7 +9,8 @@ from tests.engine.conftest import fast_pdf  # noqa: F401  (fixture)
 from tests.reliability.world import World
 
 requires_postgres = pytest.mark.skipif(
-    not PG_URL, reason="real contention needs PostgreSQL: set BIANMIN_TEST_DATABASE_URL (bin/test and CI do)")
+    not PG_URL, reason="real contention needs PostgreSQL: set BIANMIN_TEST_DATABASE_URL (bin/test and CI do)"
+)
 
 
 @pytest.fixture

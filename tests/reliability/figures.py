@@ -1,4 +1,5 @@
 """Figures from a real run (counts, seconds), appended to test-artifacts/reliability/<database>.jsonl for RELIABILITY.md."""
+
 from __future__ import annotations
 
 import json

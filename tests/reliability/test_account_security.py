@@ -2,6 +2,7 @@
 address with an audited unlock by an admin; API tokens that can be revoked; the security log, hash-chained
 like the audit trail, read by the auditor and checked by `flask audit verify`; the OpenAPI description
 covering every route of the API."""
+
 from __future__ import annotations
 
 import re
@@ -18,19 +19,23 @@ ATTACKER, NEIGHBOUR = "203.0.113.7", "198.51.100.20"
 
 
 def web_login(client, username, password=PASSWORD, address=ATTACKER):
-    return client.post("/login", data={"username": username, "password": password},
-                       environ_base={"REMOTE_ADDR": address})
+    return client.post(
+        "/login", data={"username": username, "password": password}, environ_base={"REMOTE_ADDR": address}
+    )
 
 
 def api_login(client, username, password=PASSWORD, address=ATTACKER):
-    return client.post("/api/v1/tokens", json={"username": username, "password": password},
-                       environ_base={"REMOTE_ADDR": address})
+    return client.post(
+        "/api/v1/tokens", json={"username": username, "password": password}, environ_base={"REMOTE_ADDR": address}
+    )
 
 
 def actions(app) -> list[tuple[str, str, str]]:
     with app.app_context():
-        return [(e.actor, e.action, e.target) for e in
-                db.session.execute(select(SecurityEvent).order_by(SecurityEvent.seq)).scalars()]
+        return [
+            (e.actor, e.action, e.target)
+            for e in db.session.execute(select(SecurityEvent).order_by(SecurityEvent.seq)).scalars()
+        ]
 
 
 @pytest.fixture
@@ -39,10 +44,10 @@ def small_limits(app):
 
 
 def test_an_address_spraying_passwords_over_many_accounts_is_locked_out(app, client, users, small_limits):
-    for i in range(6):      # two tries on each of three names: no account reaches its own limit
+    for i in range(6):  # two tries on each of three names: no account reaches its own limit
         r = api_login(client, ["alice", "bob", "nobody"][i % 3], "wrong-password-1")
         assert r.status_code == 401, r.get_json()
-    r = api_login(client, "alice")        # the right password, from the locked address
+    r = api_login(client, "alice")  # the right password, from the locked address
     assert r.status_code == 423 and "网络地址" in r.get_json()["error"]["message"]
     assert web_login(app.test_client(), "alice").status_code == 423, "the pages are locked for it too"
     assert api_login(client, "alice", address=NEIGHBOUR).status_code == 201, "other addresses are not"
@@ -111,8 +116,19 @@ def test_an_admin_revokes_every_token_of_a_user(app, client, users, api, login):
 
 def test_admin_actions_are_in_the_security_log_and_a_forged_entry_is_caught(app, users, login, runner):
     admin = login("admin")
-    assert admin.post("/admin/users", data={"username": "newclerk", "display_name": "新", "password": "long-enough-1",
-                                            "role": "clerk", "authority": "230102:market_regulation"}).status_code == 303
+    assert (
+        admin.post(
+            "/admin/users",
+            data={
+                "username": "newclerk",
+                "display_name": "新",
+                "password": "long-enough-1",
+                "role": "clerk",
+                "authority": "230102:market_regulation",
+            },
+        ).status_code
+        == 303
+    )
     housing = admin.get("/admin/authorities").get_data(as_text=True)
     authority_id = re.search(r'id="authority-(\d+)"', housing).group(1)
     assert admin.post(f"/admin/authorities/{authority_id}", data={"fire_mode": "fast_track"}).status_code == 303
@@ -120,14 +136,14 @@ def test_admin_actions_are_in_the_security_log_and_a_forged_entry_is_caught(app,
     assert runner.invoke(args=["audit", "verify"]).exit_code == 0
     assert 'data-intact="true"' in login("auditor").get("/admin/security").get_data(as_text=True)
 
-    with app.app_context():          # behind the app's back: the admin "never" created that clerk
+    with app.app_context():  # behind the app's back: the admin "never" created that clerk
         db.session.execute(update(SecurityEvent).where(SecurityEvent.seq == 1).values(target="someone_else"))
         db.session.commit()
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1 and "security log entry 1" in result.output
     assert 'data-intact="false"' in login("auditor").get("/admin/security").get_data(as_text=True)
 
-    with app.app_context():          # deleting the evidence breaks the chain too
+    with app.app_context():  # deleting the evidence breaks the chain too
         db.session.execute(SecurityEvent.__table__.delete().where(SecurityEvent.seq == 1))
         db.session.commit()
     assert "entry 1 is missing" in runner.invoke(args=["audit", "verify"]).output
@@ -148,8 +164,9 @@ def test_the_openapi_document_describes_every_api_route(app):
 
 def test_session_cookie_is_httponly_lax_and_secure_only_over_https(app, users):
     plain = app.test_client().post("/login", data={"username": "alice", "password": PASSWORD})
-    tls = app.test_client().post("/login", data={"username": "alice", "password": PASSWORD},
-                                 base_url="https://bianmin.test")
+    tls = app.test_client().post(
+        "/login", data={"username": "alice", "password": PASSWORD}, base_url="https://bianmin.test"
+    )
     cookie = {"plain": plain.headers["Set-Cookie"], "tls": tls.headers["Set-Cookie"]}
     for value in cookie.values():
         assert "HttpOnly" in value and "SameSite=Lax" in value, value
@@ -157,12 +174,20 @@ def test_session_cookie_is_httponly_lax_and_secure_only_over_https(app, users):
     assert "Secure" in cookie["tls"], "over HTTPS (nginx's X-Forwarded-Proto reaches the app through gunicorn)"
 
 
-@pytest.mark.parametrize("password, rule", [("short1", "min_length"), ("onlyletters", "letters_and_digits"),
-                                            ("1234567890", "letters_and_digits"), ("newuser12", "not_username"),
-                                            ("a1" * 65, "max_length")])
+@pytest.mark.parametrize(
+    "password, rule",
+    [
+        ("short1", "min_length"),
+        ("onlyletters", "letters_and_digits"),
+        ("1234567890", "letters_and_digits"),
+        ("newuser12", "not_username"),
+        ("a1" * 65, "max_length"),
+    ],
+)
 def test_the_password_policy_names_the_rule(app, password, rule):
     from workflows import accounts
     from workflows.errors import Invalid
+
     with app.app_context():
         with pytest.raises(Invalid) as caught:
             accounts.create_user("newuser12", password, "applicant")
@@ -171,8 +196,10 @@ def test_the_password_policy_names_the_rule(app, password, rule):
 
 
 def test_registration_page_shows_the_password_rule(client):
-    r = client.post("/register", data={"username": "newuser12", "password": "onlyletters", "confirm": "onlyletters",
-                                       "display_name": "新用户"})
+    r = client.post(
+        "/register",
+        data={"username": "newuser12", "password": "onlyletters", "confirm": "onlyletters", "display_name": "新用户"},
+    )
     page = r.get_data(as_text=True)
     assert r.status_code == 422 and "密码须同时包含字母和数字" in page and 'value="newuser12"' in page
 
@@ -189,14 +216,28 @@ def test_behind_nginx_the_forwarded_address_is_the_one_locked(app, users, small_
     """With BIANMIN_PROXY_COUNT=1 the client's address comes from nginx's X-Forwarded-For (all requests reach
     the app from 127.0.0.1), so one client is locked out and the others behind the same proxy are not."""
     from app import create_app
-    proxied = create_app({**{k: app.config[k] for k in ("TESTING", "SQLALCHEMY_DATABASE_URI", "STORAGE_DIR",
-                                                         "WTF_CSRF_ENABLED", "TODAY", "BASE_URL")},
-                          "PROXY_COUNT": 1, "LOCKOUT_FAILURES": 3, "LOCKOUT_ADDRESS_FAILURES": 6})
+
+    proxied = create_app(
+        {
+            **{
+                k: app.config[k]
+                for k in ("TESTING", "SQLALCHEMY_DATABASE_URI", "STORAGE_DIR", "WTF_CSRF_ENABLED", "TODAY", "BASE_URL")
+            },
+            "PROXY_COUNT": 1,
+            "LOCKOUT_FAILURES": 3,
+            "LOCKOUT_ADDRESS_FAILURES": 6,
+        }
+    )
     client = proxied.test_client()
 
     def login_via_nginx(username, password, client_ip):
-        return client.post("/api/v1/tokens", json={"username": username, "password": password},
-                           environ_base={"REMOTE_ADDR": "127.0.0.1"}, headers={"X-Forwarded-For": client_ip})
+        return client.post(
+            "/api/v1/tokens",
+            json={"username": username, "password": password},
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},
+            headers={"X-Forwarded-For": client_ip},
+        )
+
     for i in range(6):
         assert login_via_nginx(f"nobody{i}", "wrong-password-1", ATTACKER).status_code == 401
     assert login_via_nginx("alice", PASSWORD, ATTACKER).status_code == 423

@@ -5,20 +5,34 @@ admin, auditor, and each staff role in each authority kind the procedure involve
 not), in the application's division and in another. The oracle below is written from DOMAIN.md;
 only the event table (roles, acting authorities) is read from workflows.registry.PROCEDURES.
 """
+
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
 
 from models import Application, Authority, Document, User, db
-from tests.reliability.world import (ADMIN, AUDITOR, FIELDS, HOME, KINDS, OWNER, PATHS, STAFF_ROLES, VALID_DATA,
-                                     Actor, actors, all_events)
+from tests.reliability.world import (
+    ADMIN,
+    AUDITOR,
+    FIELDS,
+    HOME,
+    KINDS,
+    OWNER,
+    PATHS,
+    STAFF_ROLES,
+    VALID_DATA,
+    Actor,
+    actors,
+    all_events,
+)
 from workflows.registry import PROCEDURES
 
 NOBODY_ID = 2**31 - 7
 
 
 # ---- the oracle (DOMAIN.md §0) -----------------------------------------------------------------
+
 
 def sees(actor: Actor, procedure: str, state: str) -> bool:
     """Its applicant; staff of the handling authority; reviewers of the departments whose opinion it needs and
@@ -36,8 +50,9 @@ def sees(actor: Actor, procedure: str, state: str) -> bool:
     if actor.kind == proc.authority_kind:
         return True
     if actor.kind in proc.parties(FIELDS[procedure]):
-        return (actor.role == "reviewer" and actor.kind != "government") or \
-               (actor.role == "approver" and actor.kind == "government")
+        return (actor.role == "reviewer" and actor.kind != "government") or (
+            actor.role == "approver" and actor.kind == "government"
+        )
     return False
 
 
@@ -68,8 +83,10 @@ def error_code(r) -> str:
     return body["error"]["code"]
 
 
-MATRIX = [pytest.param(proc, event.name, source, id=f"{proc}:{event.name} from {source}")
-          for proc, event, source in all_events()]
+MATRIX = [
+    pytest.param(proc, event.name, source, id=f"{proc}:{event.name} from {source}")
+    for proc, event, source in all_events()
+]
 
 
 @pytest.mark.parametrize("procedure, event_name, source", MATRIX)
@@ -98,7 +115,7 @@ def test_event_matrix(bare_world, procedure, event_name, source):
         assert allowed == [], "batch-only and system events are fired by nobody through the event API"
         return
     assert allowed, f"DOMAIN.md gives {event_name} to somebody"
-    for actor in allowed:          # each allowed actor on a fresh application: the event succeeds
+    for actor in allowed:  # each allowed actor on a fresh application: the event succeeds
         fresh = world.bring(procedure, source)
         assert event_name in world.app_json(fresh["id"], actor.username)["available_events"]
         r = world.fire(fresh["id"], event_name, actor.username, VALID_DATA[event_name], version=fresh["version"])
@@ -137,9 +154,11 @@ def test_the_matrix_covers_every_event_of_every_procedure():
 
 # ---- nobody decides on what they submitted ---------------------------------------------------
 
-DECISIONS = [pytest.param(proc, event.name, event.sources[0], id=f"{proc}:{event.name}")
-             for proc, event, source in all_events()
-             if source == event.sources[0] and not event.internal and set(event.roles) & set(STAFF_ROLES)]
+DECISIONS = [
+    pytest.param(proc, event.name, event.sources[0], id=f"{proc}:{event.name}")
+    for proc, event, source in all_events()
+    if source == event.sources[0] and not event.internal and set(event.roles) & set(STAFF_ROLES)
+]
 
 
 @pytest.mark.parametrize("procedure, event_name, source", DECISIONS)
@@ -148,7 +167,7 @@ def test_nobody_decides_on_what_they_submitted(bare_world, app, procedure, event
     event = PROCEDURES[procedure].event(event_name)
     body = world.bring(procedure, source)
     decider = next(a for a in actors(procedure) if a.role in STAFF_ROLES and may_fire(a, procedure, event))
-    with app.app_context():      # the decider filed it (a clerk's own business): only possible behind the app's back
+    with app.app_context():  # the decider filed it (a clerk's own business): only possible behind the app's back
         row = db.session.get(Application, body["id"])
         row.applicant_id = db.session.execute(select(User.id).where(User.username == decider.username)).scalar_one()
         db.session.commit()
@@ -169,8 +188,11 @@ def may_download(actor: Actor, issuer_kind: str, procedure: str) -> bool:
     """API.md: to its holder and the issuing authority's staff (and the handling authority's, who issued the rest)."""
     if actor.role == "applicant":
         return actor == OWNER
-    return (actor.role in STAFF_ROLES and actor.division == HOME
-            and actor.kind in (issuer_kind, PROCEDURES[procedure].authority_kind))
+    return (
+        actor.role in STAFF_ROLES
+        and actor.division == HOME
+        and actor.kind in (issuer_kind, PROCEDURES[procedure].authority_kind)
+    )
 
 
 @pytest.mark.parametrize("procedure", list(PROCEDURES))
@@ -179,12 +201,22 @@ def test_objects_of_others_are_404_without_revealing_existence(bare_world, app, 
     body = world.bring(procedure, DECIDED[procedure])
     app_id, att_id = body["id"], body["attachments"][0]["id"]
     with app.app_context():
-        docs = [(number, kind) for number, kind in db.session.execute(
-            select(Document.number, Authority.kind).join(Authority, Authority.id == Document.authority_id)
-            .where(Document.application_id == app_id))]
+        docs = [
+            (number, kind)
+            for number, kind in db.session.execute(
+                select(Document.number, Authority.kind)
+                .join(Authority, Authority.id == Document.authority_id)
+                .where(Document.application_id == app_id)
+            )
+        ]
     assert docs, "the decided application carries a document"
-    reads = ["/api/v1/applications/{}", "/api/v1/applications/{}/events", "/api/v1/applications/{}/attachments",
-             "/api/v1/applications/{}/attachments/" + str(att_id), "/api/v1/applications/{}/diagram.svg"]
+    reads = [
+        "/api/v1/applications/{}",
+        "/api/v1/applications/{}/events",
+        "/api/v1/applications/{}/attachments",
+        "/api/v1/applications/{}/attachments/" + str(att_id),
+        "/api/v1/applications/{}/diagram.svg",
+    ]
     wrong = []
     for actor in actors(procedure):
         visible = sees(actor, procedure, DECIDED[procedure])
@@ -202,24 +234,39 @@ def test_objects_of_others_are_404_without_revealing_existence(bare_world, app, 
             want = 200 if may_download(actor, issuer, procedure) else 404
             if r.status_code != want:
                 wrong.append((actor.label, number, r.status_code, want))
-            elif want == 404 and r.get_json() != world.get("/api/v1/documents/哈道市监经登字〔2026〕999999号.pdf",
-                                                           actor.username).get_json():
+            elif (
+                want == 404
+                and r.get_json()
+                != world.get("/api/v1/documents/哈道市监经登字〔2026〕999999号.pdf", actor.username).get_json()
+            ):
                 wrong.append((actor.label, number, "404 differs from a missing number's"))
-        if not visible:      # writing is no way in either
-            tries = [world.client.patch(f"/api/v1/applications/{app_id}", headers=world.headers(actor.username),
-                                        json={"fields": {"contact_phone": "0451-1"}}),
-                     world.upload(app_id, ATTACHMENT_KIND[procedure], actor.username),
-                     world.client.delete(f"/api/v1/applications/{app_id}/attachments/{att_id}",
-                                         headers=world.headers(actor.username)),
-                     world.fire(app_id, "withdraw", actor.username, version=body["version"])]
-            wrong += [(actor.label, "write", r.request.method, r.request.path, r.status_code)
-                      for r in tries if r.status_code != 404]
+        if not visible:  # writing is no way in either
+            tries = [
+                world.client.patch(
+                    f"/api/v1/applications/{app_id}",
+                    headers=world.headers(actor.username),
+                    json={"fields": {"contact_phone": "0451-1"}},
+                ),
+                world.upload(app_id, ATTACHMENT_KIND[procedure], actor.username),
+                world.client.delete(
+                    f"/api/v1/applications/{app_id}/attachments/{att_id}", headers=world.headers(actor.username)
+                ),
+                world.fire(app_id, "withdraw", actor.username, version=body["version"]),
+            ]
+            wrong += [
+                (actor.label, "write", r.request.method, r.request.path, r.status_code)
+                for r in tries
+                if r.status_code != 404
+            ]
     assert not wrong, wrong
     assert world.app_json(app_id)["version"] == body["version"]
 
 
-ATTACHMENT_KIND = {"premise_addition": "premise_use_document", "land_transition": "project_plan",
-                   "fire_filing": "filing_form"}
+ATTACHMENT_KIND = {
+    "premise_addition": "premise_use_document",
+    "land_transition": "project_plan",
+    "fire_filing": "filing_form",
+}
 
 
 def test_admin_and_auditor_hold_no_business_event_in_any_procedure():

@@ -1,6 +1,7 @@
 """Issue 14 item 8: only staff who may act on an application's current state claim it. The probe: the
 civil-affairs reviewer, the government approver and the housing reviewer each claimed a land transition
 held by natural resources, whose own clerk could then neither claim nor release it."""
+
 from __future__ import annotations
 
 from sqlalchemy import select, update
@@ -9,7 +10,11 @@ from models import Application, SecurityEvent, User, db
 from tests.reliability.world import VALID_DATA, staff
 
 NR_CLERK = staff("clerk", "natural_resources")
-CIVIL, HOUSING, GOVERNMENT = staff("reviewer", "civil_affairs"), staff("reviewer", "housing"), staff("approver", "government")
+CIVIL, HOUSING, GOVERNMENT = (
+    staff("reviewer", "civil_affairs"),
+    staff("reviewer", "housing"),
+    staff("approver", "government"),
+)
 
 
 def _claim(world, app_id, who, method="POST"):
@@ -39,9 +44,9 @@ def test_the_page_refuses_too_and_offers_no_claim_button(world, app):
 
 def test_each_step_is_claimed_by_who_acts_on_it_and_a_moved_on_holder_does_not_block(world, app):
     body = world.bring("land_transition", "submitted")
-    assert world.fire(body["id"], "accept", NR_CLERK).status_code == 200            # → department_review
-    assert _claim(world, body["id"], NR_CLERK).status_code == 403                   # nothing for it to do now
-    assert _claim(world, body["id"], CIVIL).status_code == 200                      # an opinion is asked of it
+    assert world.fire(body["id"], "accept", NR_CLERK).status_code == 200  # → department_review
+    assert _claim(world, body["id"], NR_CLERK).status_code == 403  # nothing for it to do now
+    assert _claim(world, body["id"], CIVIL).status_code == 200  # an opinion is asked of it
     assert _claim(world, body["id"], GOVERNMENT).status_code == 403
     for who in (CIVIL, HOUSING):
         assert world.fire(body["id"], "give_opinion", who, VALID_DATA["give_opinion"]).status_code == 200
@@ -49,8 +54,9 @@ def test_each_step_is_claimed_by_who_acts_on_it_and_a_moved_on_holder_does_not_b
     assert _claim(world, body["id"], NR_CLERK).status_code == 200, "the reviewer's claim no longer blocks"
     assert _claim(world, body["id"], CIVIL).status_code == 403
     with app.app_context():
-        entries = db.session.execute(select(SecurityEvent.actor, SecurityEvent.action, SecurityEvent.data)
-                                     .order_by(SecurityEvent.seq)).all()
+        entries = db.session.execute(
+            select(SecurityEvent.actor, SecurityEvent.action, SecurityEvent.data).order_by(SecurityEvent.seq)
+        ).all()
     assert [(a, act) for a, act, _d in entries] == [(CIVIL, "application_claimed"), (NR_CLERK, "application_claimed")]
     assert entries[-1].data["taken_from"] == CIVIL
 

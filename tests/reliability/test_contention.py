@@ -5,6 +5,7 @@ PostgreSQL only: SQLite serialises every writer, so it cannot show what these te
 CI run the suite on PostgreSQL too, where these run. PDFs are stubbed (a tiny valid PDF): numbering, state
 and audit are what is measured, not WeasyPrint.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -27,12 +28,16 @@ from workflows.transaction import commit
 pytestmark = requires_postgres
 
 EVENTS = 50
-PROCESSES, PER_PROCESS = 10, 5          # 50 events from 10 processes: 5 threads each, all released together
+PROCESSES, PER_PROCESS = 10, 5  # 50 events from 10 processes: 5 threads each, all released together
 DOCUMENTS, WORKERS = 1000, 8
 # clerk events that are all allowed from `submitted`: whichever comes first wins, every other one is stale
-CONFLICTING = [("register", None), ("accept", None), ("refuse", {"reason": "材料不实"}),
-               ("request_correction", {"items": [{"field": "credit_code", "reason": "与执照不一致"}]}),
-               ("redirect", {"authority": "230103"})]
+CONFLICTING = [
+    ("register", None),
+    ("accept", None),
+    ("refuse", {"reason": "材料不实"}),
+    ("request_correction", {"items": [{"field": "credit_code", "reason": "与执照不一致"}]}),
+    ("redirect", {"authority": "230103"}),
+]
 
 
 def conflicting_bodies(version: int, n: int) -> list[dict]:
@@ -51,6 +56,7 @@ def race_threads(app, calls) -> tuple[list, float]:
         barrier.wait()
         r = client.post(url, headers=headers, json=body)
         results[i] = (r.status_code, r.get_json())
+
     threads = [threading.Thread(target=worker, args=(i, *c)) for i, c in enumerate(calls)]
     started = time.perf_counter()
     for t in threads:
@@ -86,8 +92,16 @@ def test_fifty_conflicting_events_from_threads(world, app):
     results, seconds = race_threads(app, [(url, headers, b) for b in conflicting_bodies(body["version"], EVENTS)])
 
     winner = assert_one_winner(world, app, body["id"], results, audit)
-    record(app, "50 conflicting events, threads", events=EVENTS, threads=EVENTS, ok=1,
-           conflicts=sum(1 for s, _ in results if s == 409), winner_state=winner["state"], seconds=round(seconds, 2))
+    record(
+        app,
+        "50 conflicting events, threads",
+        events=EVENTS,
+        threads=EVENTS,
+        ok=1,
+        conflicts=sum(1 for s, _ in results if s == 409),
+        winner_state=winner["state"],
+        seconds=round(seconds, 2),
+    )
 
 
 def test_fifty_conflicting_events_from_separate_processes(world, app):
@@ -97,11 +111,25 @@ def test_fifty_conflicting_events_from_separate_processes(world, app):
     bodies = conflicting_bodies(body["version"], EVENTS)
     ctx = multiprocessing.get_context("spawn")
     barrier, results = ctx.Barrier(PROCESSES), ctx.Queue()
-    config = {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "STORAGE_DIR": app.config["STORAGE_DIR"],
-              "TODAY": FIXED_TODAY, "BASE_URL": app.config["BASE_URL"]}
-    procs = [ctx.Process(target=workers.fire_at_once, args=(
-        config, barrier, results, i, [(url, headers, b) for b in bodies[i * PER_PROCESS:(i + 1) * PER_PROCESS]]))
-        for i in range(PROCESSES)]
+    config = {
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "STORAGE_DIR": app.config["STORAGE_DIR"],
+        "TODAY": FIXED_TODAY,
+        "BASE_URL": app.config["BASE_URL"],
+    }
+    procs = [
+        ctx.Process(
+            target=workers.fire_at_once,
+            args=(
+                config,
+                barrier,
+                results,
+                i,
+                [(url, headers, b) for b in bodies[i * PER_PROCESS : (i + 1) * PER_PROCESS]],
+            ),
+        )
+        for i in range(PROCESSES)
+    ]
     started = time.perf_counter()
     for p in procs:
         p.start()
@@ -112,9 +140,18 @@ def test_fifty_conflicting_events_from_separate_processes(world, app):
     assert all(s != -1 for s, _ in outcomes), [b for s, b in outcomes if s == -1]
     assert len(outcomes) == EVENTS
     winner = assert_one_winner(world, app, body["id"], outcomes, audit)
-    record(app, "50 conflicting events, processes", events=EVENTS, processes=PROCESSES, threads_per_process=PER_PROCESS,
-           ok=1, conflicts=sum(1 for s, _ in outcomes if s == 409), winner_state=winner["state"],
-           race_seconds=round(max(s for _w, _o, s in collected), 2), seconds_with_startup=round(total, 1))
+    record(
+        app,
+        "50 conflicting events, processes",
+        events=EVENTS,
+        processes=PROCESSES,
+        threads_per_process=PER_PROCESS,
+        ok=1,
+        conflicts=sum(1 for s, _ in outcomes if s == 409),
+        winner_state=winner["state"],
+        race_seconds=round(max(s for _w, _o, s in collected), 2),
+        seconds_with_startup=round(total, 1),
+    )
 
 
 def gather(results, procs, n: int, timeout: float = 300) -> list:
@@ -138,12 +175,23 @@ def _submitted_premises(app, n: int) -> list[int]:
     """n submitted premise applications, inserted directly (their path to `submitted` is tested elsewhere)."""
     with app.app_context():
         alice = db.session.execute(select(User.id).where(User.username == OWNER.username)).scalar_one()
-        authority = db.session.execute(select(Authority.id).where(
-            Authority.division_code == HOME, Authority.kind == "market_regulation")).scalar_one()
-        rows = [Application(procedure="premise_addition", state="submitted", version=2, is_open=True,
-                            fields=premise_fields(premise_address=f"友谊路{i}号"), applicant_id=alice,
-                            authority_id=authority, number=f"PA2026{9_000_000 + i:07d}", submitted_on=FIXED_TODAY)
-                for i in range(n)]
+        authority = db.session.execute(
+            select(Authority.id).where(Authority.division_code == HOME, Authority.kind == "market_regulation")
+        ).scalar_one()
+        rows = [
+            Application(
+                procedure="premise_addition",
+                state="submitted",
+                version=2,
+                is_open=True,
+                fields=premise_fields(premise_address=f"友谊路{i}号"),
+                applicant_id=alice,
+                authority_id=authority,
+                number=f"PA2026{9_000_000 + i:07d}",
+                submitted_on=FIXED_TODAY,
+            )
+            for i in range(n)
+        ]
         db.session.add_all(rows)
         db.session.commit()
         return [r.id for r in rows]
@@ -153,47 +201,79 @@ def test_a_thousand_documents_from_eight_processes_are_numbered_without_gap(worl
     ids = _submitted_premises(app, DOCUMENTS)
     ctx = multiprocessing.get_context("spawn")
     barrier, results = ctx.Barrier(WORKERS), ctx.Queue()
-    config = {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "STORAGE_DIR": app.config["STORAGE_DIR"],
-              "TODAY": FIXED_TODAY, "BASE_URL": app.config["BASE_URL"]}
+    config = {
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "STORAGE_DIR": app.config["STORAGE_DIR"],
+        "TODAY": FIXED_TODAY,
+        "BASE_URL": app.config["BASE_URL"],
+    }
     # interleaved shares: every worker holds applications from the whole range
-    procs = [ctx.Process(target=workers.register_many, args=(config, barrier, results, w, ids[w::WORKERS],
-                                                             CLERK["premise_addition"])) for w in range(WORKERS)]
+    procs = [
+        ctx.Process(
+            target=workers.register_many, args=(config, barrier, results, w, ids[w::WORKERS], CLERK["premise_addition"])
+        )
+        for w in range(WORKERS)
+    ]
     for p in procs:
         p.start()
     collected = gather(results, procs, WORKERS, timeout=600)
     assert all(error is None for *_x, error in collected), [e for *_x, e in collected if e]
 
     with app.app_context():
-        rows = db.session.execute(select(Document.seq, Document.number, Document.application_id)
-                                  .where(Document.kind == "registration_notice").order_by(Document.seq)).all()
-        counter = db.session.execute(select(DocumentCounter.last_value).where(
-            DocumentCounter.kind == "registration_notice")).scalar_one()
-        registered = db.session.execute(select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.event == "register")).scalar()
+        rows = db.session.execute(
+            select(Document.seq, Document.number, Document.application_id)
+            .where(Document.kind == "registration_notice")
+            .order_by(Document.seq)
+        ).all()
+        counter = db.session.execute(
+            select(DocumentCounter.last_value).where(DocumentCounter.kind == "registration_notice")
+        ).scalar_one()
+        registered = db.session.execute(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.event == "register")
+        ).scalar()
         states = Counter(db.session.execute(select(Application.state).where(Application.id.in_(ids))).scalars())
     assert [r.seq for r in rows] == list(range(1, DOCUMENTS + 1)), "unique and gap-free"
     assert len({r.number for r in rows}) == DOCUMENTS and len({r.application_id for r in rows}) == DOCUMENTS
     assert rows[0].number == "哈道市监经登字〔2026〕1号" and rows[-1].number.endswith(f"〕{DOCUMENTS}号")
     assert counter == DOCUMENTS and registered == DOCUMENTS and states == {"registered": DOCUMENTS}
     slowest = max(s for _w, _n, s, _e in collected)
-    record(app, "1000 documents, 8 processes", documents=DOCUMENTS, workers=WORKERS, unique=len(rows),
-           first=rows[0].number, last=rows[-1].number, seconds=round(slowest, 1),
-           per_second=round(DOCUMENTS / slowest, 1))
+    record(
+        app,
+        "1000 documents, 8 processes",
+        documents=DOCUMENTS,
+        workers=WORKERS,
+        unique=len(rows),
+        first=rows[0].number,
+        last=rows[-1].number,
+        seconds=round(slowest, 1),
+        per_second=round(DOCUMENTS / slowest, 1),
+    )
 
 
 def _filed_fire_filings(app, n: int) -> list[int]:
     """n filed fire filings of the home housing authority, of every draw category."""
     with app.app_context():
         alice = db.session.execute(select(User.id).where(User.username == OWNER.username)).scalar_one()
-        authority = db.session.execute(select(Authority.id).where(
-            Authority.division_code == HOME, Authority.kind == "housing")).scalar_one()
+        authority = db.session.execute(
+            select(Authority.id).where(Authority.division_code == HOME, Authority.kind == "housing")
+        ).scalar_one()
         rows = []
         for i in range(n):
-            rows.append(Application(
-                procedure="fire_filing", state="filed", version=2, is_open=True, applicant_id=alice,
-                authority_id=authority, route="standard" if i % 3 == 0 else "simplified", is_late=i % 7 == 0,
-                fields={"facility_name": f"社区服务站{i}", "crowded_place": i % 5 == 0, "site_division": HOME},
-                number=None, submitted_on=FIXED_TODAY))
+            rows.append(
+                Application(
+                    procedure="fire_filing",
+                    state="filed",
+                    version=2,
+                    is_open=True,
+                    applicant_id=alice,
+                    authority_id=authority,
+                    route="standard" if i % 3 == 0 else "simplified",
+                    is_late=i % 7 == 0,
+                    fields={"facility_name": f"社区服务站{i}", "crowded_place": i % 5 == 0, "site_division": HOME},
+                    number=None,
+                    submitted_on=FIXED_TODAY,
+                )
+            )
         db.session.add_all(rows)
         db.session.flush()
         for r in rows:
@@ -207,17 +287,18 @@ ROUNDS, FILINGS = 5, 60
 
 def test_two_draws_at_once_never_select_an_application_twice(world, app):
     seen: set[int] = set()
-    for round_ in range(ROUNDS):
+    for _ in range(ROUNDS):
         ids = set(_filed_fire_filings(app, FILINGS))
         barrier, outcome = threading.Barrier(2), []
 
-        def run():
+        def run(barrier=barrier, outcome=outcome):
             with app.app_context():
                 clerk = db.session.execute(select(User).where(User.username == CLERK["fire_filing"])).scalar_one()
                 barrier.wait()
                 draw = draws.run(clerk, {"standard": 0.5, "simplified": 0.5, "crowded": 0.5})
                 commit()
                 outcome.append((draw.id, list(draw.selected), list(draw.closed)))
+
         threads = [threading.Thread(target=run) for _ in range(2)]
         for t in threads:
             t.start()
@@ -233,15 +314,19 @@ def test_two_draws_at_once_never_select_an_application_twice(world, app):
         assert not seen & ids
         seen |= ids
         with app.app_context():
-            per_app = Counter(db.session.execute(select(AuditEntry.application_id).where(
-                AuditEntry.event == "draw", AuditEntry.application_id.in_(ids))).scalars())
+            per_app = Counter(
+                db.session.execute(
+                    select(AuditEntry.application_id).where(
+                        AuditEntry.event == "draw", AuditEntry.application_id.in_(ids)
+                    )
+                ).scalars()
+            )
             states = Counter(db.session.execute(select(Application.state).where(Application.id.in_(ids))).scalars())
         assert set(per_app.values()) == {1} and len(per_app) == FILINGS
         assert states == {"selected": len(selected), "closed": FILINGS - len(selected)}
     with app.app_context():
         total = db.session.execute(select(func.count(Draw.id))).scalar()
-    record(app, "two draws at once", rounds=ROUNDS, filings_per_round=FILINGS, draws=total,
-           drawn_twice=0)
+    record(app, "two draws at once", rounds=ROUNDS, filings_per_round=FILINGS, draws=total, drawn_twice=0)
 
 
 def test_two_opinions_from_one_department_at_once_store_one(bare_world, app):
@@ -250,39 +335,64 @@ def test_two_opinions_from_one_department_at_once_store_one(bare_world, app):
     for _ in range(rounds):
         body = world.bring("land_transition", "department_review")
         url = f"/api/v1/applications/{body['id']}/events"
-        calls = [(url, world.headers(user), {"event": "give_opinion", "version": body["version"],
-                                            "data": {"agree": agree, "opinion": text}})
-                 for user, agree, text in ((staff("reviewer", "civil_affairs"), True, "同意"),
-                                           ("second_civil_reviewer", False, "不同意"))]
+        calls = [
+            (
+                url,
+                world.headers(user),
+                {"event": "give_opinion", "version": body["version"], "data": {"agree": agree, "opinion": text}},
+            )
+            for user, agree, text in (
+                (staff("reviewer", "civil_affairs"), True, "同意"),
+                ("second_civil_reviewer", False, "不同意"),
+            )
+        ]
         results, _s = race_threads(app, calls)
         assert sorted(s for s, _ in results) == [200, 409], results
         winner = next(b for s, b in results if s == 200)
         with app.app_context():
-            given = db.session.execute(select(Opinion).where(
-                Opinion.application_id == body["id"], Opinion.department == "civil_affairs")).scalars().all()
-            entries = db.session.execute(select(func.count()).select_from(AuditEntry).where(
-                AuditEntry.application_id == body["id"], AuditEntry.event == "give_opinion")).scalar()
+            given = (
+                db.session.execute(
+                    select(Opinion).where(Opinion.application_id == body["id"], Opinion.department == "civil_affairs")
+                )
+                .scalars()
+                .all()
+            )
+            entries = db.session.execute(
+                select(func.count())
+                .select_from(AuditEntry)
+                .where(AuditEntry.application_id == body["id"], AuditEntry.event == "give_opinion")
+            ).scalar()
         assert len(given) == 1 and given[0].given_at is not None and entries == 1
         assert [o["opinion"] for o in winner["opinions"] if o["department"] == "civil_affairs"] == [given[0].text]
         # and the loser, retrying with the new version, is told its department has spoken
-        loser = next(c for c, (s, _b) in zip(calls, results) if s == 409)
+        loser = next(c for c, (s, _b) in zip(calls, results, strict=False) if s == 409)
         retry = world.client.post(url, headers=loser[1], json={**loser[2], "version": winner["version"]})
         assert retry.status_code == 409 and "opinion_once" in {d["rule"] for d in retry.get_json()["error"]["details"]}
         stats["rounds"] += 1
-    record(app, "two opinions from one department at once", rounds=stats["rounds"], stored_per_round=1,
-           second_rejected=stats["rounds"])
+    record(
+        app,
+        "two opinions from one department at once",
+        rounds=stats["rounds"],
+        stored_per_round=1,
+        second_rejected=stats["rounds"],
+    )
 
 
 def test_the_last_two_departments_at_once_move_to_planning_review_exactly_once(bare_world, app):
     world = bare_world.populate()
     body = world.bring("land_transition", "department_review")
     url = f"/api/v1/applications/{body['id']}/events"
-    calls = [(url, world.headers(staff("reviewer", kind)), {"event": "give_opinion", "version": body["version"],
-                                                           "data": {"agree": True, "opinion": "同意"}})
-             for kind in ("civil_affairs", "housing")]
+    calls = [
+        (
+            url,
+            world.headers(staff("reviewer", kind)),
+            {"event": "give_opinion", "version": body["version"], "data": {"agree": True, "opinion": "同意"}},
+        )
+        for kind in ("civil_affairs", "housing")
+    ]
     results, _s = race_threads(app, calls)
     assert sorted(s for s, _ in results) == [200, 409]
-    loser = next(c for c, (s, _b) in zip(calls, results) if s == 409)
+    loser = next(c for c, (s, _b) in zip(calls, results, strict=False) if s == 409)
     version = next(b for s, b in results if s == 200)["version"]
     retry = world.client.post(url, headers=loser[1], json={**loser[2], "version": version})
     assert retry.status_code == 200 and retry.get_json()["state"] == "planning_review"

@@ -10,6 +10,7 @@ psycopg has never adapted a date. create_app() on a PostgreSQL URI must leave no
 
 No database is needed: nothing connects; only the driver's adaptation is exercised.
 """
+
 from __future__ import annotations
 
 import json
@@ -68,16 +69,20 @@ print(json.dumps(failures))
 
 
 def first_use_failures(setup: str) -> list[str]:
-    out = subprocess.run([sys.executable, "-c", CHILD, setup, str(ROOT)], capture_output=True, text=True,
-                         timeout=120, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, setup, str(ROOT)], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.parametrize("setup, fails", [
-    ("nothing", True),        # the driver alone: the widened race happens (the test below can fail)
-    ("create_app", False),    # the app resolved every name before any thread ran
-])
+@pytest.mark.parametrize(
+    "setup, fails",
+    [
+        ("nothing", True),  # the driver alone: the widened race happens (the test below can fail)
+        ("create_app", False),  # the app resolved every name before any thread ran
+    ],
+)
 def test_first_date_adapted_from_many_threads(setup, fails):
     failures = first_use_failures(setup)
     if fails:

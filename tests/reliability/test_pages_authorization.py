@@ -6,6 +6,7 @@ not see the application, 403 for whoever sees it but may not fire the event (sta
 the portal for staff are 403 as a whole); the application, its version and its audit trail stay as they were.
 The oracle (`sees`, `may_fire`) is test_authorization's, written from DOMAIN.md.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -41,7 +42,7 @@ def expected(actor, procedure: str, event, state: str) -> int:
         return 404 if not sees(actor, procedure, state) else 303 if may_fire(actor, procedure, event) else 403
     if actor.role == "applicant":
         return 404 if actor != OWNER else 303 if may_fire(actor, procedure, event) else 403
-    return 404 if actor.role == "admin" else 403    # an admin is not shown applications; the auditor fires nothing
+    return 404 if actor.role == "admin" else 403  # an admin is not shown applications; the auditor fires nothing
 
 
 @pytest.fixture
@@ -55,6 +56,7 @@ def sessions(app):
             assert r.status_code in (302, 303), (actor.label, r.status_code)
             clients[actor.username] = client
         return clients[actor.username]
+
     return get
 
 
@@ -83,7 +85,7 @@ def test_event_matrix_through_the_pages(bare_world, sessions, procedure, event_n
         assert not allowed
         return
     assert allowed
-    for actor in allowed:          # each allowed actor, on a fresh application, through its page: done
+    for actor in allowed:  # each allowed actor, on a fresh application, through its page: done
         fresh = world.bring(procedure, source)
         form["version"] = str(fresh["version"])
         r = sessions(actor).post(f"{page_for(actor)}/applications/{fresh['id']}/events", data=form)

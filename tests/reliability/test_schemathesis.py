@@ -6,6 +6,7 @@ answered 405 with Allow…): the document and the behaviour agree.
 
 Examples are capped (EXAMPLES per operation, mode, user and target) so the run takes a minute or two on 2 cores.
 """
+
 from __future__ import annotations
 
 import os
@@ -37,12 +38,18 @@ def fuzz_world(bare_world):
     registered = world.bring("premise_addition", "registered")
     submitted = world.bring("premise_addition", "submitted")
     world.draft("land_transition")
-    world.bring("fire_filing", "selected")          # a draw, too
+    world.bring("fire_filing", "selected")  # a draw, too
     draw = world.get("/api/v1/draws").get_json()["items"][0]["id"]
     document = registered["documents"][0]
-    real = [{"app_id": submitted["id"], "number": document["number"], "draw_id": draw,
-             "token": document["verify_url"].rsplit("/", 1)[1]},
-            {"app_id": registered["id"]}]
+    real = [
+        {
+            "app_id": submitted["id"],
+            "number": document["number"],
+            "draw_id": draw,
+            "token": document["verify_url"].rsplit("/", 1)[1],
+        },
+        {"app_id": registered["id"]},
+    ]
     return world, real
 
 
@@ -61,13 +68,25 @@ def test_no_server_error_and_responses_match_the_schema(app, fuzz_world, label):
         for fixed in targets:
             for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
                 fuzz(app, operation, world.headers(username), fixed, mode, seen)
-    record(app, "schemathesis", operation=label, requests=seen["requests"], statuses=sorted(seen["statuses"]),
-           seconds=round(time.perf_counter() - started, 1))
+    record(
+        app,
+        "schemathesis",
+        operation=label,
+        requests=seen["requests"],
+        statuses=sorted(seen["statuses"]),
+        seconds=round(time.perf_counter() - started, 1),
+    )
 
 
 def fuzz(app, operation, headers: dict, fixed: dict | None, mode, seen: dict) -> None:
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=DERANDOMIZE,
-              phases=[Phase.explicit, Phase.generate, Phase.shrink], suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=DERANDOMIZE,
+        phases=[Phase.explicit, Phase.generate, Phase.shrink],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=operation.as_strategy(generation_mode=mode, path_parameters=fixed))
     def run(case):
         # a negative case that took a header away (Authorization: required) must be sent without it: our
@@ -77,11 +96,12 @@ def fuzz(app, operation, headers: dict, fixed: dict | None, mode, seen: dict) ->
         response = case.call(app=app, headers=sent)
         seen["requests"] += 1
         seen["statuses"].add(response.status_code)
-        case.validate_response(response, headers=sent)          # every check schemathesis has
+        case.validate_response(response, headers=sent)  # every check schemathesis has
+
     try:
         run()
     except Unsatisfiable:
-        assert mode == GenerationMode.NEGATIVE, operation.label     # nothing to break: no parameters, no body
+        assert mode == GenerationMode.NEGATIVE, operation.label  # nothing to break: no parameters, no body
 
 
 def test_the_served_document_is_the_one_fuzzed(client):
@@ -91,33 +111,58 @@ def test_the_served_document_is_the_one_fuzzed(client):
 
 # ---- the routes the OpenAPI document does not list yet: fuzzed by hand, same rule ----------------
 
-UNDOCUMENTED = [("GET", "/api/v1/applications/{app}/attachments/{x}"), ("DELETE", "/api/v1/applications/{app}/attachments/{x}"),
-                ("GET", "/api/v1/applications/{app}/diagram.svg"), ("GET", "/api/v1/applications/{x}/diagram.svg"),
-                ("GET", "/api/v1/authorities/{x}/settings"), ("PUT", "/api/v1/authorities/{x}/settings"),
-                ("PUT", "/api/v1/authorities/230102:housing/settings"), ("GET", "/api/v1/procedures/{x}"),
-                ("GET", "/api/v1/procedures/{x}/diagram.svg"), ("GET", "/api/v1/calendar/years")]
-JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3),
-                    max_leaves=8)
-SEGMENTS = st.one_of(st.text(max_size=30), st.integers().map(str), st.sampled_from(
-    ["1", "230102:housing", "230102:", ":housing", "premise_addition", "..", "%2e%2e", "x" * 300]))
+UNDOCUMENTED = [
+    ("GET", "/api/v1/applications/{app}/attachments/{x}"),
+    ("DELETE", "/api/v1/applications/{app}/attachments/{x}"),
+    ("GET", "/api/v1/applications/{app}/diagram.svg"),
+    ("GET", "/api/v1/applications/{x}/diagram.svg"),
+    ("GET", "/api/v1/authorities/{x}/settings"),
+    ("PUT", "/api/v1/authorities/{x}/settings"),
+    ("PUT", "/api/v1/authorities/230102:housing/settings"),
+    ("GET", "/api/v1/procedures/{x}"),
+    ("GET", "/api/v1/procedures/{x}/diagram.svg"),
+    ("GET", "/api/v1/calendar/years"),
+]
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3),
+    max_leaves=8,
+)
+SEGMENTS = st.one_of(
+    st.text(max_size=30),
+    st.integers().map(str),
+    st.sampled_from(["1", "230102:housing", "230102:", ":housing", "premise_addition", "..", "%2e%2e", "x" * 300]),
+)
 
 
 def test_undocumented_routes_never_5xx(app, fuzz_world):
     from urllib.parse import quote
+
     world, real = fuzz_world
     users = [world.headers(u) for u in (*USERS.values(), "admin")] + [{}]
 
-    @settings(max_examples=EXAMPLES * 4 * len(UNDOCUMENTED), deadline=None, database=None, derandomize=DERANDOMIZE,
-              suppress_health_check=list(HealthCheck))
-    @given(route=st.sampled_from(UNDOCUMENTED), segment=SEGMENTS, body=JSON, who=st.sampled_from(range(len(users))),
-           real_app=st.booleans())
+    @settings(
+        max_examples=EXAMPLES * 4 * len(UNDOCUMENTED),
+        deadline=None,
+        database=None,
+        derandomize=DERANDOMIZE,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(
+        route=st.sampled_from(UNDOCUMENTED),
+        segment=SEGMENTS,
+        body=JSON,
+        who=st.sampled_from(range(len(users))),
+        real_app=st.booleans(),
+    )
     def run(route, segment, body, who, real_app):
         method, template = route
         url = template.format(app=real[0]["app_id"] if real_app else quote(segment, safe=""), x=quote(segment, safe=""))
-        r = world.client.open(url, method=method, json={"fire_mode": body} if method == "PUT" else None,
-                              headers=users[who])
+        r = world.client.open(
+            url, method=method, json={"fire_mode": body} if method == "PUT" else None, headers=users[who]
+        )
         assert r.status_code < 500, (method, url, r.status_code, r.get_data(as_text=True)[:300])
         if r.status_code >= 400:
             assert set(r.get_json()["error"]) == {"code", "message", "details"}
+
     run()

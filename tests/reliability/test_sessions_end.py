@@ -1,6 +1,7 @@
 """Issue 14 item 5 (DOMAIN §0, Sessions): logging out, an admin locking the account or revoking its access,
 and a password change end every web session and API token of that user at once. A session cookie
 replayed afterwards opens nothing and changes nothing."""
+
 from __future__ import annotations
 
 import pytest
@@ -102,25 +103,36 @@ def test_the_lock_after_failed_logins_ends_sessions_too(app, alice):
 
 def test_a_password_change_ends_every_session_and_token(app, alice):
     browser, cookie, token = alice
-    r = browser.post("/account/password", data={"current_password": PASSWORD, "new_password": "another-horse-8",
-                                                 "confirm": "another-horse-8"})
+    r = browser.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "new_password": "another-horse-8", "confirm": "another-horse-8"},
+    )
     assert r.status_code == 303 and "/login" in r.headers["Location"]
     _ended(app, cookie, token)
-    assert app.test_client().post("/login", data={"username": "alice", "password": "another-horse-8"}).status_code == 302
+    assert (
+        app.test_client().post("/login", data={"username": "alice", "password": "another-horse-8"}).status_code == 302
+    )
 
 
 def test_a_password_change_through_the_api_names_the_field_and_ends_sessions(app, alice):
     _browser, cookie, token = alice
     bearer = {"Authorization": f"Bearer {token}"}
     client = app.test_client()
-    wrong = client.post("/api/v1/account/password", headers=bearer,
-                        json={"current_password": "nope-nope-1", "new_password": "another-horse-8"})
+    wrong = client.post(
+        "/api/v1/account/password",
+        headers=bearer,
+        json={"current_password": "nope-nope-1", "new_password": "another-horse-8"},
+    )
     assert wrong.status_code == 422 and wrong.get_json()["error"]["details"][0]["field"] == "current_password"
-    weak = client.post("/api/v1/account/password", headers=bearer,
-                       json={"current_password": PASSWORD, "new_password": "short"})
+    weak = client.post(
+        "/api/v1/account/password", headers=bearer, json={"current_password": PASSWORD, "new_password": "short"}
+    )
     assert weak.status_code == 422 and weak.get_json()["error"]["details"][0]["field"] == "new_password"
-    ok = client.post("/api/v1/account/password", headers=bearer,
-                     json={"current_password": PASSWORD, "new_password": "another-horse-8"})
+    ok = client.post(
+        "/api/v1/account/password",
+        headers=bearer,
+        json={"current_password": PASSWORD, "new_password": "another-horse-8"},
+    )
     assert ok.status_code == 200, ok.get_json()
     _ended(app, cookie, token)
 

@@ -2,6 +2,7 @@
 
 Kept apart from the test modules so that a spawned child imports only this (no pytest fixtures run there).
 """
+
 from __future__ import annotations
 
 import os
@@ -9,13 +10,14 @@ import threading
 import time
 import traceback
 
-DIED = 17      # the exit code of a process killed on purpose before its commit
+DIED = 17  # the exit code of a process killed on purpose before its commit
 
 
 def make_app(config: dict):
-    from app import create_app
     import pdf
+    from app import create_app
     from tests.signing import tiny_pdf, tiny_render_for_signing
+
     # numbering is what these processes measure, not typesetting: a tiny valid PDF instead of WeasyPrint
     pdf.render = tiny_pdf
     pdf.render_for_signing = tiny_render_for_signing
@@ -33,8 +35,9 @@ def fire_at_once(config: dict, barrier, results, worker: int, calls: list[tuple[
             try:
                 r = clients[i].post(url, headers=headers, json=body)
                 out[i] = (r.status_code, r.get_json())
-            except Exception:          # reported, not swallowed: the parent asserts on it
+            except Exception:  # reported, not swallowed: the parent asserts on it
                 out[i] = (-1, traceback.format_exc())
+
         threads = [threading.Thread(target=one, args=(i, *call)) for i, call in enumerate(calls)]
         barrier.wait(timeout=180)
         started = time.perf_counter()
@@ -53,9 +56,11 @@ def register_many(config: dict, barrier, results, worker: int, app_ids: list[int
     try:
         app = make_app(config)
         from sqlalchemy import select
+
         from models import Application, User, db
         from workflows import engine
         from workflows.transaction import commit
+
         with app.app_context():
             barrier.wait(timeout=180)
             started = time.perf_counter()
@@ -74,9 +79,10 @@ def die_before_commit(config: dict, url: str, headers: dict, body: dict) -> None
     """Fire an event through the API and die (os._exit) where the view would commit: the PDF is written, nothing committed."""
     app = make_app(config)
     import views.api.applications as api_views
-    api_views.commit = lambda: os._exit(DIED)     # the view calls the commit() it imported by name
+
+    api_views.commit = lambda: os._exit(DIED)  # the view calls the commit() it imported by name
     app.test_client().post(url, headers=headers, json=body)
-    os._exit(1)                                     # not reached: the request dies first
+    os._exit(1)  # not reached: the request dies first
 
 
 def log_in_at_once(config: dict, barrier, results, worker: int, calls: list[tuple[str, dict]]) -> None:
@@ -96,6 +102,7 @@ def log_in_at_once(config: dict, barrier, results, worker: int, calls: list[tupl
                 out[i] = (r.status_code, time.perf_counter())
             except Exception:
                 out[i] = (-1, traceback.format_exc())
+
         threads = [threading.Thread(target=one, args=(i, *call)) for i, call in enumerate(calls)]
         barrier.wait(timeout=180)
         for t in threads:

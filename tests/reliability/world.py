@@ -1,6 +1,7 @@
 """A populated world for the reliability tests: staff of every role in the authorities the three
 procedures involve (home division 230102 and another, 230103), bearer tokens, and a way to bring a
 fresh application of any procedure to any state through the API."""
+
 from __future__ import annotations
 
 import io
@@ -16,9 +17,11 @@ from workflows.registry import PROCEDURES
 HOME, OTHER = "230102", "230103"
 STAFF_ROLES = ("clerk", "approver", "reviewer", "inspector")
 # the handling authority's kind, every party kind, and one kind that has nothing to do with it
-KINDS = {"premise_addition": ("market_regulation", "natural_resources"),
-         "land_transition": ("natural_resources", "civil_affairs", "housing", "government", "market_regulation"),
-         "fire_filing": ("housing", "market_regulation")}
+KINDS = {
+    "premise_addition": ("market_regulation", "natural_resources"),
+    "land_transition": ("natural_resources", "civil_affairs", "housing", "government", "market_regulation"),
+    "fire_filing": ("housing", "market_regulation"),
+}
 ALL_KINDS = tuple(dict.fromkeys(k for kinds in KINDS.values() for k in kinds))
 
 
@@ -57,29 +60,58 @@ def actors(procedure: str) -> list[Actor]:
 FIELDS = {
     "premise_addition": premise_fields(),
     "land_transition": {
-        "operator_name": "哈尔滨市阳光颐养养老服务有限公司", "credit_code": "91230102MA1D0XG5LR",
+        "operator_name": "哈尔滨市阳光颐养养老服务有限公司",
+        "credit_code": "91230102MA1D0XG5LR",
         "land_holder_name": "哈尔滨市道里区城市建设投资有限公司",
-        "property_certificate_no": "黑（2021）哈尔滨市不动产权第0012345号", "building_address": "经纬街274号院3号楼",
-        "building_division": HOME, "floor_area_m2": 860, "current_land_use": "工业用地",
-        "service_type": "elderly_care", "price_commitment": "床位费不高于同区域公办养老机构收费标准"},
+        "property_certificate_no": "黑（2021）哈尔滨市不动产权第0012345号",
+        "building_address": "经纬街274号院3号楼",
+        "building_division": HOME,
+        "floor_area_m2": 860,
+        "current_land_use": "工业用地",
+        "service_type": "elderly_care",
+        "price_commitment": "床位费不高于同区域公办养老机构收费标准",
+    },
     # the standard route (over 300 m² and over ¥300,000): submit waits for a clerk, whatever the mode
     "fire_filing": {
-        "facility_name": "经纬街274号院社区养老服务站", "credit_code": "91230102MA1D0XG5LR",
-        "site_address": "经纬街274号院1号楼1层", "site_division": HOME, "facility_type": "elderly_care",
-        "special_construction": False, "crowded_place": False, "floor_area_m2": 800,
-        "total_investment_yuan": 2_000_000, "completion_date": "2026-11-23"},
+        "facility_name": "经纬街274号院社区养老服务站",
+        "credit_code": "91230102MA1D0XG5LR",
+        "site_address": "经纬街274号院1号楼1层",
+        "site_division": HOME,
+        "facility_type": "elderly_care",
+        "special_construction": False,
+        "crowded_place": False,
+        "floor_area_m2": 800,
+        "total_investment_yuan": 2_000_000,
+        "completion_date": "2026-11-23",
+    },
 }
-ATTACHMENTS = {"premise_addition": ("premise_use_document",),
-               "land_transition": ("property_certificate", "holder_consent", "project_plan", "safety_assessment"),
-               "fire_filing": ("filing_form", "completion_report", "as_built_drawings")}
+ATTACHMENTS = {
+    "premise_addition": ("premise_use_document",),
+    "land_transition": ("property_certificate", "holder_consent", "project_plan", "safety_assessment"),
+    "fire_filing": ("filing_form", "completion_report", "as_built_drawings"),
+}
 
 REASON = {"reason": "材料与实际情况不符"}
 # valid data for every event name of the three procedures (API.md "Event data by event")
 VALID_DATA = {
-    "submit": None, "resubmit": None, "withdraw": None, "accept": None, "register": None, "file": None,
-    "revert": None, "expire": None, "request_recheck": None, "cancel": None, "approve": None,
-    "refuse": REASON, "not_accept": REASON, "not_approve": REASON, "revoke": REASON, "terminate": REASON,
-    "extend": {"reason": "需现场核查"}, "redirect": {"authority": OTHER},
+    "submit": None,
+    "resubmit": None,
+    "withdraw": None,
+    "accept": None,
+    "register": None,
+    "file": None,
+    "revert": None,
+    "expire": None,
+    "request_recheck": None,
+    "cancel": None,
+    "approve": None,
+    "refuse": REASON,
+    "not_accept": REASON,
+    "not_approve": REASON,
+    "revoke": REASON,
+    "terminate": REASON,
+    "extend": {"reason": "需现场核查"},
+    "redirect": {"authority": OTHER},
     "request_correction": {"items": [{"field": "credit_code", "reason": "与营业执照不一致"}]},
     "give_opinion": {"agree": True, "opinion": "同意"},
     "issue_review_opinion": {"expropriation_plan": False, "soil_ok": True, "use_change_allowed": True},
@@ -90,36 +122,54 @@ VALID_DATA = {
 
 CLERK = {p: staff("clerk", KINDS[p][0]) for p in KINDS}
 SUBMIT = ("submit", OWNER.username)
-DRAW, EXPIRE = "<draw>", "<expire>"     # steps that are not an event fired through the API by a user
+DRAW, EXPIRE = "<draw>", "<expire>"  # steps that are not an event fired through the API by a user
 # how each state is reached from a complete draft: (event, username) steps
 PATHS = {
     "premise_addition": {
-        "draft": [], "submitted": [SUBMIT],
+        "draft": [],
+        "submitted": [SUBMIT],
         "under_review": [SUBMIT, ("accept", CLERK["premise_addition"])],
         "correction_required": [SUBMIT, ("request_correction", CLERK["premise_addition"])],
         "registered": [SUBMIT, ("register", CLERK["premise_addition"])],
     },
     "fire_filing": {
-        "draft": [], "submitted": [SUBMIT],
+        "draft": [],
+        "submitted": [SUBMIT],
         "correction_required": [SUBMIT, ("request_correction", CLERK["fire_filing"])],
         "filed": [SUBMIT, ("file", CLERK["fire_filing"])],
         "selected": [SUBMIT, ("file", CLERK["fire_filing"]), (DRAW, CLERK["fire_filing"])],
-        "rectifying": [SUBMIT, ("file", CLERK["fire_filing"]), (DRAW, CLERK["fire_filing"]),
-                       ("record_inspection", staff("inspector", "housing"), {"passed": False, "findings": "疏散通道堵塞"})],
-        "rechecking": [SUBMIT, ("file", CLERK["fire_filing"]), (DRAW, CLERK["fire_filing"]),
-                       ("record_inspection", staff("inspector", "housing"), {"passed": False, "findings": "疏散通道堵塞"}),
-                       ("request_recheck", OWNER.username)],
+        "rectifying": [
+            SUBMIT,
+            ("file", CLERK["fire_filing"]),
+            (DRAW, CLERK["fire_filing"]),
+            ("record_inspection", staff("inspector", "housing"), {"passed": False, "findings": "疏散通道堵塞"}),
+        ],
+        "rechecking": [
+            SUBMIT,
+            ("file", CLERK["fire_filing"]),
+            (DRAW, CLERK["fire_filing"]),
+            ("record_inspection", staff("inspector", "housing"), {"passed": False, "findings": "疏散通道堵塞"}),
+            ("request_recheck", OWNER.username),
+        ],
     },
 }
 _LAND = [SUBMIT, ("accept", CLERK["land_transition"])]
-_LAND_OPINIONS = [*_LAND, ("give_opinion", staff("reviewer", "civil_affairs")),
-                  ("give_opinion", staff("reviewer", "housing"))]
+_LAND_OPINIONS = [
+    *_LAND,
+    ("give_opinion", staff("reviewer", "civil_affairs")),
+    ("give_opinion", staff("reviewer", "housing")),
+]
 _LAND_REVIEWED = [*_LAND_OPINIONS, ("issue_review_opinion", CLERK["land_transition"])]
 _LAND_APPROVED = [*_LAND_REVIEWED, ("approve", staff("approver", "government"))]
 PATHS["land_transition"] = {
-    "draft": [], "submitted": [SUBMIT], "correction_required": [SUBMIT, ("request_correction", CLERK["land_transition"])],
-    "department_review": _LAND, "planning_review": _LAND_OPINIONS, "government_approval": _LAND_REVIEWED,
-    "in_transition": _LAND_APPROVED, "expired": [*_LAND_APPROVED, (EXPIRE, "system")],
+    "draft": [],
+    "submitted": [SUBMIT],
+    "correction_required": [SUBMIT, ("request_correction", CLERK["land_transition"])],
+    "department_review": _LAND,
+    "planning_review": _LAND_OPINIONS,
+    "government_approval": _LAND_REVIEWED,
+    "in_transition": _LAND_APPROVED,
+    "expired": [*_LAND_APPROVED, (EXPIRE, "system")],
 }
 
 
@@ -131,7 +181,7 @@ class World:
         self.tokens: dict[str, str] = {}
         self._n = itertools.count(1)
 
-    def populate(self, kinds: tuple[str, ...] = ALL_KINDS, extra: list[tuple[str, str, str | None]] = ()) -> "World":
+    def populate(self, kinds: tuple[str, ...] = ALL_KINDS, extra: list[tuple[str, str, str | None]] = ()) -> World:
         """alice and bob (applicants), admin, auditor, and every staff role of `kinds` in both divisions."""
         people = [(a.username, a.role, None) for a in (OWNER, STRANGER, ADMIN, AUDITOR)]
         staff_rows = [(staff(r, k, d), r, f"{d}:{k}") for r in STAFF_ROLES for k in kinds for d in (HOME, OTHER)]
@@ -164,16 +214,26 @@ class World:
         assert r.status_code == 200, r.get_json()
         return r.get_json()
 
-    def upload(self, app_id: int, kind: str, username: str = OWNER.username, data: bytes = PDF_BYTES,
-               filename: str = "scan.pdf"):
-        return self.post(f"/api/v1/applications/{app_id}/attachments", username,
-                         data={"kind": kind, "file": (io.BytesIO(data), filename)}, content_type="multipart/form-data")
+    def upload(
+        self,
+        app_id: int,
+        kind: str,
+        username: str = OWNER.username,
+        data: bytes = PDF_BYTES,
+        filename: str = "scan.pdf",
+    ):
+        return self.post(
+            f"/api/v1/applications/{app_id}/attachments",
+            username,
+            data={"kind": kind, "file": (io.BytesIO(data), filename)},
+            content_type="multipart/form-data",
+        )
 
     def draft(self, procedure: str, **fields) -> dict:
         given = fields
         fields = {**FIELDS[procedure], **fields}
         if procedure == "premise_addition" and "premise_address" not in given:
-            fields["premise_address"] = f"中央大街{next(self._n)}号"   # a registered premise is not registered twice
+            fields["premise_address"] = f"中央大街{next(self._n)}号"  # a registered premise is not registered twice
         r = self.post("/api/v1/applications", OWNER.username, json={"procedure": procedure, "fields": fields})
         assert r.status_code == 201, r.get_json()
         app_id = r.get_json()["id"]
@@ -187,7 +247,9 @@ class World:
         for step in PATHS[procedure][state]:
             event, username = step[0], step[1]
             if event == DRAW:
-                r = self.post("/api/v1/draws", username, json={"ratios": {"standard": 1, "simplified": 1, "crowded": 1}})
+                r = self.post(
+                    "/api/v1/draws", username, json={"ratios": {"standard": 1, "simplified": 1, "crowded": 1}}
+                )
                 assert r.status_code == 201 and body["id"] in r.get_json()["selected"], r.get_json()
             elif event == EXPIRE:
                 with self.app.app_context():

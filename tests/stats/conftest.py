@@ -1,4 +1,5 @@
 """Statistics and evaluation fixtures: premise applications brought to a state on a chosen day."""
+
 from __future__ import annotations
 
 import itertools
@@ -18,8 +19,10 @@ def _fast_pdf(fast_pdf):  # noqa: F811
 @pytest.fixture
 def on(app):
     """on("2026-12-01"): the business date the engine takes as today from now on."""
+
     def set_today(day: str) -> None:
         app.config["TODAY"] = date.fromisoformat(day)
+
     return set_today
 
 
@@ -33,6 +36,7 @@ def premise(api):
         for event, actor in steps:
             app = step(api, app, event, actor)
         return app
+
     return make
 
 

@@ -1,4 +1,5 @@
 """Service evaluation (好差评, DOMAIN §4): the applicant rates a decided application 1–5, once."""
+
 from __future__ import annotations
 
 import re
@@ -9,7 +10,6 @@ from sqlalchemy.exc import IntegrityError
 from app import create_app
 from models import Evaluation, db
 from tests.conftest import FIXED_TODAY, PASSWORD
-from tests.stats.conftest import step
 
 
 def url(app: dict) -> str:
@@ -18,7 +18,7 @@ def url(app: dict) -> str:
 
 def test_rated_once(api, premise):
     registered = premise(("register", "clerk_daoli"))
-    assert api.get(url(registered), "alice").status_code == 404       # not rated yet
+    assert api.get(url(registered), "alice").status_code == 404  # not rated yet
     r = api.post(url(registered), "alice", json={"score": 5, "comment": "  当场办结，非常方便  "})
     assert r.status_code == 201, r.get_json()
     body = r.get_json()
@@ -27,18 +27,22 @@ def test_rated_once(api, premise):
     again = api.post(url(registered), "alice", json={"score": 1})
     assert again.status_code == 409 and again.get_json()["error"]["code"] == "already_rated"
     assert api.get(url(registered), "alice").get_json()["score"] == 5
-    assert api.get(url(registered), "clerk_daoli").get_json()["score"] == 5    # the authority sees its scores
+    assert api.get(url(registered), "clerk_daoli").get_json()["score"] == 5  # the authority sees its scores
 
 
-@pytest.mark.parametrize("steps, status", [
-    ((), 409),                                                     # submitted: nothing decided yet
-    ((("accept", "clerk_daoli"),), 409),                           # under review
-    ((("request_correction", "clerk_daoli"),), 409),               # waiting on the applicant
-    ((("register", "clerk_daoli"),), 201),                         # decided (holder None), not final
-    ((("refuse", "clerk_daoli"),), 201),                           # final
-    ((("withdraw", "alice"),), 201),                               # final
-    ((("register", "clerk_daoli"), ("cancel", "alice")), 201),     # final after a decision
-], ids=["submitted", "under_review", "correction", "registered", "refused", "withdrawn", "cancelled"])
+@pytest.mark.parametrize(
+    "steps, status",
+    [
+        ((), 409),  # submitted: nothing decided yet
+        ((("accept", "clerk_daoli"),), 409),  # under review
+        ((("request_correction", "clerk_daoli"),), 409),  # waiting on the applicant
+        ((("register", "clerk_daoli"),), 201),  # decided (holder None), not final
+        ((("refuse", "clerk_daoli"),), 201),  # final
+        ((("withdraw", "alice"),), 201),  # final
+        ((("register", "clerk_daoli"), ("cancel", "alice")), 201),  # final after a decision
+    ],
+    ids=["submitted", "under_review", "correction", "registered", "refused", "withdrawn", "cancelled"],
+)
 def test_only_once_decided(api, premise, steps, status):
     app = premise(*steps)
     r = api.post(url(app), "alice", json={"score": 4})
@@ -54,12 +58,12 @@ def test_draft_is_not_rated(api):
 
 def test_only_the_applicant(api, premise):
     registered = premise(("register", "clerk_daoli"))
-    assert api.post(url(registered), "bob", json={"score": 5}).status_code == 404          # cannot see it
+    assert api.post(url(registered), "bob", json={"score": 5}).status_code == 404  # cannot see it
     assert api.post(url(registered), "clerk_nangang", json={"score": 5}).status_code == 404
-    staff = api.post(url(registered), "clerk_daoli", json={"score": 5})                      # sees it, may not rate
+    staff = api.post(url(registered), "clerk_daoli", json={"score": 5})  # sees it, may not rate
     assert staff.status_code == 403 and staff.get_json()["error"]["code"] == "own_application"
-    assert api.post(url(registered), "admin", json={"score": 5}).status_code == 404         # admins see none (DOMAIN §0)
-    assert api.post(url(registered), "auditor", json={"score": 5}).status_code == 403       # sees it, changes nothing
+    assert api.post(url(registered), "admin", json={"score": 5}).status_code == 404  # admins see none (DOMAIN §0)
+    assert api.post(url(registered), "auditor", json={"score": 5}).status_code == 403  # sees it, changes nothing
     assert api.post(url(registered), "alice", json={"score": 5}).status_code == 201
     assert api.get(url(registered), "bob").status_code == 404
     assert api.get(url(registered), "clerk_nangang").status_code == 404
@@ -76,7 +80,7 @@ def test_score_bounds(api, premise, score):
     error = r.get_json()["error"]
     assert error["code"] == "validation_failed"
     assert [d["field"] for d in error["details"]] == ["score"]
-    assert api.get(url(registered), "alice").status_code == 404      # nothing stored
+    assert api.get(url(registered), "alice").status_code == 404  # nothing stored
 
 
 @pytest.mark.parametrize("score", [1, 5])
@@ -107,12 +111,13 @@ def test_score_check_constraint(app, api, premise):
 
 # --- the applicant's page -------------------------------------------------------------------
 
+
 def test_page_form_then_score(app, api, premise):
     client = app.test_client()
     assert client.post("/login", data={"username": "alice", "password": PASSWORD}).status_code == 302
     pending = premise()
     page = client.get(f"/my/applications/{pending['id']}").get_data(as_text=True)
-    assert 'id="evaluation"' not in page                      # nothing to rate before a decision
+    assert 'id="evaluation"' not in page  # nothing to rate before a decision
     registered = premise(("register", "clerk_daoli"))
     page = client.get(f"/my/applications/{registered['id']}").get_data(as_text=True)
     assert f'action="/stats/evaluate/{registered["id"]}"' in page and 'name="score"' in page
@@ -142,8 +147,15 @@ def test_page_refuses_bad_scores_and_others(app, api, premise):
 @pytest.fixture
 def csrf_app(_schema, tmp_path, app):
     """A second app on the same test database with CSRF protection on, as in production."""
-    protected = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": _schema, "WTF_CSRF_ENABLED": True,
-                            "STORAGE_DIR": str(tmp_path / "storage"), "TODAY": FIXED_TODAY})
+    protected = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": _schema,
+            "WTF_CSRF_ENABLED": True,
+            "STORAGE_DIR": str(tmp_path / "storage"),
+            "TODAY": FIXED_TODAY,
+        }
+    )
     yield protected
     with protected.app_context():
         db.session.remove()
@@ -163,6 +175,6 @@ def test_page_form_needs_csrf_token(csrf_app, api, premise):
     rate = f"/stats/evaluate/{registered['id']}"
     assert client.post(rate, data={"score": "5"}).status_code == 400
     page = client.get(f"/my/applications/{registered['id']}").get_data(as_text=True)
-    form = page[page.index('id="evaluation"'):]
+    form = page[page.index('id="evaluation"') :]
     token = token_from(form)
     assert client.post(rate, data={"score": "5", "csrf_token": token}).status_code == 303

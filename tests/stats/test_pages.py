@@ -1,4 +1,5 @@
 """The dashboard (/stats) with server-side SVG charts, and its CSV export (/stats.csv)."""
+
 from __future__ import annotations
 
 import csv
@@ -16,6 +17,7 @@ def login(app, users):
         client = app.test_client()
         assert client.post("/login", data={"username": username, "password": PASSWORD}).status_code == 302
         return client
+
     return make
 
 
@@ -32,15 +34,16 @@ def test_dashboard_renders_svg_charts(login, api, six):
     r = login("clerk_daoli").get("/stats")
     page = r.get_data(as_text=True)
     assert r.status_code == 200 and "Content-Security-Policy" in r.headers
-    assert page.count("<svg") == 3          # premise states, on time vs late, scores
+    assert page.count("<svg") == 3  # premise states, on time vs late, scores
     assert 'id="chart-states-premise_addition"' in page and 'id="chart-timing"' in page and 'id="chart-scores"' in page
     assert 'data-label="on time" data-value="2"' in page and 'data-label="late" data-value="1"' in page
     assert 'data-figure="median">4.0<' in page and 'data-figure="open_overdue">1<' in page
     assert 'data-state="premise_addition:registered"><td>' in page
     assert "办理超期" in page and "统计分析" in page and "Statistics" in page
     assert "<script" not in page.split("<main>")[1] and "http://" not in page.split("<main>")[1].replace(
-        'xmlns="http://www.w3.org/2000/svg"', "")
-    assert 'name="authority"' not in page          # staff see their own authority only
+        'xmlns="http://www.w3.org/2000/svg"', ""
+    )
+    assert 'name="authority"' not in page  # staff see their own authority only
 
 
 def test_dashboard_for_admin_has_an_authority_select(login, six):
@@ -57,7 +60,7 @@ def test_dashboard_for_admin_has_an_authority_select(login, six):
 def test_dashboard_refusals(app, login, users):
     assert login("alice").get("/stats").status_code == 403
     assert login("alice").get("/stats.csv").status_code == 403
-    assert app.test_client().get("/stats").status_code == 302          # to the login page
+    assert app.test_client().get("/stats").status_code == 302  # to the login page
     assert login("clerk_daoli").get("/stats?from=2026-02-30").status_code == 422
     assert login("clerk_daoli").get("/stats?authority=230103:market_regulation").status_code == 403
 

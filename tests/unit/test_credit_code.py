@@ -1,4 +1,5 @@
 """The unified social credit code check of GB 32100-2015 (DOMAIN.md §0)."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,12 +27,18 @@ def test_domain_examples_are_valid(code):
 @pytest.mark.parametrize("position", [0, 8, 16, 17])
 def test_changing_any_one_character_breaks_it(code, position):
     for other in CHARSET.replace(code[position], ""):
-        assert not is_valid(code[:position] + other + code[position + 1:])
+        assert not is_valid(code[:position] + other + code[position + 1 :])
 
 
-@pytest.mark.parametrize("code, right", [
-    ("914403001922038217", "6"), ("91330100716105852E", "F"), ("91350200776049653B", "A"),
-], ids=["…6 as 7", "…F as E", "…A as B"])
+@pytest.mark.parametrize(
+    "code, right",
+    [
+        ("914403001922038217", "6"),
+        ("91330100716105852E", "F"),
+        ("91350200776049653B", "A"),
+    ],
+    ids=["…6 as 7", "…F as E", "…A as B"],
+)
 def test_wrong_check_character_says_what_it_should_be(code, right):
     zh, en = problem(code)
     assert "校验位" in zh and f"应为{right}" in zh
@@ -46,20 +53,29 @@ def test_forbidden_letters_are_named(letter):
     assert f"not allowed: {letter}" in en
 
 
-@pytest.mark.parametrize("code", ["", "9", "91330100716105852", "91330100716105852FF", "91330100716105852F" * 2],
-                         ids=["empty", "1 character", "17 characters", "19 characters", "36 characters"])
+@pytest.mark.parametrize(
+    "code",
+    ["", "9", "91330100716105852", "91330100716105852FF", "91330100716105852F" * 2],
+    ids=["empty", "1 character", "17 characters", "19 characters", "36 characters"],
+)
 def test_length_other_than_18_is_refused(code):
     assert "18位" in problem(code)[0]
 
 
-@pytest.mark.parametrize("value", [None, 914403001922038216, b"914403001922038216", ["914403001922038216"]],
-                         ids=["None", "int", "bytes", "list"])
+@pytest.mark.parametrize(
+    "value",
+    [None, 914403001922038216, b"914403001922038216", ["914403001922038216"]],
+    ids=["None", "int", "bytes", "list"],
+)
 def test_non_strings_are_refused_without_crashing(value):
     assert problem(value) is not None and not is_valid(value)
 
 
-@pytest.mark.parametrize("code", ["91330100716105852f", " 91330100716105852F", "９１３３０１００７１６１０５８５２Ｆ"],
-                         ids=["lower case", "leading space", "full-width"])
+@pytest.mark.parametrize(
+    "code",
+    ["91330100716105852f", " 91330100716105852F", "９１３３０１００７１６１０５８５２Ｆ"],
+    ids=["lower case", "leading space", "full-width"],
+)
 def test_the_check_itself_does_not_normalise(code):
     """Normalising (upper case, trimming) is the field cleaner's job; the check sees exact characters."""
     assert not is_valid(code)

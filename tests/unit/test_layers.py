@@ -1,4 +1,5 @@
 """The layers (docs/ARCHITECTURE.md): what import-linter cannot see, and lint-imports itself."""
+
 from __future__ import annotations
 
 import ast
@@ -44,6 +45,7 @@ def test_no_import_inside_a_function_dodges_a_cycle():
 
 def test_lint_imports_keeps_every_contract():
     """.importlinter's contracts (the layers, pure procedures, nothing builds the app); .ci/run runs it too."""
-    done = subprocess.run([str(Path(sys.executable).with_name("lint-imports"))], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300)
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("lint-imports"))], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stdout[-3000:]

@@ -5,6 +5,7 @@ templates of the document kinds it declares (pdf/templates/<kind>.html); the eng
 statistics, draws, documents, forms, the command line and static files read its declaration instead
 (STYLE.md 12). Migrations (history) and bench/ (fixed benchmark scenarios) are not scanned.
 """
+
 from __future__ import annotations
 
 import ast
@@ -21,8 +22,11 @@ SUFFIXES = {".py", ".html", ".txt", ".js", ".css", ".svg"}
 
 
 def _files() -> list[Path]:
-    return sorted(p for p in ROOT.rglob("*") if p.is_file() and p.suffix in SUFFIXES
-                  and not SKIPPED & set(p.relative_to(ROOT).parts))
+    return sorted(
+        p
+        for p in ROOT.rglob("*")
+        if p.is_file() and p.suffix in SUFFIXES and not SKIPPED & set(p.relative_to(ROOT).parts)
+    )
 
 
 def _own_files(name: str) -> set[Path]:
@@ -32,17 +36,27 @@ def _own_files(name: str) -> set[Path]:
 
 def test_the_scan_sees_the_code():
     files = {p.relative_to(ROOT).as_posix() for p in _files()}
-    assert {"workflows/engine.py", "views/api/presenters.py", "templates/base.html", "static/app.js",
-            "pdf/templates/_macros.html", "cli/demo.py"} <= files
+    assert {
+        "workflows/engine.py",
+        "views/api/presenters.py",
+        "templates/base.html",
+        "static/app.js",
+        "pdf/templates/_macros.html",
+        "cli/demo.py",
+    } <= files
 
 
 @pytest.mark.parametrize("name", sorted(PROCEDURES))
 def test_no_module_outside_a_procedure_names_it(name):
     word = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])")
     own = _own_files(name)
-    found = [f"{p.relative_to(ROOT)}:{n}: {line.strip()[:100]}" for p in _files() if p not in own
-             for n, line in enumerate(p.read_text(encoding="utf-8", errors="replace").splitlines(), 1)
-             if word.search(line)]
+    found = [
+        f"{p.relative_to(ROOT)}:{n}: {line.strip()[:100]}"
+        for p in _files()
+        if p not in own
+        for n, line in enumerate(p.read_text(encoding="utf-8", errors="replace").splitlines(), 1)
+        if word.search(line)
+    ]
     assert not found, f"{name} is named outside its declaration:\n" + "\n".join(found)
 
 
@@ -61,9 +75,11 @@ def _imports(module: str) -> set[str]:
         if isinstance(node, ast.Import):
             found |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module:
-            base = node.module if not node.level else ".".join(module.split(".")[:-node.level] + [node.module])
+            base = node.module if not node.level else ".".join(module.split(".")[: -node.level] + [node.module])
             found.add(base)
-            found |= {f"{base}.{a.name}" for a in node.names if (ROOT / base.replace(".", "/") / f"{a.name}.py").exists()}
+            found |= {
+                f"{base}.{a.name}" for a in node.names if (ROOT / base.replace(".", "/") / f"{a.name}.py").exists()
+            }
     return found
 
 
@@ -88,8 +104,12 @@ def _closure(module: str) -> dict[str, set[str]]:
 @pytest.mark.parametrize("name", sorted(PROCEDURES))
 def test_a_procedure_module_imports_neither_flask_nor_sqlalchemy(name):
     """Not itself, and not through anything it imports (import-linter's contract checks the same in CI)."""
-    bad = {(module, imported) for module, imports in _closure(f"workflows.{name}").items()
-           for imported in imports if imported.split(".")[0] in FORBIDDEN}
+    bad = {
+        (module, imported)
+        for module, imports in _closure(f"workflows.{name}").items()
+        for imported in imports
+        if imported.split(".")[0] in FORBIDDEN
+    }
     assert not bad, f"workflows.{name} reaches a framework: {sorted(bad)}"
 
 

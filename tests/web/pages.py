@@ -1,4 +1,5 @@
 """Web-page helpers: form data as a browser posts it, small HTML probes, event posts."""
+
 from __future__ import annotations
 
 import io
@@ -28,7 +29,7 @@ def block(page: str, element_id: str) -> str:
     start = page.rindex("<", 0, page.index(f'id="{element_id}"'))
     after = page.index(f'id="{element_id}"') + 5
     ends = [i for i in (page.find('id="f-', after), page.find('id="a-', after)) if i != -1]
-    return page[start:min(ends) if ends else len(page)]
+    return page[start : min(ends) if ends else len(page)]
 
 
 def upload_data(kind="premise_use_document", data=PDF_BYTES, filename="lease.pdf") -> dict:
@@ -44,6 +45,8 @@ def new_draft(client, **over) -> int:
 def fire(client, where: str, app_id: int, event: str, **data):
     """Post an event form as the page does: the version the page shows, plus the event's inputs."""
     page = html(client.get(f"/{where}/applications/{app_id}"))
-    return client.post(f"/{where}/applications/{app_id}/events",
-                       data={"event": event, "version": version_on(page), **data},
-                       headers={"Referer": f"http://localhost/{where}/applications/{app_id}"})
+    return client.post(
+        f"/{where}/applications/{app_id}/events",
+        data={"event": event, "version": version_on(page), **data},
+        headers={"Referer": f"http://localhost/{where}/applications/{app_id}"},
+    )

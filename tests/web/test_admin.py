@@ -1,4 +1,5 @@
 """Admin pages: admins only; fire filing modes per housing authority; the holiday table; users."""
+
 from __future__ import annotations
 
 import io
@@ -19,8 +20,9 @@ EXAMPLE = (Path(__file__).resolve().parents[2] / "docs" / "holidays-2027.example
 
 def housing_id(app, division="230102") -> int:
     with app.app_context():
-        return db.session.execute(db.select(Authority.id).where(
-            Authority.division_code == division, Authority.kind == "housing")).scalar_one()
+        return db.session.execute(
+            db.select(Authority.id).where(Authority.division_code == division, Authority.kind == "housing")
+        ).scalar_one()
 
 
 @pytest.mark.parametrize("user", ["alice", "clerk_daoli", "approver_daoli", "auditor"])
@@ -46,7 +48,7 @@ def test_overview_and_nav(login):
     page = html(admin.get("/admin/"))
     assert "用户" in page and "消防验收备案办理方式" in page and "节假日表" in page
     assert 'data-role="clerk"' in page and "2004–2026" in page
-    assert 'data-warning="next-year"' in page and "2027年节假日安排尚未载入" in page   # 2026-11-25: autumn
+    assert 'data-warning="next-year"' in page and "2027年节假日安排尚未载入" in page  # 2026-11-25: autumn
 
 
 def submit_fire(api) -> dict:
@@ -60,37 +62,41 @@ def submit_fire(api) -> dict:
 def test_fire_mode_change_applies_to_the_next_submission(app, api, login):
     admin, authority = login("admin"), housing_id(app)
     page = html(admin.get("/admin/authorities"))
-    assert page.count('data-authority="') == 19                                      # every housing authority
-    row = re.search(r'<tr id="authority-%d".*?</tr>' % authority, page, re.S).group(0)
-    assert "哈尔滨市道里区住房和城乡建设局" in row and 'data-mode="promise"' in row       # the default
-    assert submit_fire(api)["state"] == "filed"                                      # promise: filed at submit
+    assert page.count('data-authority="') == 19  # every housing authority
+    row = re.search(rf'<tr id="authority-{authority}".*?</tr>', page, re.S).group(0)
+    assert "哈尔滨市道里区住房和城乡建设局" in row and 'data-mode="promise"' in row  # the default
+    assert submit_fire(api)["state"] == "filed"  # promise: filed at submit
 
     r = admin.post(f"/admin/authorities/{authority}", data={"fire_mode": "standard"})
     assert r.status_code == 303
     page = html(admin.get(r.headers["Location"]))
     assert "哈尔滨市道里区住房和城乡建设局：简易程序办理方式改为“一般程序”" in page
-    assert 'data-mode="standard"' in re.search(r'<tr id="authority-%d".*?</tr>' % authority, page, re.S).group(0)
-    assert submit_fire(api)["state"] == "submitted"                                  # now waits for a clerk
+    assert 'data-mode="standard"' in re.search(rf'<tr id="authority-{authority}".*?</tr>', page, re.S).group(0)
+    assert submit_fire(api)["state"] == "submitted"  # now waits for a clerk
 
     r = admin.post(f"/admin/authorities/{authority}", data={"fire_mode": "whatever"})
     assert r.status_code == 422 and "办理方式须为：promise、fast_track、exempt、standard" in html(r)
     with app.app_context():
         assert db.session.get(Authority, authority).settings["fire_mode"] == "standard"
 
-    assert admin.post(f"/admin/authorities/{authority}", data={"a%d-fire_mode" % authority: "promise"}).status_code == 303
-    admin.get("/admin/authorities")                                  # shows (and so spends) that one's message
+    assert admin.post(f"/admin/authorities/{authority}", data={f"a{authority}-fire_mode": "promise"}).status_code == 303
+    admin.get("/admin/authorities")  # shows (and so spends) that one's message
     admin.post("/lang", data={"lang": "en", "next": "/admin/authorities"})
     r = admin.post(f"/admin/authorities/{authority}", data={"fire_mode": "promise"})
     page = html(admin.get(r.headers["Location"]))
-    assert "Daoli District Housing and Urban-Rural Development Bureau, Harbin" in page and "住房和城乡建设局" not in page
+    assert (
+        "Daoli District Housing and Urban-Rural Development Bureau, Harbin" in page and "住房和城乡建设局" not in page
+    )
     assert submit_fire(api)["state"] == "filed"
-    with app.app_context():                                                           # not a housing authority
-        other = db.session.execute(db.select(Authority.id).where(Authority.kind == "market_regulation")).scalars().first()
+    with app.app_context():  # not a housing authority
+        other = (
+            db.session.execute(db.select(Authority.id).where(Authority.kind == "market_regulation")).scalars().first()
+        )
     assert admin.post(f"/admin/authorities/{other}", data={"fire_mode": "exempt"}).status_code == 404
 
 
 def test_holiday_upload_recounts_provisional_deadlines(app, api, login):
-    app.config["TODAY"] = date(2026, 12, 29)             # 3 working days later lies in 2027: unknown yet
+    app.config["TODAY"] = date(2026, 12, 29)  # 3 working days later lies in 2027: unknown yet
     try:
         late_in_year = api.submitted()
     finally:
@@ -114,18 +120,21 @@ def test_holiday_upload_recounts_provisional_deadlines(app, api, login):
     assert trail[-1]["event"] == "recompute_deadline" and trail[-1]["actor"] == "system"
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"date,kind,name\n2027-13-01,holiday,x\n", "line 2: 日期无效 &#39;2027-13-01&#39;"),
-    (b"2027-01-01,holiday,New Year\n2027-01-01,holiday,again\n", "line 2: 日期 2027-01-01 重复"),
-    (b"2027-01-01,day off,New Year\n", "类型无效"),
-    ("2027-01-01,holiday,元旦".encode("gbk"), "文件须为UTF-8编码的文本"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"date,kind,name\n2027-13-01,holiday,x\n", "line 2: 日期无效 &#39;2027-13-01&#39;"),
+        (b"2027-01-01,holiday,New Year\n2027-01-01,holiday,again\n", "line 2: 日期 2027-01-01 重复"),
+        (b"2027-01-01,day off,New Year\n", "类型无效"),
+        ("2027-01-01,holiday,元旦".encode("gbk"), "文件须为UTF-8编码的文本"),
+    ],
+)
 def test_a_bad_holiday_file_is_refused_with_its_message(login, content, message):
     admin = login("admin")
     r = admin.post("/admin/holidays", data={"file": (io.BytesIO(content), "bad.csv")})
     page = html(r)
     assert r.status_code == 422 and message in page and "文件未载入" in page
-    assert 'data-loaded=""' in page                                                  # nothing was loaded
+    assert 'data-loaded=""' in page  # nothing was loaded
 
 
 def test_holiday_upload_without_a_file(login):
@@ -139,23 +148,34 @@ def test_users_are_listed_and_created_with_problems_shown_inline(login):
     assert 'data-user="clerk_daoli"' in page and "哈尔滨市道里区市场监督管理局" in page
     assert '<optgroup label="道里区 230102">' in page and 'value="230102:housing"' in page
 
-    r = admin.post("/admin/users", data={"username": "bad name!", "password": "short", "role": "clerk",
-                                         "authority": ""})
+    r = admin.post(
+        "/admin/users", data={"username": "bad name!", "password": "short", "role": "clerk", "authority": ""}
+    )
     page = html(r)
     assert r.status_code == 422
     assert "用户名须为1–64位字母、数字、_-." in re.search(r'id="f-username".*?</div>', page, re.S).group(0)
     assert "密码至少8位" in re.search(r'id="f-password".*?</div>', page, re.S).group(0)
     assert "该角色须指定所属机关" in re.search(r'id="f-authority".*?</div>', page, re.S).group(0)
-    assert 'value="bad name!"' in page                                               # what was typed stays
+    assert 'value="bad name!"' in page  # what was typed stays
 
     r = admin.post("/admin/users", data={"username": "clerk_daoli", "password": "long-enough-1", "role": "applicant"})
     assert r.status_code == 422 and "用户名已存在" in html(r)
-    r = admin.post("/admin/users", data={"username": "auditor2", "password": "long-enough-1", "role": "auditor",
-                                         "authority": "230102:housing"})
+    r = admin.post(
+        "/admin/users",
+        data={"username": "auditor2", "password": "long-enough-1", "role": "auditor", "authority": "230102:housing"},
+    )
     assert "申请人、管理员、审计员不属于机关" in html(r)
 
-    r = admin.post("/admin/users", data={"username": "housing_inspector_2", "password": PASSWORD,
-                                         "role": "inspector", "authority": "230102:housing", "display_name": "检查员乙"})
+    r = admin.post(
+        "/admin/users",
+        data={
+            "username": "housing_inspector_2",
+            "password": PASSWORD,
+            "role": "inspector",
+            "authority": "230102:housing",
+            "display_name": "检查员乙",
+        },
+    )
     assert r.status_code == 303
     page = html(admin.get("/admin/users?role=inspector"))
     assert 'data-user="housing_inspector_2"' in page and "检查员乙" in page and 'data-user="clerk_daoli"' not in page

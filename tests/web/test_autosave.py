@@ -1,5 +1,6 @@
 """Autosaved drafts and the drop zone's JSON upload (static/app.js): the same form parsing, validation
 and engine path as the page's own "保存修改" and upload form, answered in JSON."""
+
 from __future__ import annotations
 
 import re
@@ -17,9 +18,11 @@ def stored(app, app_id) -> dict:
 
 def autosave(client, app_id, **over):
     page = html(client.get(f"/my/applications/{app_id}"))
-    return client.post(f"/my/applications/{app_id}/autosave",
-                       data={**form_fields(**over), "version": version_on(page)},
-                       headers={"Accept": "application/json"})
+    return client.post(
+        f"/my/applications/{app_id}/autosave",
+        data={**form_fields(**over), "version": version_on(page)},
+        headers={"Accept": "application/json"},
+    )
 
 
 def test_the_draft_page_offers_autosave_and_the_drop_zone(login):
@@ -29,7 +32,7 @@ def test_the_draft_page_offers_autosave_and_the_drop_zone(login):
     assert f'data-autosave="/my/applications/{app_id}/autosave"' in page
     assert 'class="autosave-status"' in page
     assert f'data-json-action="/my/applications/{app_id}/attachments.json"' in page
-    assert 'class="drop-zone"' in page and 'id="upload-file"' in page          # the plain input stays
+    assert 'class="drop-zone"' in page and 'id="upload-file"' in page  # the plain input stays
 
 
 def test_autosave_saves_and_answers_with_the_time(login, app):
@@ -42,7 +45,7 @@ def test_autosave_saves_and_answers_with_the_time(login, app):
     assert re.fullmatch(r"\d\d:\d\d", body["saved_at"])
     fields = stored(app, app_id)
     assert fields["premise_address"] == "经纬街266号院3号楼102室"
-    assert "business_scope" not in fields                                   # cleared, as "保存修改" clears it
+    assert "business_scope" not in fields  # cleared, as "保存修改" clears it
     assert 'value="经纬街266号院3号楼102室"' in html(alice.get(f"/my/applications/{app_id}"))
 
 
@@ -55,8 +58,8 @@ def test_a_malformed_value_is_reported_and_the_valid_ones_are_kept(login, app):
     assert [p["field"] for p in body["problems"]] == ["credit_code"]
     assert body["problems"][0]["message"] and body["saved_at"]
     fields = stored(app, app_id)
-    assert fields["premise_address"] == "经纬街266号院3号楼102室"           # the valid edit is saved
-    assert fields["credit_code"] == "91330100716105852F"                    # the bad one is not
+    assert fields["premise_address"] == "经纬街266号院3号楼102室"  # the valid edit is saved
+    assert fields["credit_code"] == "91330100716105852F"  # the bad one is not
 
 
 def test_autosave_refuses_what_saving_refuses(login, api):
@@ -64,8 +67,10 @@ def test_autosave_refuses_what_saving_refuses(login, api):
     app_id = new_draft(alice)
     r = alice.post(f"/my/applications/{app_id}/autosave", data={**form_fields(), "version": "99"})
     assert r.status_code == 409 and r.get_json()["code"] == "stale_version"
-    assert login("bob").post(f"/my/applications/{app_id}/autosave",
-                             data={**form_fields(), "version": "1"}).status_code == 404
+    assert (
+        login("bob").post(f"/my/applications/{app_id}/autosave", data={**form_fields(), "version": "1"}).status_code
+        == 404
+    )
     alice.post(f"/my/applications/{app_id}/attachments", data=upload_data())
     assert fire(alice, "my", app_id, "submit").status_code == 303
     r = autosave(alice, app_id, premise_address="别处")

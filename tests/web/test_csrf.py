@@ -1,4 +1,5 @@
 """With CSRF protection on, as in production: forms need the token; every HTML page carries the security headers."""
+
 from __future__ import annotations
 
 import re
@@ -14,11 +15,21 @@ from workflows import accounts
 @pytest.fixture
 def csrf_app(_schema, tmp_path, app):
     """A second app on the same (emptied) test database, with WTF_CSRF_ENABLED on."""
-    protected = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": _schema, "WTF_CSRF_ENABLED": True,
-                            "STORAGE_DIR": str(tmp_path / "storage"), "TODAY": FIXED_TODAY,
-                            "BASE_URL": "http://bianmin.test"})
+    protected = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": _schema,
+            "WTF_CSRF_ENABLED": True,
+            "STORAGE_DIR": str(tmp_path / "storage"),
+            "TODAY": FIXED_TODAY,
+            "BASE_URL": "http://bianmin.test",
+        }
+    )
     with protected.app_context():
-        for name, role, authority in (("alice", "applicant", None), ("clerk_daoli", "clerk", "230102:market_regulation")):
+        for name, role, authority in (
+            ("alice", "applicant", None),
+            ("clerk_daoli", "clerk", "230102:market_regulation"),
+        ):
             accounts.create_user(name, PASSWORD, role, authority)
         db.session.commit()
     yield protected
@@ -54,8 +65,9 @@ def test_page_forms_without_token_are_400(csrf_app):
     r = alice.post("/my/new/premise_addition", data={"enterprise_name": "x", "action": "save"})
     assert r.status_code == 400
     page = alice.get("/my/new/premise_addition").get_data(as_text=True)
-    r = alice.post("/my/new/premise_addition", data={"enterprise_name": "x", "action": "save",
-                                                     "csrf_token": token_from(page)})
+    r = alice.post(
+        "/my/new/premise_addition", data={"enterprise_name": "x", "action": "save", "csrf_token": token_from(page)}
+    )
     assert r.status_code == 303
     app_page = alice.get(r.headers["Location"]).get_data(as_text=True)
     assert alice.post(r.headers["Location"] + "/events", data={"event": "withdraw", "version": "1"}).status_code == 400
@@ -66,9 +78,22 @@ def test_page_forms_without_token_are_400(csrf_app):
 def test_every_html_response_has_the_security_headers(csrf_app):
     alice, clerk, anonymous = logged_in(csrf_app, "alice"), logged_in(csrf_app, "clerk_daoli"), csrf_app.test_client()
     page = alice.get("/my/new/premise_addition").get_data(as_text=True)
-    app_url = alice.post("/my/new/premise_addition", data={"action": "save", "csrf_token": token_from(page)}).headers["Location"]
-    responses = [anonymous.get(u) for u in ("/", "/login", "/register", "/guides/premise_addition", "/verify",
-                                            "/verify/unknown-token", "/my/", "/no-such-page")]
+    app_url = alice.post("/my/new/premise_addition", data={"action": "save", "csrf_token": token_from(page)}).headers[
+        "Location"
+    ]
+    responses = [
+        anonymous.get(u)
+        for u in (
+            "/",
+            "/login",
+            "/register",
+            "/guides/premise_addition",
+            "/verify",
+            "/verify/unknown-token",
+            "/my/",
+            "/no-such-page",
+        )
+    ]
     responses += [alice.get(u) for u in ("/my/", "/my/new/premise_addition", app_url, "/console/")]
     responses += [clerk.get(u) for u in ("/console/", "/console/?overdue=1", "/console/applications/1", "/my/")]
     responses.append(anonymous.post("/login", data={}))

@@ -1,4 +1,5 @@
 """The procedure diagram on the application pages and the service guides; the upload form's size check."""
+
 from __future__ import annotations
 
 import re
@@ -18,11 +19,13 @@ def diagram_src(page: str) -> str:
 
 def test_application_pages_show_the_diagram_with_the_current_state(api, login):
     app_ = api.submitted()
-    for client, url in ((login("clerk_daoli"), f"/console/applications/{app_['id']}"),
-                        (login("alice"), f"/my/applications/{app_['id']}")):
+    for client, url in (
+        (login("clerk_daoli"), f"/console/applications/{app_['id']}"),
+        (login("alice"), f"/my/applications/{app_['id']}"),
+    ):
         src = diagram_src(html(client.get(url)))
         assert src == f"/api/v1/applications/{app_['id']}/diagram.svg?lang=zh"
-        svg = client.get(src)                                          # the session is enough for a GET
+        svg = client.get(src)  # the session is enough for a GET
         assert svg.status_code == 200 and svg.mimetype == "image/svg+xml" and b"<svg" in svg.data
     assert login("bob").get(f"/api/v1/applications/{app_['id']}/diagram.svg").status_code == 404
 
@@ -41,6 +44,7 @@ def test_diagrams_speak_the_pages_language(client, name):
     """The <img> asks in the page's language (its Accept-Language need not be the page's): in English the
     states and the events are English alone; in Chinese the states carry their English too."""
     from workflows.registry import PROCEDURES
+
     proc = PROCEDURES[name]
     client.post("/lang", data={"lang": "en", "next": "/"})
     src = re.search(r'<figure class="diagram">\s*<img src="([^"]+)"', html(client.get(f"/guides/{name}"))).group(1)
@@ -64,6 +68,6 @@ def test_upload_form_checks_the_size_before_sending(app, login):
     page = html(alice.get(f"/my/applications/{new_draft(alice)}"))
     form = re.search(r'<form[^>]*class="upload general-upload"[^>]*>.*?</form>', page, re.S).group(0)
     assert 'data-max-bytes="2097152"' in form and "不超过2 MiB" in form
-    assert '<p class="error-text upload-error" role="alert" hidden></p>' in form       # where the message goes
+    assert '<p class="error-text upload-error" role="alert" hidden></p>' in form  # where the message goes
     script = (STATIC / "app.js").read_text(encoding="utf-8")
     assert "form.upload[data-max-bytes]" in script and "event.preventDefault()" in script and "超过" in script

@@ -1,11 +1,12 @@
 """Chinese first, English second: the locale choice, the switch, the catalogue and the formats."""
+
 from __future__ import annotations
 
 import io
 import os
 import re
+from datetime import UTC, date, datetime
 from html import unescape
-from datetime import date, datetime, timezone
 
 import pytest
 from babel.messages.extract import extract_from_dir
@@ -14,14 +15,23 @@ from babel.messages.pofile import read_po
 
 from infra import i18n
 from tests.conftest import PASSWORD
-from tests.web.test_csrf import csrf_app, token_from  # noqa: F401 (a fixture)
 from tests.web.pages import block, html, new_draft
+from tests.web.test_csrf import csrf_app, token_from  # noqa: F401 (a fixture)
 from views import filters
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CATALOG = os.path.join(ROOT, "translations", "en", "LC_MESSAGES")
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
-            "bi": None, "bt": None, "_b": None, "lazy_bt": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "lazy_gettext": None,
+    "_l": None,
+    "bi": None,
+    "bt": None,
+    "_b": None,
+    "lazy_bt": None,
+}
 
 
 def lang_of(page: str) -> str:
@@ -34,16 +44,20 @@ def switch(client, lang: str, next_path: str = "/"):
 
 # --- the locale selector: cookie > Accept-Language > Chinese ---------------------------------------------
 
-@pytest.mark.parametrize("cookie, accept, expected", [
-    (None, None, "zh-CN"),                                  # nothing said: Chinese
-    (None, "zh-CN,zh;q=0.9,en;q=0.8", "zh-CN"),
-    (None, "en-US,en;q=0.9", "en"),
-    (None, "fr-FR,fr;q=0.9", "zh-CN"),                      # neither offered: Chinese
-    (None, "fr;q=1,en;q=0.5,zh;q=0.4", "en"),               # the best of the two
-    ("en", "zh-CN,zh;q=0.9", "en"),                         # an explicit choice wins
-    ("zh", "en-US,en;q=0.9", "zh-CN"),
-    ("xx", "en-US", "en"),                                  # a bad cookie is ignored
-])
+
+@pytest.mark.parametrize(
+    "cookie, accept, expected",
+    [
+        (None, None, "zh-CN"),  # nothing said: Chinese
+        (None, "zh-CN,zh;q=0.9,en;q=0.8", "zh-CN"),
+        (None, "en-US,en;q=0.9", "en"),
+        (None, "fr-FR,fr;q=0.9", "zh-CN"),  # neither offered: Chinese
+        (None, "fr;q=1,en;q=0.5,zh;q=0.4", "en"),  # the best of the two
+        ("en", "zh-CN,zh;q=0.9", "en"),  # an explicit choice wins
+        ("zh", "en-US,en;q=0.9", "zh-CN"),
+        ("xx", "en-US", "en"),  # a bad cookie is ignored
+    ],
+)
 def test_the_locale_is_the_cookie_else_accept_language_else_chinese(client, cookie, accept, expected):
     if cookie:
         client.set_cookie(i18n.COOKIE, cookie)
@@ -62,7 +76,7 @@ def test_the_switch_sets_a_lasting_cookie_and_goes_back(client):
     cookie = r.headers["Set-Cookie"]
     assert f"{i18n.COOKIE}=en" in cookie and "Max-Age=31536000" in cookie
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
-    for path in ("/", "/verify", "/login", "/guides/premise_addition"):       # persists across pages
+    for path in ("/", "/verify", "/login", "/guides/premise_addition"):  # persists across pages
         page = html(client.get(path, headers={"Accept-Language": "zh-CN"}))
         assert lang_of(page) == "en", path
     switch(client, "zh")
@@ -79,9 +93,22 @@ def test_an_unknown_language_changes_nothing(client):
     assert r.status_code == 303 and "Set-Cookie" not in r.headers
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "\\\\evil.example",
-                                    "javascript:alert(1)", "http:/evil.example", " //evil.example", "", None,
-                                    "/x\r\nSet-Cookie: a=1", "evil.example"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/x",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "javascript:alert(1)",
+        "http:/evil.example",
+        " //evil.example",
+        "",
+        None,
+        "/x\r\nSet-Cookie: a=1",
+        "evil.example",
+    ],
+)
 def test_the_switch_never_redirects_off_site(client, target):
     """Only a local path is followed; anything else goes to the home page."""
     data = {"lang": "en"} if target is None else {"lang": "en", "next": target}
@@ -116,6 +143,7 @@ def test_the_switch_needs_the_csrf_token_when_protection_is_on(csrf_app):
 
 
 # --- a page in each language ---------------------------------------------------------------------------
+
 
 def test_pages_in_chinese_keep_english_hints_and_in_english_are_english(login):
     alice = login("alice")
@@ -164,24 +192,35 @@ def test_the_api_follows_accept_language_and_the_choice_made_on_the_pages(app, c
     chosen = client.get("/api/v1/applications/1", headers={"Accept-Language": "zh-CN"}).get_json()
     assert not re.search(r"[\u4e00-\u9fff]", chosen["error"]["message"])
     switch(client, "zh")
-    assert client.get("/api/v1/applications/1", headers={"Accept-Language": "en"}).get_json()[
-        "error"]["message"].startswith("需要登录")
+    assert (
+        client.get("/api/v1/applications/1", headers={"Accept-Language": "en"})
+        .get_json()["error"]["message"]
+        .startswith("需要登录")
+    )
 
 
 # --- the catalogue ------------------------------------------------------------------------------------------
 
+
 def _extracted() -> dict[str, set[str]]:
     """Every msgid babel.cfg's extraction finds in the pages and web views, by file."""
     found: dict[str, set[str]] = {}
-    method_map = [("templates/mail/**", "ignore"), ("infra/i18n.py", "python"), ("views/*.py", "python"),
-                  ("forms/**.py", "python"), ("templates/**.html", "jinja2")]
+    method_map = [
+        ("templates/mail/**", "ignore"),
+        ("infra/i18n.py", "python"),
+        ("views/*.py", "python"),
+        ("forms/**.py", "python"),
+        ("templates/**.html", "jinja2"),
+    ]
 
     def only_ours(path: str) -> bool:
         rel = os.path.relpath(path, ROOT)
         return rel.split(os.sep)[0] in ("templates", "views", "forms") or rel == "."
+
     for filename, _line, message, _comments, _context in extract_from_dir(
-            ROOT, method_map, keywords=KEYWORDS, comment_tags=(), directory_filter=only_ours):
-        for msgid in (message if isinstance(message, tuple) else (message,)):
+        ROOT, method_map, keywords=KEYWORDS, comment_tags=(), directory_filter=only_ours
+    ):
+        for msgid in message if isinstance(message, tuple) else (message,):
             if msgid:
                 found.setdefault(msgid, set()).add(filename)
     return found
@@ -220,12 +259,15 @@ def test_english_keeps_the_placeholders_of_the_chinese():
 
 # --- formats ------------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def in_lang(app):
     """Run a function under a request in the given language."""
+
     def run(lang, fn, *args):
         with app.test_request_context("/", headers={"Cookie": f"{i18n.COOKIE}={lang}"}):
             return fn(*args)
+
     return run
 
 
@@ -233,7 +275,7 @@ def test_dates(in_lang):
     assert in_lang("zh", filters.local_date, date(2026, 11, 29)) == "2026年11月29日"
     assert in_lang("en", filters.local_date, date(2026, 11, 29)) == "29 Nov 2026"
     assert in_lang("zh", filters.local_date, "2026-01-05") == "2026年1月5日"
-    late = datetime(2026, 11, 29, 17, 5, tzinfo=timezone.utc)                  # 01:05 the next day in Harbin
+    late = datetime(2026, 11, 29, 17, 5, tzinfo=UTC)  # 01:05 the next day in Harbin
     assert in_lang("zh", filters.local_datetime, late) == "2026年11月30日 01:05"
     assert in_lang("en", filters.local_datetime, late) == "30 Nov 2026, 01:05"
     assert in_lang("en", filters.local_date, None) == ""
@@ -255,8 +297,16 @@ def test_areas(in_lang):
     assert in_lang("en", filters.area, 12345.25) == "12,345.25 m²"
 
 
-@pytest.mark.parametrize("size, zh, en", [(0, "0 字节", "0 bytes"), (1, "1 字节", "1 byte"), (1023, "1023 字节", "1023 bytes"),
-                                           (1024, "1.0 KiB", "1.0 KiB"), (10 * 1024 * 1024, "10.0 MiB", "10.0 MiB")])
+@pytest.mark.parametrize(
+    "size, zh, en",
+    [
+        (0, "0 字节", "0 bytes"),
+        (1, "1 字节", "1 byte"),
+        (1023, "1023 字节", "1023 bytes"),
+        (1024, "1.0 KiB", "1.0 KiB"),
+        (10 * 1024 * 1024, "10.0 MiB", "10.0 MiB"),
+    ],
+)
 def test_file_sizes(in_lang, size, zh, en):
     assert in_lang("zh", filters.file_size, size) == zh
     assert in_lang("en", filters.file_size, size) == en
@@ -265,14 +315,23 @@ def test_file_sizes(in_lang, size, zh, en):
 def test_state_and_role_titles_follow_the_page(in_lang):
     assert in_lang("zh", filters.role_title, "clerk") == "经办人"
     assert in_lang("en", filters.role_title, "clerk") == "clerk"
-    assert in_lang("en", filters.state_title, "premise_addition", "draft") == filters.PROCEDURES["premise_addition"].states["draft"][1]
+    assert (
+        in_lang("en", filters.state_title, "premise_addition", "draft")
+        == filters.PROCEDURES["premise_addition"].states["draft"][1]
+    )
 
 
-@pytest.mark.parametrize("name, english", [("premise_addition", "Registration Administration of Market Entities"),
-                                           ("land_transition", "the land-use holder and the planning conditions"),
-                                           ("fire_filing", "Fire Protection Law")])
+@pytest.mark.parametrize(
+    "name, english",
+    [
+        ("premise_addition", "Registration Administration of Market Entities"),
+        ("land_transition", "the land-use holder and the planning conditions"),
+        ("fire_filing", "Fire Protection Law"),
+    ],
+)
 def test_the_service_guides_basis_conditions_fee_and_place_in_each_language(client, name, english):
     from workflows.registry import PROCEDURES
+
     guide = PROCEDURES[name].guide
     zh = html(client.get(f"/guides/{name}"))
     assert guide["basis"][0].zh in zh and guide["conditions"][0].zh in zh and "不收费" in zh
@@ -287,13 +346,26 @@ def test_the_service_guides_basis_conditions_fee_and_place_in_each_language(clie
     assert "[cfg]" not in zh + en, "DOMAIN's marks are for engineers, not on public pages"
 
 
-@pytest.mark.parametrize("name, limits", [
-    ("premise_addition", ["3个工作日内作出决定，自提交", "第十九条", "可延长一次，延长3个工作日"]),
-    ("land_transition", ["提交后5个工作日内决定是否受理", "受理后20个工作日内办结", "各部门意见5个工作日内",
-                         "过渡期5年", "180日、90日、30日"]),
-    ("fire_filing", ["竣工验收合格之日起5个工作日内备案", "5个工作日内补齐", "15个工作日内完成检查",
-                     "复查7个工作日内"]),
-])
+@pytest.mark.parametrize(
+    "name, limits",
+    [
+        ("premise_addition", ["3个工作日内作出决定，自提交", "第十九条", "可延长一次，延长3个工作日"]),
+        (
+            "land_transition",
+            [
+                "提交后5个工作日内决定是否受理",
+                "受理后20个工作日内办结",
+                "各部门意见5个工作日内",
+                "过渡期5年",
+                "180日、90日、30日",
+            ],
+        ),
+        (
+            "fire_filing",
+            ["竣工验收合格之日起5个工作日内备案", "5个工作日内补齐", "15个工作日内完成检查", "复查7个工作日内"],
+        ),
+    ],
+)
 def test_the_guides_time_limits_are_the_procedures_own(client, name, limits):
     """Each guide states its own limits and where each counts from (land's decision counts from acceptance,
     not from submission), built from the same time_limits the engine sets deadlines with."""
@@ -321,18 +393,22 @@ def test_documents_people_and_punctuation_in_english(api, client, login):
     assert doc["title_en"] in page and "经营场所登记通知书" not in page
     assert " (applicant)" in page and "（" not in page and "）" not in page
     assert "Daoli District Market Regulation Bureau, Harbin" in page and "市场监督管理局" not in page
-    division = block(page, "f-domicile_division")                  # the division the applicant chose
+    division = block(page, "f-domicile_division")  # the division the applicant chose
     assert "Daoli District" in division and "道里区" not in division
 
 
-@pytest.mark.parametrize("division, kind, english", [
-    ("230102", "market_regulation", "Daoli District Market Regulation Bureau, Harbin"),
-    ("230125", "government", "Bin County People's Government, Harbin"),
-    ("230184", "housing", "Wuchang City Housing and Urban-Rural Development Bureau, Harbin"),
-    ("230100", "housing", "Harbin Municipal Housing and Urban-Rural Development Bureau"),
-    ("230100", "development_reform", "Harbin Municipal Development and Reform Commission"),
-])
+@pytest.mark.parametrize(
+    "division, kind, english",
+    [
+        ("230102", "market_regulation", "Daoli District Market Regulation Bureau, Harbin"),
+        ("230125", "government", "Bin County People's Government, Harbin"),
+        ("230184", "housing", "Wuchang City Housing and Urban-Rural Development Bureau, Harbin"),
+        ("230100", "housing", "Harbin Municipal Housing and Urban-Rural Development Bureau"),
+        ("230100", "development_reform", "Harbin Municipal Development and Reform Commission"),
+    ],
+)
 def test_authorities_have_english_names(division, kind, english):
     from vocabulary import DIVISIONS, DIVISIONS_EN, authority_name_en
+
     assert set(DIVISIONS_EN) == set(DIVISIONS)
     assert authority_name_en(division, kind) == english

@@ -1,4 +1,5 @@
 """The public verification page: by token, by pasted URL, and by uploading the PDF itself."""
+
 import io
 
 from weasyprint import HTML
@@ -16,11 +17,13 @@ def test_verify_by_token_url_and_upload(api, client):
     same = client.post("/verify", data={"file": (io.BytesIO(pdf), "notice.pdf")}, content_type="multipart/form-data")
     assert "完全一致" in same.get_data(as_text=True) and doc["number"] in same.get_data(as_text=True)
     # bytes appended after the signature: still recognised as the issued notice, but the signature says so
-    appended = client.post("/verify", data={"file": (io.BytesIO(pdf + b"%x"), "notice.pdf")},
-                           content_type="multipart/form-data").get_data(as_text=True)
+    appended = client.post(
+        "/verify", data={"file": (io.BytesIO(pdf + b"%x"), "notice.pdf")}, content_type="multipart/form-data"
+    ).get_data(as_text=True)
     assert "签名后被追加了内容" in appended and doc["number"] in appended and 'data-valid="false"' in appended
     unsigned = HTML(string="<p>便民</p>").write_pdf()
-    other = client.post("/verify/upload", data={"file": (io.BytesIO(unsigned), "other.pdf")},
-                        content_type="multipart/form-data").get_data(as_text=True)
+    other = client.post(
+        "/verify/upload", data={"file": (io.BytesIO(unsigned), "other.pdf")}, content_type="multipart/form-data"
+    ).get_data(as_text=True)
     assert "都不一致" in other and "文件没有数字签名" in other
     assert client.get("/verify/not-a-real-token").status_code == 404

@@ -1,4 +1,5 @@
 """The JSON API of API.md (v1): bearer tokens, JSON in and out, errors in one shape."""
+
 from __future__ import annotations
 
 import json
@@ -24,14 +25,17 @@ def json_body() -> dict:
     try:
         body = json.loads(raw.decode("utf-8"))
     except (ValueError, RecursionError, UnicodeDecodeError):
-        raise Malformed("请求体不是有效的UTF-8 JSON", "the body is not valid UTF-8 JSON", code="malformed_json") from None
+        raise Malformed(
+            "请求体不是有效的UTF-8 JSON", "the body is not valid UTF-8 JSON", code="malformed_json"
+        ) from None
     if not isinstance(body, dict):
         raise Malformed("请求体应为JSON对象", "the body must be a JSON object", code="malformed_json")
-    try:     # \ud800-style escapes decode to lone surrogates, which no database (nor UTF-8) can hold
+    try:  # \ud800-style escapes decode to lone surrogates, which no database (nor UTF-8) can hold
         json.dumps(body, ensure_ascii=False).encode("utf-8")
     except (UnicodeEncodeError, RecursionError):
-        raise Malformed("请求体含有无效的Unicode字符", "the body contains invalid Unicode (a lone surrogate)",
-                        code="malformed_json") from None
+        raise Malformed(
+            "请求体含有无效的Unicode字符", "the body contains invalid Unicode (a lone surrogate)", code="malformed_json"
+        ) from None
     return body
 
 
@@ -48,7 +52,9 @@ def api_user():
     elif request.method in ("GET", "HEAD") and current_user.is_authenticated:
         user = current_user._get_current_object()
     if user is None:
-        raise Unauthenticated("需要登录（Authorization: Bearer <token>）", "authentication required (Authorization: Bearer <token>)")
+        raise Unauthenticated(
+            "需要登录（Authorization: Bearer <token>）", "authentication required (Authorization: Bearer <token>)"
+        )
     g.api_user = user
     return user
 
@@ -60,8 +66,11 @@ def image_lang() -> str:
     if asked is None:
         return lang()
     if asked not in ("zh", "en"):
-        raise Invalid("lang 应为 zh 或 en", "lang must be zh or en",
-                      [Reason("choice", "lang：应为 zh 或 en", "lang: zh or en", "lang")])
+        raise Invalid(
+            "lang 应为 zh 或 en",
+            "lang must be zh or en",
+            [Reason("choice", "lang：应为 zh 或 en", "lang: zh or en", "lang")],
+        )
     return asked
 
 

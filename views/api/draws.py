@@ -1,5 +1,6 @@
 """API: spot-check draws (POST by the clerk a procedure's draw rule names; reading and verifying are public) and
 authority settings."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -34,8 +35,18 @@ def create_draw():
 @bp.get("/draws")
 def list_draws():
     rows = db.session.execute(select(Draw).order_by(Draw.id.desc()).limit(100)).scalars()
-    return {"items": [{"id": d.id, "authority": d.authority.name, "drawn_at": local_iso(d.drawn_at),
-                       "selected": len(d.selected), "closed": len(d.closed)} for d in rows]}
+    return {
+        "items": [
+            {
+                "id": d.id,
+                "authority": d.authority.name,
+                "drawn_at": local_iso(d.drawn_at),
+                "selected": len(d.selected),
+                "closed": len(d.closed),
+            }
+            for d in rows
+        ]
+    }
 
 
 @bp.get("/draws/<draw_id>")
@@ -65,9 +76,18 @@ def set_authority_settings(key):
     authority = _authority(key)
     body = json_body()
     if not body:
-        raise Invalid("设置有误", "invalid settings", [Reason(
-            "required", "请给出要修改的设置，如 {\"fire_mode\": \"promise\"}", "name a setting, e.g. {\"fire_mode\": \"promise\"}",
-            "settings")])
+        raise Invalid(
+            "设置有误",
+            "invalid settings",
+            [
+                Reason(
+                    "required",
+                    '请给出要修改的设置，如 {"fire_mode": "promise"}',
+                    'name a setting, e.g. {"fire_mode": "promise"}',
+                    "settings",
+                )
+            ],
+        )
     for name, value in body.items():
         operations.set_authority_setting(user, authority, name, value)
     commit()

@@ -1,4 +1,5 @@
 """API: the public progress lookup (办件进度查询) and verification by document number + credit code."""
+
 from __future__ import annotations
 
 from flask import request

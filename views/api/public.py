@@ -1,4 +1,5 @@
 """API: tokens, procedures, eligibility, the calendar and verification (public but for tokens' use)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -7,7 +8,6 @@ from flask import Response, request
 from sqlalchemy import bindparam, select
 
 from infra.extensions import lookup_engine
-
 from models import Document
 from views.api import bp, image_lang, json_body, lang
 from views.api.openapi import document as openapi_document
@@ -26,8 +26,11 @@ def create_token():
     user = operations.log_in(body.get("username"), body.get("password"))
     token, expires = accounts.issue_token(user)
     commit()
-    return {"token": token, "expires_at": expires.astimezone(calendar.SHANGHAI).isoformat(),
-            "user": {"username": user.username, "role": user.role}}, 201
+    return {
+        "token": token,
+        "expires_at": expires.astimezone(calendar.SHANGHAI).isoformat(),
+        "user": {"username": user.username, "role": user.role},
+    }, 201
 
 
 @bp.get("/procedures")
@@ -58,15 +61,21 @@ def _date_arg(name: str) -> date:
     try:
         return date.fromisoformat(request.args.get(name, ""))
     except ValueError:
-        raise Invalid(f"{name} 应为 YYYY-MM-DD 日期", f"{name} must be a date YYYY-MM-DD",
-                      [Reason("type", f"{name}：应为 YYYY-MM-DD", f"{name}: YYYY-MM-DD", name)]) from None
+        raise Invalid(
+            f"{name} 应为 YYYY-MM-DD 日期",
+            f"{name} must be a date YYYY-MM-DD",
+            [Reason("type", f"{name}：应为 YYYY-MM-DD", f"{name}: YYYY-MM-DD", name)],
+        ) from None
 
 
 def _count_arg(name: str, high: int, low: int = 0) -> int:
     raw = request.args.get(name, "")
-    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:     # '²'.isdigit() is True
-        raise Invalid(f"{name} 应为 {low}–{high} 的整数", f"{name} must be an integer {low}–{high}",
-                      [Reason("range", f"{name}：{low}–{high}", f"{name}: {low}–{high}", name)])
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:  # '²'.isdigit() is True
+        raise Invalid(
+            f"{name} 应为 {low}–{high} 的整数",
+            f"{name} must be an integer {low}–{high}",
+            [Reason("range", f"{name}：{low}–{high}", f"{name}: {low}–{high}", name)],
+        )
     return int(raw)
 
 
@@ -76,9 +85,16 @@ def add_working_days():
     try:
         d = calendar.add_working_days(start, days, holidays.table())
     except ValueError as exc:
-        raise Invalid("无法计算该日期", "cannot compute this date", [Reason("range", str(exc), str(exc), "from")]) from None
-    return {"due": d.due.isoformat(), "provisional": d.provisional, "source": d.source,
-            "from": start.isoformat(), "days": days}
+        raise Invalid(
+            "无法计算该日期", "cannot compute this date", [Reason("range", str(exc), str(exc), "from")]
+        ) from None
+    return {
+        "due": d.due.isoformat(),
+        "provisional": d.provisional,
+        "source": d.source,
+        "from": start.isoformat(),
+        "days": days,
+    }
 
 
 @bp.get("/calendar/period-end")
@@ -87,8 +103,11 @@ def period_end():
     try:
         first, last = calendar.period_end(start, years)
     except (ValueError, OverflowError):
-        raise Invalid("无法计算该期限", "cannot compute this period",
-                      [Reason("range", "日期超出范围", "date out of range", "from")]) from None
+        raise Invalid(
+            "无法计算该期限",
+            "cannot compute this period",
+            [Reason("range", "日期超出范围", "date out of range", "from")],
+        ) from None
     return {"first_day": first.isoformat(), "last_day": last.isoformat()}
 
 
@@ -100,9 +119,21 @@ def calendar_years():
 # What public_view shows, by token: built once (SQLAlchemy reuses its compiled form). Every printed notice's QR
 # code lands here, so the lookup is one SELECT of these columns, not an ORM load of the whole document.
 _doc = Document.__table__
-BY_TOKEN = select(_doc.c.id, _doc.c.application_id, _doc.c.number, _doc.c.kind, _doc.c.snapshot, _doc.c.holder_name, _doc.c.holder_code,
-                  _doc.c.issue_date, _doc.c.status, _doc.c.status_changed_at, _doc.c.facts,
-                  _doc.c.sha256, _doc.c.storage_path).where(_doc.c.token == bindparam("token"))
+BY_TOKEN = select(
+    _doc.c.id,
+    _doc.c.application_id,
+    _doc.c.number,
+    _doc.c.kind,
+    _doc.c.snapshot,
+    _doc.c.holder_name,
+    _doc.c.holder_code,
+    _doc.c.issue_date,
+    _doc.c.status,
+    _doc.c.status_changed_at,
+    _doc.c.facts,
+    _doc.c.sha256,
+    _doc.c.storage_path,
+).where(_doc.c.token == bindparam("token"))
 
 
 @bp.get("/verify/<token>")
@@ -115,7 +146,7 @@ def verify(token):
             row = conn.execute(BY_TOKEN, {"token": token}).first()
     if row is None:
         raise NotFound("没有这个凭证", "no such document")
-    return public_view(row)          # a Row answers to the same attribute names as a Document
+    return public_view(row)  # a Row answers to the same attribute names as a Document
 
 
 @bp.get("/openapi.json")

@@ -1,4 +1,5 @@
 """API: the public registers (search, entries, open-data exports) and enterprises (API.md "Registers")."""
+
 from __future__ import annotations
 
 from flask import Response, current_app, request, stream_with_context
@@ -22,8 +23,14 @@ def register_search_api(name):
     reg = register_search.register(name)
     search = register_search.parse(reg, request.args)
     items, counted = register_search.run(reg, search)
-    return {"register": reg.name, "items": items, "total": min(counted, register_search.CAP),
-            "total_capped": counted > register_search.CAP, "page": search.page, "per_page": search.per_page}
+    return {
+        "register": reg.name,
+        "items": items,
+        "total": min(counted, register_search.CAP),
+        "total_capped": counted > register_search.CAP,
+        "page": search.page,
+        "per_page": search.per_page,
+    }
 
 
 @bp.get("/registers/<name>/<int:entry_id>")
@@ -32,8 +39,11 @@ def register_entry_api(name, entry_id):
 
 
 def _download(chunks, mimetype: str, filename: str) -> Response:
-    return Response(stream_with_context(chunks), mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "public, max-age=300"})
+    return Response(
+        stream_with_context(chunks),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "public, max-age=300"},
+    )
 
 
 @bp.get("/registers/<name>.csv")
@@ -50,11 +60,21 @@ def register_json(name):
 
 # --- enterprises -----------------------------------------------------------------------------------------------
 
+
 def _account(link) -> dict:
-    return {"credit_code": link.enterprise.credit_code, "name": link.enterprise.name, "capacity": link.capacity,
-            "acting": link.is_acting, "power_of_attorney": {
-                "filename": link.attorney_filename, "size": link.attorney_size, "sha256": link.attorney_sha256}
-            if link.attorney_path else None}
+    return {
+        "credit_code": link.enterprise.credit_code,
+        "name": link.enterprise.name,
+        "capacity": link.capacity,
+        "acting": link.is_acting,
+        "power_of_attorney": {
+            "filename": link.attorney_filename,
+            "size": link.attorney_size,
+            "sha256": link.attorney_sha256,
+        }
+        if link.attorney_path
+        else None,
+    }
 
 
 @bp.get("/enterprises")
@@ -71,8 +91,11 @@ def act_for_enterprise():
     body = json_body()
     extra = set(body) - {"credit_code", "capacity", "name"}
     if extra:
-        raise Invalid("未知的参数", "unknown keys", [Reason("unknown_field", f"未知参数：{k}", f"unknown key: {k}", k)
-                                                   for k in sorted(extra)])
+        raise Invalid(
+            "未知的参数",
+            "unknown keys",
+            [Reason("unknown_field", f"未知参数：{k}", f"unknown key: {k}", k) for k in sorted(extra)],
+        )
     link = enterprises.act_for(user, body.get("credit_code"), body.get("capacity", "own"), body.get("name"))
     commit()
     return _account(link), 201
@@ -84,8 +107,9 @@ def file_power_of_attorney(credit_code):
     upload = request.files.get("file")
     if upload is None:
         raise Invalid("缺少文件", "a file is required", [Reason("required", "file：必填", "file: required", "file")])
-    link = enterprises.file_attorney(user, credit_code, upload.filename,
-                                     upload.read(current_app.config["UPLOAD_MAX_BYTES"] + 1))
+    link = enterprises.file_attorney(
+        user, credit_code, upload.filename, upload.read(current_app.config["UPLOAD_MAX_BYTES"] + 1)
+    )
     commit()
     return _account(link), 201
 

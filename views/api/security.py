@@ -1,5 +1,6 @@
 """API: account administration (admins: users, locks, tokens, addresses), one's own password, the security
 log (admins, auditors). Each change is one operation of workflows/operations/, as on the pages and the CLI."""
+
 from __future__ import annotations
 
 from flask import request
@@ -13,7 +14,7 @@ from workflows.transaction import commit
 
 @bp.delete("/tokens/current")
 def revoke_current_token():
-    user = api_user()    # a valid bearer token (a web session cannot DELETE through the API)
+    user = api_user()  # a valid bearer token (a web session cannot DELETE through the API)
     operations.revoke_token(user, request.headers["Authorization"][7:].strip())
     commit()
     return "", 204
@@ -31,9 +32,18 @@ def _text(body: dict, name: str, required: bool = True) -> str | None:
     if value is None and not required:
         return None
     if not isinstance(value, str) or (required and not value):
-        raise Invalid(f"{name} 须为文本", f"{name} must be a string", [{
-            "field": name, "rule": "required" if value in (None, "") else "type",
-            "message": f"{name}：须为非空文本", "message_en": f"{name}: a non-empty string"}])
+        raise Invalid(
+            f"{name} 须为文本",
+            f"{name} must be a string",
+            [
+                {
+                    "field": name,
+                    "rule": "required" if value in (None, "") else "type",
+                    "message": f"{name}：须为非空文本",
+                    "message_en": f"{name}: a non-empty string",
+                }
+            ],
+        )
     return value
 
 
@@ -41,11 +51,21 @@ def _text(body: dict, name: str, required: bool = True) -> str | None:
 def create_user():
     admin = _admin()
     body = json_body()
-    user = operations.create_user(admin, _text(body, "username"), _text(body, "password"), _text(body, "role"),
-                                  _text(body, "authority", False), _text(body, "display_name", False) or "",
-                                  _text(body, "email", False))
+    user = operations.create_user(
+        admin,
+        _text(body, "username"),
+        _text(body, "password"),
+        _text(body, "role"),
+        _text(body, "authority", False),
+        _text(body, "display_name", False) or "",
+        _text(body, "email", False),
+    )
     commit()
-    return {"username": user.username, "role": user.role, "authority": user.authority.key if user.authority else None}, 201
+    return {
+        "username": user.username,
+        "role": user.role,
+        "authority": user.authority.key if user.authority else None,
+    }, 201
 
 
 @bp.post("/users/<username>/lock")
@@ -80,9 +100,18 @@ def unlock_address():
     admin = _admin()
     address = json_body().get("address")
     if not isinstance(address, str) or not address or len(address) > 64:
-        raise Invalid("请填写要解锁的网络地址", "address is required", [{
-            "field": "address", "rule": "required", "message": "address：须为被锁定的网络地址",
-            "message_en": "address: the locked network address"}])
+        raise Invalid(
+            "请填写要解锁的网络地址",
+            "address is required",
+            [
+                {
+                    "field": "address",
+                    "rule": "required",
+                    "message": "address：须为被锁定的网络地址",
+                    "message_en": "address: the locked network address",
+                }
+            ],
+        )
     operations.unlock_address(admin, address)
     commit()
     return {"address": address, "locked": False}

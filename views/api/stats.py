@@ -1,4 +1,5 @@
 """API: service evaluations (好差评) of an application, and the statistics of API.md."""
+
 from __future__ import annotations
 
 from flask import request
@@ -31,8 +32,18 @@ def application_evaluation(app_id):
 def statistics():
     user = api_user()
     empty = [name for name in ("procedure", "from", "to") if request.args.get(name) == ""]
-    if empty:      # the OpenAPI document types them (an enum, dates): leave one out rather than send it empty
-        raise Invalid("统计条件有误", "invalid statistics filters", [Reason(
-            "empty", f"{name}：不能为空（不限时请省略）", f"{name}: must not be empty (leave it out instead)", name)
-            for name in empty])
+    if empty:  # the OpenAPI document types them (an enum, dates): leave one out rather than send it empty
+        raise Invalid(
+            "统计条件有误",
+            "invalid statistics filters",
+            [
+                Reason(
+                    "empty",
+                    f"{name}：不能为空（不限时请省略）",
+                    f"{name}: must not be empty (leave it out instead)",
+                    name,
+                )
+                for name in empty
+            ],
+        )
     return stats.compute(user, stats.parse_filters(request.args, user))

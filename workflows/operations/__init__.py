@@ -10,9 +10,19 @@ together or not at all.
 - keys: the signing keys (init, import, rotate)
 - chains: verify every hash chain (a read: it records nothing, so running it twice changes nothing)
 """
-from workflows.operations.accounts import (change_password, create_user, lock_account, log_in, log_out,  # noqa: F401
-                                           revoke_token, revoke_tokens, unlock_account, unlock_address)
+
+from workflows.audit import verify_chains, verify_security_log  # noqa: F401
+from workflows.operations.accounts import (  # noqa: F401
+    change_password,
+    create_user,
+    lock_account,
+    log_in,
+    log_out,
+    revoke_token,
+    revoke_tokens,
+    unlock_account,
+    unlock_address,
+)
 from workflows.operations.claims import claim, release  # noqa: F401
 from workflows.operations.keys import import_certificate, init_keys, rotate_key  # noqa: F401
 from workflows.operations.settings import load_holidays, set_authority_setting  # noqa: F401
-from workflows.audit import verify_chains, verify_security_log  # noqa: F401

@@ -1,6 +1,7 @@
 """Key operations: the deployment CA and each authority's document-signing certificate (DOMAIN §0, Documents),
 each change with its security-log entry (after the files are in place: a key on disk without its entry is
 harmless, an entry naming a key that is not there would mislead the auditor)."""
+
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -20,12 +21,15 @@ class Initialised(NamedTuple):
 
 def init_keys(store: KeyStore) -> Initialised:
     """The CA if missing, and a certificate for every authority that has none (idempotent)."""
-    authorities = db.session.execute(select(Authority).order_by(Authority.division_code, Authority.kind)).scalars().all()
+    authorities = (
+        db.session.execute(select(Authority).order_by(Authority.division_code, Authority.kind)).scalars().all()
+    )
     if not authorities:
-        raise SigningUnavailable("数据库中还没有机关：请先运行 flask init-db",
-                                 "no authorities in the database: run `flask init-db` first")
+        raise SigningUnavailable(
+            "数据库中还没有机关：请先运行 flask init-db", "no authorities in the database: run `flask init-db` first"
+        )
     made_ca = store.ensure_ca()
-    store.check_passphrase()          # an existing store opened with the wrong passphrase fails here
+    store.check_passphrase()  # an existing store opened with the wrong passphrase fails here
     made = []
     for authority in authorities:
         if store.current(authority.key) is None:

@@ -1,16 +1,16 @@
 """Settings operations: an authority's [cfg] setting (declared by a procedure, DOMAIN §3's mode for one) and
 the holiday table (DOMAIN §0), each with its security-log entry."""
+
 from __future__ import annotations
 
 from typing import NamedTuple
 
 from models import Authority, User
 from workflows import engine, holidays, security
-from workflows.errors import Invalid
 from workflows.definition import AuthoritySetting
+from workflows.errors import Invalid
 from workflows.jobs import SYSTEM
 from workflows.registry import PROCEDURES
-
 
 # the procedures' [cfg] choices an admin sets per authority, as each procedure declares them (its `settings`);
 # the procedures read them through the world's authority_setting
@@ -30,14 +30,32 @@ def set_authority_setting(actor: User | None, authority: Authority, name, value)
     spec = SETTINGS.get(name) if isinstance(name, str) else None
     if spec is None or spec.kind != authority.kind:
         known = ", ".join(s.name for s in settings_for(authority.kind)) or "—"
-        raise Invalid("该机关没有这项设置", "this authority has no such setting", [{
-            "field": "name", "rule": "choice", "message": f"设置项：本机关可设 {known}",
-            "message_en": f"setting: this authority has {known}"}])
+        raise Invalid(
+            "该机关没有这项设置",
+            "this authority has no such setting",
+            [
+                {
+                    "field": "name",
+                    "rule": "choice",
+                    "message": f"设置项：本机关可设 {known}",
+                    "message_en": f"setting: this authority has {known}",
+                }
+            ],
+        )
     if not isinstance(value, str) or value not in spec.choices:
         choices = ", ".join(spec.choices)
-        raise Invalid("设置有误", "invalid settings", [{
-            "field": spec.name, "rule": "choice", "message": f"{spec.name}（{spec.zh}）：须为 {choices} 之一",
-            "message_en": f"{spec.name} ({spec.en}): one of {choices}"}])
+        raise Invalid(
+            "设置有误",
+            "invalid settings",
+            [
+                {
+                    "field": spec.name,
+                    "rule": "choice",
+                    "message": f"{spec.name}（{spec.zh}）：须为 {choices} 之一",
+                    "message_en": f"{spec.name} ({spec.en}): one of {choices}",
+                }
+            ],
+        )
     authority.settings = {**(authority.settings or {}), spec.name: value}
     security.record("setting_changed", actor, authority.key, {"name": spec.name, "value": value})
 
@@ -54,17 +72,30 @@ def load_holidays(actor: User | None, text) -> Loaded:
     provisional deadlines again, audited on each application by the system. The same file again changes
     nothing at all (no rows, no load time: a cache key), and writes no entry."""
     if not isinstance(text, str) or not text.strip():
-        raise Invalid("请选择节假日文件", "choose a holiday file", [{
-            "field": "file", "rule": "required", "message": "节假日文件：必填", "message_en": "holiday file: required"}])
+        raise Invalid(
+            "请选择节假日文件",
+            "choose a holiday file",
+            [
+                {
+                    "field": "file",
+                    "rule": "required",
+                    "message": "节假日文件：必填",
+                    "message_en": "holiday file: required",
+                }
+            ],
+        )
     try:
         unchanged = holidays.already_loaded(text)
         if unchanged is not None:
             return Loaded(unchanged[0], unchanged[1], 0, False)
         days, years = holidays.load(text)
-    except ValueError as exc:       # the parser names the line and the rule in both languages
+    except ValueError as exc:  # the parser names the line and the rule in both languages
         zh, _, en = str(exc).partition(" / ")
-        raise Invalid("节假日文件有误", "the holiday file is invalid", [{
-            "field": "file", "rule": "format", "message": zh, "message_en": en or zh}]) from None
+        raise Invalid(
+            "节假日文件有误",
+            "the holiday file is invalid",
+            [{"field": "file", "rule": "format", "message": zh, "message_en": en or zh}],
+        ) from None
     recounted = engine.recompute_provisional_deadlines(SYSTEM)
     security.record("holidays_loaded", actor, ",".join(map(str, years)), {"days": days, "recounted": recounted})
     return Loaded(days, years, recounted, True)
