@@ -39,7 +39,7 @@ def compose(to: str, name: str, message_zh: str, message_en: str, link: str = ""
             disposition="inline",
         )
         part["Content-Language"] = lang
-        msg.attach(part)
+        msg.attach(part)  # type: ignore[arg-type]  # typeshed's attach wants an EmailMessage; a MIMEPart is what a part is
     return msg
 
 

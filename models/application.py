@@ -7,11 +7,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from models.audit import GENESIS
 from models.authority import Authority
-from models.base import db, local_iso, utcnow
+from models.base import Model, local_iso, utcnow
 from models.user import User
 
 
-class Application(db.Model):
+class Application(Model):
     __tablename__ = "applications"
     __table_args__ = (
         CheckConstraint("version >= 1", name="version_positive"),
@@ -81,7 +81,7 @@ class Application(db.Model):
         return fields
 
 
-class Attachment(db.Model):
+class Attachment(Model):
     __tablename__ = "attachments"
     __table_args__ = (CheckConstraint("size > 0", name="size_positive"),)
     id: Mapped[int] = mapped_column(primary_key=True)

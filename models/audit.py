@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import db, local_iso
+from models.base import Model, local_iso
 from models.chain import CURRENT, GENESIS, Chained, utc_text  # noqa: F401  (GENESIS, utc_text re-exported)
 
 # the columns an entry's hash covers, by hash version (models/chain.py): version 1 left out the actor's id
@@ -32,7 +32,7 @@ def chain_hash(entry: Mapping) -> str:
     return AuditEntry.hash_of(entry)
 
 
-class AuditEntry(Chained, db.Model):
+class AuditEntry(Chained, Model):
     HASHED = HASHED
     __tablename__ = "audit_entries"
     __table_args__ = (UniqueConstraint("application_id", "seq"),)

@@ -3,11 +3,11 @@
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import db
+from models.base import Model
 from vocabulary import authority_name_en
 
 
-class Division(db.Model):
+class Division(Model):
     __tablename__ = "divisions"
     code: Mapped[str] = mapped_column(String(6), primary_key=True)
     name: Mapped[str] = mapped_column(String(32))
@@ -15,7 +15,7 @@ class Division(db.Model):
     level: Mapped[str] = mapped_column(String(8))  # city | county
 
 
-class Authority(db.Model):
+class Authority(Model):
     __tablename__ = "authorities"
     __table_args__ = (UniqueConstraint("division_code", "kind"),)
     id: Mapped[int] = mapped_column(primary_key=True)

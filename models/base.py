@@ -1,10 +1,11 @@
 """The SQLAlchemy handle with a naming convention, and small column helpers."""
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import JSON, MetaData
+from sqlalchemy import JSON, CursorResult, MetaData, Table
 from sqlalchemy.orm import DeclarativeBase, registry
 
 NAMING = {
@@ -21,6 +22,22 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+if TYPE_CHECKING:  # db.Model is built at run time (a subclass of Base that names tables); type checkers see Base
+    Model = Base
+else:
+    Model = db.Model
+
+
+def table_of(model: Any) -> Table:
+    """A model's Core table (its `__table__`, typed as the Table it is)."""
+    return cast(Table, model.__table__)
+
+
+def rowcount(result: Any) -> int:
+    """The rows an UPDATE or DELETE touched (the result of executing one is a CursorResult)."""
+    return cast(CursorResult, result).rowcount
+
+
 ID_MAX = 2**31 - 1  # ids are INTEGER columns (PostgreSQL int4): a larger id is simply not found
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -36,6 +36,7 @@ class Chained:
     """A model whose rows form hash chains: HASHED maps each hash version to the columns it covers."""
 
     HASHED: dict[int, tuple[str, ...]] = {}
+    hash_version: int | None  # a column of each chained model
 
     @classmethod
     def hash_of(cls, values: Mapping) -> str:

@@ -5,12 +5,12 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import db, utcnow
+from models.base import Model, utcnow
 
 STATUSES = ("valid", "revoked", "expired", "superseded")
 
 
-class Document(db.Model):
+class Document(Model):
     __tablename__ = "documents"
     __table_args__ = (
         UniqueConstraint("authority_id", "kind", "year", "seq", name="uq_documents_sequence"),
@@ -38,7 +38,7 @@ class Document(db.Model):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
 
 
-class DocumentCounter(db.Model):
+class DocumentCounter(Model):
     __tablename__ = "document_counters"
     authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), primary_key=True)
     kind: Mapped[str] = mapped_column(String(32), primary_key=True)

@@ -6,10 +6,10 @@ from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.authority import Authority
-from models.base import db, utcnow
+from models.base import Model, utcnow
 
 
-class Draw(db.Model):
+class Draw(Model):
     __tablename__ = "draws"
     id: Mapped[int] = mapped_column(primary_key=True)
     authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), index=True)

@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import db, utcnow
+from models.base import Model, utcnow
 from models.user import User
 
 
-class Enterprise(db.Model):
+class Enterprise(Model):
     """What the decisions about a market entity say of it: its name, registered domicile and scope."""
 
     __tablename__ = "enterprises"
@@ -24,7 +24,7 @@ class Enterprise(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 
-class EnterpriseAccount(db.Model):
+class EnterpriseAccount(Model):
     """An applicant account acting for an enterprise: as the enterprise itself (own), or as its agent, which
     counts only once a power of attorney is on file (the file kept here, as an attachment is)."""
 

@@ -5,12 +5,12 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import db, local_iso, utcnow
+from models.base import Model, local_iso, utcnow
 
 COMMENT_MAX = 500
 
 
-class Evaluation(db.Model):
+class Evaluation(Model):
     __tablename__ = "evaluations"
     __table_args__ = (
         CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),

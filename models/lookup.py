@@ -5,10 +5,10 @@ from datetime import datetime
 from sqlalchemy import DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import db
+from models.base import Model
 
 
-class LookupLimit(db.Model):
+class LookupLimit(Model):
     """Wrong pairs (number + credit code) from one address within a window. Kept apart from the login locks
     (AddressLock): guessing application numbers must not lock anybody out of logging in, nor the reverse."""
 

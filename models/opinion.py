@@ -6,10 +6,10 @@ from sqlalchemy import Date, DateTime, ForeignKey, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.authority import Authority
-from models.base import db, local_iso, utcnow
+from models.base import Model, local_iso, utcnow
 
 
-class Opinion(db.Model):
+class Opinion(Model):
     __tablename__ = "opinions"
     __table_args__ = (UniqueConstraint("application_id", "department"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,7 +38,7 @@ class Opinion(db.Model):
         }
 
 
-class ApplicationParty(db.Model):
+class ApplicationParty(Model):
     """An authority that takes part in deciding an application (and so may see it)."""
 
     __tablename__ = "application_parties"

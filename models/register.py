@@ -14,10 +14,10 @@ from sqlalchemy import DDL, JSON, CheckConstraint, Date, DateTime, ForeignKey, I
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import db, utcnow
+from models.base import Model, utcnow
 
 
-class RegisterEntry(db.Model):
+class RegisterEntry(Model):
     __tablename__ = "register_entries"
     __table_args__ = (
         CheckConstraint("until IS NULL OR until >= since", name="period_ordered"),

@@ -6,13 +6,13 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import db, local_iso
+from models.base import Model, local_iso
 from models.chain import CURRENT, Chained
 
 HASHED_V1 = ("seq", "at", "actor", "action", "target", "address", "data", "prev_hash")
 
 
-class SecurityEvent(Chained, db.Model):
+class SecurityEvent(Chained, Model):
     """One admin or account action: who, what, on what, from where. One chain for the whole system: each
     row carries the previous row's hash, so an edit or a deletion behind the app's back is found by
     `flask audit verify`."""
@@ -45,7 +45,7 @@ class SecurityEvent(Chained, db.Model):
         }
 
 
-class AddressLock(db.Model):
+class AddressLock(Model):
     """Failed logins from one network address within a window; past the limit the address is locked,
     whatever account it tries (password spraying), until the time runs out or an admin unlocks it."""
 

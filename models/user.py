@@ -8,13 +8,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from models.authority import Authority
-from models.base import db, utcnow
+from models.base import Model, utcnow
 
 ROLES = ("applicant", "clerk", "approver", "reviewer", "inspector", "admin", "auditor")
 STAFF_ROLES = ("clerk", "approver", "reviewer", "inspector")
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint(
@@ -55,7 +55,7 @@ class User(UserMixin, db.Model):
         return self.display_name or self.username
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     __tablename__ = "api_tokens"
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -201,7 +201,7 @@ def sign(data: bytes, key, place: Place, appearance: bytes, *, tsa_url: str = ""
         signer,
         stamp_style=style,
         timestamper=HTTPTimeStamper(tsa_url, timeout=10) if tsa_url else None,
-        new_field_spec=fields.SigFieldSpec(FIELD, on_page=place.page, box=place.box),
+        new_field_spec=fields.SigFieldSpec(FIELD, on_page=place.page, box=place.box),  # type: ignore[arg-type]  # pyHanko takes points as floats; its annotation says int
     )
     reserve = BASE_RESERVE + len(key.cert_der) + sum(map(len, key.chain_der)) + (TIMESTAMP_RESERVE if tsa_url else 0)
     reserve += reserve % 2  # pyHanko wants an even count

@@ -52,7 +52,7 @@ def document(user, number: str) -> Document:
     doc = db.session.execute(select(Document).where(Document.number == number)).scalar()
     if doc is None:
         raise NotFound()
-    app = db.session.get(Application, doc.application_id)
+    app = db.session.get_one(Application, doc.application_id)
     if user.role == "applicant" and app.applicant_id == user.id:
         return doc
     if user.role in ("clerk", "approver", "reviewer", "inspector") and (

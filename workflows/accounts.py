@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 from models import ApiToken, Authority, User, db
 from models.user import ROLES
 from workflows.errors import Invalid
-from workflows.security import aware, now
+from workflows.security import aware, now, still_ahead
 
 
 def issue_token(user: User) -> tuple[str, datetime]:
@@ -40,7 +40,7 @@ def user_for_token(token: str) -> User | None:
 
 def is_usable(user: User) -> bool:
     """Not locked now (by failed logins or by an admin): a locked account acts through no session or token."""
-    return not (aware(user.locked_until) and aware(user.locked_until) > now())
+    return not still_ahead(user.locked_until)
 
 
 def authority_for(spec: str | None) -> Authority | None:
@@ -157,7 +157,7 @@ def create_user(
         role=role,
         display_name=display_name,
         email=email,
-        authority_id=found.id if needs_authority else None,
+        authority_id=found.id if needs_authority and found is not None else None,
     )
     user.set_password(password)
     db.session.add(user)

@@ -4,6 +4,7 @@ log, walked the same way (`flask audit verify`, the security page, the API, a re
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from sqlalchemy import select
 
@@ -11,10 +12,11 @@ from models import Application, AuditEntry, SecurityEvent, db
 from models.chain import GENESIS
 
 
-def walk(entries: Iterable, chain_of: Callable, name: Callable[[object, str], str]) -> tuple[list[str], dict]:
+def walk(entries: Iterable, chain_of: Callable, name: Callable[[Any, str], str]) -> tuple[list[str], dict]:
     """Check entries given in chain order: each follows the previous seq, names its hash, and hashes to
     what it records. Returns the problems and each chain's (last hash, last seq)."""
-    problems, heads = [], {}
+    problems: list[str] = []
+    heads: dict[object, tuple[str, int]] = {}
     for entry in entries:
         chain = chain_of(entry)
         want_prev, want_seq = heads.get(chain, (GENESIS, 0))

@@ -98,14 +98,13 @@ def issuing(kind: str, facts=None, by: str | None = None, **extra_builders):
     """
 
     def effect(ctx):
-        extra = {}
+        extra: dict[str, object] = {}
         for key, build in extra_builders.items():
             value = build(ctx)
             extra.update(value if isinstance(value, dict) else {key: value})
         ctx.issue(kind, facts(ctx) if facts else ctx.default_facts(), by=by, **extra)
 
     effect.__name__ = f"issue_{kind}"
-    effect.document_kind = kind
     return effect
 
 
@@ -206,7 +205,7 @@ def eligible_as_amended(ctx):
     reasons = [
         Reason(r.rule, r.zh, r.en, f"data.fields.{r.field}")
         for r in missing_required(ctx.proc, merged, every_kind)
-        if r.field.split("[")[0] in changes
+        if (r.field or "").split("[")[0] in changes
     ]
     result = ctx.eligibility(merged)
     return reasons + (

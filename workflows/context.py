@@ -106,7 +106,7 @@ class Case:
 
     @cached_property
     def inspector(self) -> str | None:
-        return self._app.inspector.username if self._app.inspector_id else None
+        return self._app.inspector.username if self._app.inspector is not None else None
 
     @cached_property
     def opinions(self) -> list[dict]:
@@ -209,8 +209,15 @@ class EventContext:
     def set_correction_items(self, items: list) -> None:
         self.app.correction_items = list(items)
 
+    @property
+    def handling(self) -> Authority:
+        """The authority handling the application (a submitted one always has one)."""
+        if self.app.authority is None:
+            raise AssertionError(f"application {self.app.id} has no handling authority")
+        return self.app.authority
+
     def default_facts(self) -> list[tuple[str, str]]:
-        return [("申请编号", self.app.number)]
+        return [("申请编号", self.app.number or "")]
 
     def issue(self, kind: str, facts: list[tuple[str, str]], by: str | None = None, **extra) -> None:
         """Issue document `kind`, by the handling authority or by the authority of kind `by` of its division.
@@ -220,7 +227,7 @@ class EventContext:
         flush_or_conflict()
         issuer = self.app.authority
         if by:
-            issuer = db.session.get(Authority, authority_id(self.app.authority.division_code, by))
+            issuer = db.session.get(Authority, authority_id(self.handling.division_code, by))
         doc = documents.issue(self.app, kind, facts, extra, self.today, issuer)
         self.issued.append(doc)
         self.changes.setdefault("documents", []).append({"kind": kind, "number": doc.number, "sha256": doc.sha256})
@@ -246,7 +253,7 @@ class EventContext:
 
     def request_opinions(self, departments, days: int) -> None:
         due = calendar.add_working_days(self.today, days, holidays.table())
-        division = self.app.authority.division_code
+        division = self.handling.division_code
         existing = self._opinions()
         for kind in departments:
             row = existing.get(kind) or Opinion(
@@ -279,9 +286,10 @@ class EventContext:
         self.record(period_first_day=first.isoformat(), period_last_day=last.isoformat())
 
     def period_cn(self) -> dict:
+        first, last = self.app.period_first_day, self.app.period_last_day
         return {
-            "first_day_cn": documents.chinese_date(self.app.period_first_day),
-            "last_day_cn": documents.chinese_date(self.app.period_last_day),
+            "first_day_cn": documents.chinese_date(first) if first else "",
+            "last_day_cn": documents.chinese_date(last) if last else "",
         }
 
     def notify_applicant(self, kind: str, zh: str, en: str) -> None:

@@ -6,10 +6,13 @@ jobs, the statistics and the documents read it instead of naming a procedure (do
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+# a procedure's time limits by name: {"days"|"years": n, "unit": …, "from": event, "basis": law, …}
+TimeLimits = dict[str, dict[str, Any]]
 
 SAME = "="  # an event's destination that is the state it fired from (transitions' reflexive transition)
 
@@ -168,7 +171,7 @@ class Event:
 
     def as_dict(self) -> dict:
         dest = self.dest if isinstance(self.dest, str) and self.dest != SAME else list(self.dests)
-        out = {
+        out: dict[str, object] = {
             "name": self.name,
             "sources": list(self.sources),
             "dest": dest,
@@ -223,6 +226,10 @@ class Timer:
     message: Callable[[Any, date, int], tuple[str, str]] | None = None
     notify: tuple[str, ...] = ("applicant", "clerk")
     notice_kind: str = "reminder"  # the notification's kind, and its dedupe key's prefix
+
+    def __post_init__(self) -> None:
+        if self.remind and self.message is None:
+            raise ValueError(f"timer {self.name}: reminders need a message")
 
 
 @dataclass(frozen=True)
@@ -309,7 +316,7 @@ class Procedure:
     authority_kind: str  # who handles it
     states: dict[str, tuple[str, str]]  # name -> (zh, en), in display order
     initial: str
-    holders: dict[str, str | None]  # state -> "applicant" | "authority" | None (decided/closed)
+    holders: Mapping[str, str | None]  # state -> "applicant" | "authority" | None (decided/closed)
     events: tuple[Event, ...]
     fields: tuple[Field, ...]
     attachments: tuple[AttachmentSpec, ...]

@@ -44,7 +44,9 @@ def compute(
 ) -> tuple[list[int], list[int], dict]:
     """The selection and the inspectors, recomputable from the seed and the recorded inputs alone."""
     rng = random.Random(seed)
-    selected, closed, inspectors = [], [], {}
+    selected: list[int] = []
+    closed: list[int] = []
+    inspectors: dict = {}
     for app_id, cat in candidates:
         draw = rng.random()
         (selected if cat in always or draw < ratios[cat] else closed).append(app_id)

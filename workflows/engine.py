@@ -11,6 +11,7 @@ from transitions import MachineError
 
 from models import Application, AuditEntry, db
 from models.audit import chain_hash
+from models.base import table_of
 from models.chain import CURRENT as HASH_VERSION
 from workflows import calendar, enterprises, holidays, ledger
 from workflows.context import EventContext, authority_id, eligibility_of, today  # noqa: F401  (re-exported)
@@ -193,6 +194,7 @@ def fire(
     if not moved:  # every declared branch list ends with an unconditional one
         raise AssertionError(f"{proc.name}.{event.name}: no branch taken from {app.state}")
     ctx = firing.ctx
+    assert ctx is not None  # the machine's prepare callback made it before the branch was taken
     app.state = carrier.state
     app.is_open = proc.holders.get(app.state) is not None
     app.version += 1
@@ -249,7 +251,7 @@ def _record(*entries: dict) -> None:
     """INSERT audit entries after the flush that wrote their rows' UPDATE: that UPDATE checks the version, so
     of two concurrent events the loser stops at the row's lock and fails there (409), never at a duplicate
     `seq`. One Core statement: an append-only row needs none of the unit of work's bookkeeping."""
-    db.session.connection().execute(insert(AuditEntry.__table__), list(entries))
+    db.session.connection().execute(insert(table_of(AuditEntry)), list(entries))
 
 
 def create(procedure_name: str, applicant, fields) -> Application:
@@ -324,7 +326,7 @@ def recompute_provisional_deadlines(actor) -> int:
         .all()
     )
     for app in apps:
-        basis = app.deadline_basis
+        basis = app.deadline_basis or {}  # the query asks for rows that have one
         d = calendar.add_working_days(date.fromisoformat(basis["start"]), basis["days"], table)
         if (d.due, d.provisional) == (app.deadline_due, app.deadline_provisional):
             continue

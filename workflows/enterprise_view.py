@@ -67,7 +67,7 @@ def entries_in_force(credit_code: str, user, today: date, exclude_application: i
     for entry, app in rows:
         register = known[entry.register]
         dates = next_dates(register, entry, app.deadline_due, today)
-        doc = docs.get(entry.document_number)
+        doc = docs.get(entry.document_number) if entry.document_number else None
         shown = owner_view(doc) if doc else {}
         out.append(
             {

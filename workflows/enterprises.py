@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from infra import storage
 from models import Enterprise, EnterpriseAccount, db
+from models.base import rowcount
 from workflows.attachments import clean_filename, sniff
 from workflows.credit_code import problem as credit_code_problem
 from workflows.definition import Reason
@@ -96,7 +97,7 @@ def _link(user_id: int, enterprise_id: int, agent: bool) -> None:
         .values(user_id=user_id, enterprise_id=enterprise_id, capacity=capacity, created_at=_now())
         .on_conflict_do_nothing()
     )
-    if done.rowcount == 0 and capacity == "own":
+    if rowcount(done) == 0 and capacity == "own":
         db.session.execute(
             _insert(EnterpriseAccount)
             .values(user_id=user_id, enterprise_id=enterprise_id, capacity="agent", created_at=_now())
@@ -276,11 +277,12 @@ def prefill(user, proc, credit_code) -> dict:
     """A new application's fields from an enterprise this applicant acts for, as its procedure maps them."""
     if credit_code in (None, ""):
         return {}
-    if (
-        not isinstance(credit_code, str)
-        or credit_code_problem(credit_code.strip().upper())
-        or acting_link(user, credit_code.strip().upper()) is None
-    ):
+    link = (
+        acting_link(user, credit_code.strip().upper())
+        if isinstance(credit_code, str) and not credit_code_problem(credit_code.strip().upper())
+        else None
+    )
+    if link is None:
         raise _bad(
             "enterprise",
             "acts_for",
@@ -288,7 +290,7 @@ def prefill(user, proc, credit_code) -> dict:
             "enterprise: you do not act for this enterprise (add it under My enterprises; "
             "an agent files a power of attorney)",
         )
-    enterprise = acting_link(user, credit_code.strip().upper()).enterprise
+    enterprise = link.enterprise
     mapping = proc.register.enterprise if proc.register is not None else {}
     return {
         name: getattr(enterprise, attr)

@@ -67,6 +67,7 @@ def clean(body: dict) -> tuple[int, str]:
         )
     if problems:
         raise Invalid("评价内容有误", "invalid evaluation", problems)
+    assert isinstance(score, int)  # checked above
     return score, comment
 
 

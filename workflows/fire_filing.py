@@ -23,6 +23,7 @@ from workflows.definition import (
     Procedure,
     Reason,
     Text,
+    TimeLimits,
     Timer,
 )
 from workflows.registers import Entry, Fact, Register, address_key, becomes, opens
@@ -457,7 +458,7 @@ EVENTS = (
     ),
 )
 
-TIME_LIMITS = {
+TIME_LIMITS: TimeLimits = {
     "intake": {"days": 5, "unit": "working_days", "from": "submit"},
     "decision": {"days": 5, "unit": "working_days", "from": "submit"},
     "filing_due": {

@@ -25,7 +25,7 @@ def table() -> HolidayTable:
     if _cache["key"] != key:
         rows = db.session.execute(select(Holiday.day, Holiday.is_working_day, Holiday.name)).all()
         years = db.session.execute(select(HolidayYear.year)).scalars().all()
-        _cache.update(key=key, table=HolidayTable([tuple(r) for r in rows], years))
+        _cache.update(key=key, table=HolidayTable([(r.day, r.is_working_day, r.name) for r in rows], years))
     db.session.info[CHECKED] = _cache["table"]
     return _cache["table"]
 
@@ -33,15 +33,15 @@ def table() -> HolidayTable:
 def load(text: str) -> tuple[int, list[int]]:
     """Replace the table's entries for every year the file names; returns (entries, years)."""
     entries, years = parse_holiday_file(text)
-    years = sorted(set(years) | {d.year for d, _w, _n in entries})
-    for year in years:
+    every_year = sorted(years | {d.year for d, _w, _n in entries})
+    for year in every_year:
         db.session.execute(delete(Holiday).where(Holiday.day.between(date(year, 1, 1), date(year, 12, 31))))
         db.session.execute(delete(HolidayYear).where(HolidayYear.year == year))
         db.session.add(HolidayYear(year=year))
     db.session.add_all(Holiday(day=d, is_working_day=w, name=n) for d, w, n in entries)
     db.session.flush()
     db.session.info.pop(CHECKED, None)
-    return len(entries), years
+    return len(entries), every_year
 
 
 def known_years() -> list[int]:

@@ -84,7 +84,7 @@ def run_timer(proc: Procedure, timer: Timer, today: date) -> int:
                 done += 1
             continue
         due = [n for n in timer.remind if on - timedelta(days=n) <= today <= on]
-        if not due:
+        if not due or timer.message is None:  # (a timer that reminds has a message: Timer checks it)
             continue
         n = min(due)
         zh, en = timer.message(case, on, (on - today).days)
@@ -145,7 +145,11 @@ def _run(as_of: date | None) -> str:
     staff: dict[int, list[int]] = {}
     sent = 0
     for app in open_apps:
-        if PROCEDURES[app.procedure].holders.get(app.state) != "authority":
+        if (
+            PROCEDURES[app.procedure].holders.get(app.state) != "authority"
+            or app.deadline_due is None
+            or app.authority_id is None
+        ):
             continue
         overdue = app.deadline_due < today
         kind = "overdue" if overdue else "due_soon"

@@ -18,6 +18,7 @@ from workflows.definition import (
     Procedure,
     Reason,
     Text,
+    TimeLimits,
     Timer,
 )
 from workflows.registers import Entry, Fact, Register, becomes, opens
@@ -108,7 +109,7 @@ ATTACHMENTS = (
 
 def required_departments(fields: dict) -> tuple[str, ...]:
     """The industry department for the service type, and housing (building safety)."""
-    return (INDUSTRY_DEPARTMENT.get(fields.get("service_type"), "development_reform"), "housing")
+    return (INDUSTRY_DEPARTMENT.get(str(fields.get("service_type")), "development_reform"), "housing")
 
 
 def parties(fields: dict) -> tuple[str, ...]:
@@ -401,7 +402,7 @@ EVENTS = (
     ),
 )
 
-TIME_LIMITS = {
+TIME_LIMITS: TimeLimits = {
     "intake": {"days": 5, "unit": "working_days", "from": "submit", "basis": "《中华人民共和国行政许可法》第三十二条"},
     "decision": {"days": 20, "unit": "working_days", "from": "accept"},  # [cfg], no extension
     "opinion": {"days": 5, "unit": "working_days", "from": "accept"},

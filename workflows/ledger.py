@@ -102,7 +102,7 @@ def snapshot(columns: dict) -> dict:
 
 def from_snapshot(recorded: dict) -> dict:
     out = {k: (date.fromisoformat(recorded[k]) if k in DATES and recorded.get(k) else recorded.get(k)) for k in DECIDED}
-    return {**out, "name_bigrams": bigrams(out["name"] or "")}
+    return {**out, "name_bigrams": bigrams(str(out["name"] or ""))}
 
 
 def source(app) -> Source:
@@ -125,7 +125,7 @@ def record(ctx) -> None:
     that declares nothing costs nothing here (no query)."""
     register: Register | None = ctx.proc.register
     change = register.change(ctx.event.name, ctx.app.state) if register else None
-    if change is None:
+    if register is None or change is None:
         return
     entry = db.session.execute(select(RegisterEntry).where(RegisterEntry.application_id == ctx.app.id)).scalar()
     if entry is None and not change.opens:
@@ -182,10 +182,14 @@ def expected(
 
 def differences(app_id: int, want: dict | None, have: dict | None) -> list[str]:
     """What `flask registers check` reports for one application (empty when its entry matches its decisions)."""
-    if want is None and have is None:
-        return []
     if want is None:
-        return [f"application {app_id}: a register entry ({have['register']}, {have['status']}) that no decision made"]
+        return (
+            []
+            if have is None
+            else [
+                f"application {app_id}: a register entry ({have['register']}, {have['status']}) that no decision made"
+            ]
+        )
     if have is None:
         return [
             f"application {app_id}: its decisions put a {want['register']} entry in force ({want['status']}), "

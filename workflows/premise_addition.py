@@ -27,6 +27,7 @@ from workflows.definition import (
     Procedure,
     Reason,
     Text,
+    TimeLimits,
 )
 from workflows.registers import Entry, Fact, Register, becomes, opens
 from workflows.values import normalise_address
@@ -366,12 +367,12 @@ EVENTS = (
     ),
 )
 
-TIME_LIMITS = {
+TIME_LIMITS: TimeLimits = {
     "decision": {"days": 3, "unit": "working_days", "from": "submit", "basis": "《市场主体登记管理条例》第十九条"},
     "extension": {"days": 3, "unit": "working_days", "times": 1},
-    "cancel_within_days": 30,
+    "cancel": {"days": 30, "unit": "days", "from": "premise_closed"},  # 注销 within 30 days of closing
 }
-DECISION, EXTENSION = TIME_LIMITS["decision"], TIME_LIMITS["extension"]
+DECISION, EXTENSION, CANCEL = TIME_LIMITS["decision"], TIME_LIMITS["extension"], TIME_LIMITS["cancel"]
 
 # --- demo data (`flask seed-demo`): two service businesses of 道里区 and their premises -----------
 _HOUSEKEEPING = {
@@ -581,6 +582,10 @@ PROCEDURE = Procedure(
             Text(
                 f"经负责人批准可延长一次，延长{EXTENSION['days']}个工作日",
                 f"the head of the authority may extend it once, by {EXTENSION['days']} working days",
+            ),
+            Text(
+                f"经营场所关闭的，自关闭之日起{CANCEL['days']}日内申请注销该场所",
+                f"a premise that closes is cancelled on application within {CANCEL['days']} days of closing",
             ),
         ],
     },

@@ -8,6 +8,7 @@ calls it keeps working when later revisions add columns.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, column, func, select, table
 
@@ -71,7 +72,7 @@ def _by_application(conn, query, ids) -> dict[int, list]:
     return out
 
 
-def rebuilt(conn) -> Iterator[list[tuple[object, dict | None]]]:
+def rebuilt(conn) -> Iterator[list[tuple[Any, dict | None]]]:
     """Batches of (application row, its expected entry or None), for every application of a procedure with a register."""
     with_register = [name for name, p in PROCEDURES.items() if p.register is not None]
     after = 0

@@ -115,8 +115,9 @@ def parse(reg: Register, args) -> Search:
             )
         )
     code = (args.get("credit_code") or "").strip().upper()
-    if code and credit_code_problem(code):
-        zh, en = credit_code_problem(code)
+    wrong = credit_code_problem(code) if code else None
+    if wrong:
+        zh, en = wrong
         problems.append(_problem("credit_code", "credit_code", zh, en))
     division = (args.get("division") or "").strip()
     if division and division not in DIVISIONS:

@@ -22,8 +22,8 @@ def _discover() -> list[Procedure]:
     return sorted(found, key=lambda p: (p.order, p.name))
 
 
-def _transitions(proc: Procedure) -> list[dict]:
-    out = []
+def _transitions(proc: Procedure) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
     for event in proc.events:
         if isinstance(event.dest, str):  # a state, or SAME ("="): transitions' reflexive transition
             out.append({"trigger": event.name, "source": list(event.sources), "dest": event.dest})

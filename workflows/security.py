@@ -9,12 +9,14 @@ operations of workflows/operations/, each calling `record` inside; workflows/aud
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import overload
 
 from flask import current_app, has_request_context, request
 from sqlalchemy import case, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from models import AddressLock, SecurityEvent, User, db
+from models.base import table_of
 from models.chain import CURRENT as HASH_VERSION
 from models.chain import GENESIS
 from workflows.errors import Locked
@@ -26,8 +28,18 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+@overload
+def aware(at: datetime) -> datetime: ...
+@overload
+def aware(at: datetime | None) -> datetime | None: ...
 def aware(at: datetime | None) -> datetime | None:
     return at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at
+
+
+def still_ahead(at: datetime | None) -> bool:
+    """A lock's or a limit's end that has not come yet (None: there is none)."""
+    at = aware(at)
+    return at is not None and at > now()
 
 
 def client_address() -> str:
@@ -92,7 +104,7 @@ def address_failed() -> None:
         return
     minutes, limit = current_app.config["LOCKOUT_MINUTES"], current_app.config["LOCKOUT_ADDRESS_FAILURES"]
     at = now()
-    table = AddressLock.__table__
+    table = table_of(AddressLock)
     insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
     stale = table.c.window_start < at - timedelta(minutes=minutes)
     failures = db.session.execute(

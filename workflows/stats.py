@@ -71,7 +71,8 @@ def parse_filters(args, user) -> Filters:
         except ValueError:
             problems.append(Reason("date", f"{name}：应为 YYYY-MM-DD 格式的日期", f"{name}: a date YYYY-MM-DD", name))
             dates[name] = None
-    if dates.get("from") and dates.get("to") and dates["from"] > dates["to"]:
+    first, last = dates.get("from"), dates.get("to")
+    if first is not None and last is not None and first > last:
         problems.append(Reason("range", "from 不能晚于 to", "from must not be after to", "from"))
     authority = _authority(args.get("authority") or None, problems)
     if problems:
@@ -186,13 +187,14 @@ def compute(user, filters: Filters) -> dict:
 
 def _counts(rows, names: list[str]) -> tuple[dict, dict]:
     """Per procedure {total, states (every state but draft, zeros included)}, and per state name over all of them."""
-    per_procedure = {n: {"total": 0, "states": {s: 0 for s in PROCEDURES[n].states if s != "draft"}} for n in names}
+    totals = dict.fromkeys(names, 0)
+    per_state = {n: {s: 0 for s in PROCEDURES[n].states if s != "draft"} for n in names}
     states: dict[str, int] = {}
     for r in rows:
-        counts = per_procedure[r.procedure]
-        counts["total"] += 1
-        counts["states"][r.state] = counts["states"].get(r.state, 0) + 1
+        totals[r.procedure] += 1
+        per_state[r.procedure][r.state] = per_state[r.procedure].get(r.state, 0) + 1
         states[r.state] = states.get(r.state, 0) + 1
+    per_procedure = {n: {"total": totals[n], "states": per_state[n]} for n in names}
     return per_procedure, dict(sorted(states.items()))
 
 

@@ -138,7 +138,8 @@ def clean_fields(proc: Procedure, values: object) -> tuple[dict, list[Reason]]:
     """Type-check the given fields (no eligibility, no required check): unknown names are errors."""
     if not isinstance(values, dict):
         return {}, [Reason("type", "fields 应为对象", "fields must be an object", "fields")]
-    out, reasons = {}, []
+    out: dict[str, object] = {}
+    reasons: list[Reason] = []
     for name, value in values.items():
         f = proc.field(name)
         if f is None:
@@ -190,7 +191,8 @@ def clean_data(schema: dict[str, DataField], data: object, proc: Procedure) -> t
         data = {}
     if not isinstance(data, dict):
         return {}, [Reason("type", "data 应为对象", "data must be an object", "data")]
-    out, reasons = {}, []
+    out: dict[str, object] = {}
+    reasons: list[Reason] = []
     for key in data:
         if key not in schema:
             reasons.append(

@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash
 
 import models.user as user_model
 from models import AddressLock, ApiToken, User, db
+from models.base import rowcount
 from workflows import accounts, security
 from workflows.errors import Invalid, Locked, NotFound, Unauthenticated
 
@@ -41,7 +42,9 @@ def _locked(minutes: int | None = None) -> Locked:
 
 
 def _minutes_left(user: User) -> int:
-    return int((security.aware(user.locked_until) - security.now()).total_seconds() // 60) + 1
+    until = security.aware(user.locked_until)
+    assert until is not None  # asked only of a locked account
+    return int((until - security.now()).total_seconds() // 60) + 1
 
 
 def _not_locked(now):
@@ -75,7 +78,7 @@ def log_in(username, password) -> User:
     security.check_address()
     cfg, now = current_app.config, security.now()
     user = db.session.execute(select(User).where(User.username == username)).scalar()
-    if user is not None and security.aware(user.locked_until) and security.aware(user.locked_until) > now:
+    if user is not None and security.still_ahead(user.locked_until):
         raise _locked(_minutes_left(user))
     until = now + timedelta(minutes=cfg["LOCKOUT_MINUTES"])
     last = User.failed_logins + 1 >= cfg["LOCKOUT_FAILURES"]
@@ -131,7 +134,7 @@ def _end_sessions(user: User) -> int:
         .execution_options(synchronize_session=False)
     )
     db.session.expire(user, ["session_epoch"])
-    return db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id)).rowcount
+    return rowcount(db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id)))
 
 
 def log_out(user: User) -> None:
@@ -189,7 +192,7 @@ def revoke_tokens(actor: User, user: User) -> int:
 
 def unlock_address(actor: User, address: str) -> None:
     lock = db.session.get(AddressLock, address[:64]) if isinstance(address, str) and address else None
-    if lock is None or not (security.aware(lock.locked_until) and security.aware(lock.locked_until) > security.now()):
+    if lock is None or not security.still_ahead(lock.locked_until):
         raise NotFound("该地址未被锁定", "this address is not locked")
     lock.locked_until, lock.failures = None, 0
     security.record("address_unlocked", actor, address)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select, update
 
 from models import Application, User, db
+from models.base import rowcount
 from workflows import security
 from workflows.engine import role_reason
 from workflows.errors import Conflict, Forbidden
@@ -49,12 +50,14 @@ def claim(user: User, app: Application) -> None:
     free = [Application.claimed_by_id.is_(None), Application.claimed_by_id == user.id]
     if holder is not None and not may_act(app, holder):
         free.append(Application.claimed_by_id == holder.id)
-    done = db.session.execute(
-        update(Application)
-        .where(Application.id == app.id, or_(*free))
-        .values(claimed_by_id=user.id)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    done = rowcount(
+        db.session.execute(
+            update(Application)
+            .where(Application.id == app.id, or_(*free))
+            .values(claimed_by_id=user.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
     if done != 1:
         name = _name(db.session.execute(select(Application.claimed_by_id).where(Application.id == app.id)).scalar())
         raise Conflict(f"该申请已由{name or '他人'}办理，不能认领", f"already claimed by {name or 'someone else'}")
@@ -63,18 +66,23 @@ def claim(user: User, app: Application) -> None:
         "application_claimed",
         user,
         app.number or str(app.id),
-        {"application_id": app.id, **({"taken_from": holder.username} if len(free) == 3 else {})},
+        {
+            "application_id": app.id,
+            **({"taken_from": holder.username} if holder is not None and len(free) == 3 else {}),
+        },
     )
 
 
 def release(user: User, app: Application) -> None:
     """Give `app` back to the queue: only its holder."""
-    done = db.session.execute(
-        update(Application)
-        .where(Application.id == app.id, Application.claimed_by_id == user.id)
-        .values(claimed_by_id=None)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    done = rowcount(
+        db.session.execute(
+            update(Application)
+            .where(Application.id == app.id, Application.claimed_by_id == user.id)
+            .values(claimed_by_id=None)
+            .execution_options(synchronize_session=False)
+        )
+    )
     if done != 1:
         name = _name(app.claimed_by_id)
         raise Conflict(
