@@ -656,7 +656,7 @@ DEMO = (
     DemoCase("zhang", _CHILDCARE, _KINDS, (("submit", "zhang", None),)),
     DemoCase(
         "zhang",
-        {**_CHILDCARE, "address": "群力第五大道1688号5号楼1层", "places": 30},
+        {**_CHILDCARE, "address": "群力第五大道1688号5号楼1层", "places": 45},
         _KINDS,
         (("submit", "zhang", None), ("file", _CLERK, None)),
     ),
