@@ -35,7 +35,7 @@ STATES = {
     "withdrawn": ("已撤回", "withdrawn"),
     "cancelled": ("已注销备案", "cancelled"),
 }
-HOLDERS = {
+HOLDERS: dict[str, str | None] = {
     "draft": "applicant",
     "submitted": "authority",
     "correction_required": "applicant",
@@ -198,7 +198,7 @@ def class_reasons(classes) -> list[Reason]:
     """Each class against 托育机构设置标准（试行）: its size, then its caregivers (naming classes[i].…)."""
     reasons = []
     for i, row in enumerate(classes or ()):
-        rule = CLASS_RULES.get((row or {}).get("age_group"))
+        rule = CLASS_RULES.get(str((row or {}).get("age_group")))
         children, caregivers = (row or {}).get("children"), (row or {}).get("caregivers")
         if rule is None or children is None:
             continue
