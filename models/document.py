@@ -7,14 +7,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Model, utcnow
 
-STATUSES = ("valid", "revoked", "expired", "superseded")
+STATUSES = ("valid", "revoked", "expired", "superseded", "cancelled")  # cancelled: its holder closed what it certified
 
 
 class Document(Model):
     __tablename__ = "documents"
     __table_args__ = (
         UniqueConstraint("authority_id", "kind", "year", "seq", name="uq_documents_sequence"),
-        CheckConstraint("status IN ('valid','revoked','expired','superseded')", name="status_known"),
+        CheckConstraint("status IN ('valid','revoked','expired','superseded','cancelled')", name="status_known"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)

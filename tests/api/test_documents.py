@@ -44,3 +44,25 @@ def test_numbers_per_authority_kind_and_year(api):
     assert numbers == ["哈道市监经登字〔2026〕1号", "哈道市监经登字〔2026〕2号"]
     receipt = api.fire(api.submitted(premise_address="大业小区5号楼")["id"], "accept", "clerk_daoli").get_json()
     assert receipt["documents"][0]["number"] == "哈道市监收字〔2026〕1号"
+
+
+def test_a_cancelled_document_says_so_on_verification(api, notice, app):
+    """注销: a certificate whose holder closed what it certified is `cancelled` (API.md), a status the schema keeps
+    and verification, the holder's list and the public page show."""
+    from sqlalchemy import select
+
+    from models import Application, Document, db
+    from workflows import documents
+
+    doc, _stored = notice
+    with app.app_context():
+        row = db.session.execute(select(Document).where(Document.number == doc["number"])).scalar_one()
+        application = db.session.get(Application, row.application_id)
+        assert documents.set_status(application, row.kind, "cancelled", "已注销 closed") == [doc["number"]]
+        db.session.commit()
+        token, app_id = row.token, row.application_id
+    assert api.get(f"/api/v1/verify/{token}").get_json()["status"] == "cancelled"
+    page = api.client.get(f"/verify/{token}").get_data(as_text=True)
+    assert 'data-status="cancelled"' in page and "已注销" in page
+    listed = api.get(f"/api/v1/applications/{app_id}", "alice").get_json()["documents"]
+    assert [d["status"] for d in listed] == ["cancelled"]

@@ -99,6 +99,10 @@ KIND_TEXT = {  # what each kind must say besides the common parts (DOMAIN.md §0
         "六个月",
     ],
     "inspection_result": ["双随机、一公开", "第三十七条", "检查情况", "检查结论：合格", "可以继续使用", "向社会公示"],
+    # childcare_filing
+    "childcare_receipt": ["托育机构登记和备案办法（试行）", "予以备案", "十五个工作日内", "注销备案", "托育服务类型"],
+    "explanation_notice": ["核查发现的问题", "书面情况说明", "向社会公开"],
+    "noncompliance_notice": ["核查结论", "你机构的情况说明", "向社会公开", "行政复议", "六十日", "行政诉讼", "六个月"],
 }
 PREMISE_KINDS = ["receipt", "correction_notice", "registration_notice", "refusal_notice", "revocation_decision"]
 LAND_KINDS = [
@@ -109,6 +113,7 @@ LAND_KINDS = [
     "termination_decision",
 ]
 FIRE_KINDS = ["filing_receipt", "exemption_confirmation", "rectification_notice", "inspection_result"]
+CHILDCARE_KINDS = ["childcare_receipt", "explanation_notice", "noncompliance_notice"]
 # Plain-text snapshot keys a kind must print verbatim whenever its snapshot has them.
 PRINTED_KEYS = (
     "deadline_cn",
@@ -146,7 +151,7 @@ def rendered() -> dict[str, bytes]:
     return {kind: render(kind, sample_snapshot(kind)) for kind in KINDS}
 
 
-def test_kinds_are_the_documents_of_the_three_procedures():
+def test_kinds_are_the_documents_of_the_procedures():
     assert {k: (v["title_zh"], v["code"]) for k, v in KINDS.items()} == {
         "receipt": ("接收申请材料凭证", "收"),
         "correction_notice": ("补正通知书", "补"),
@@ -162,8 +167,11 @@ def test_kinds_are_the_documents_of_the_three_procedures():
         "exemption_confirmation": ("免于消防验收备案确认书", "消免"),
         "rectification_notice": ("责令停止使用、限期整改通知书", "消改"),
         "inspection_result": ("消防验收备案抽查结果通知书", "消查"),
+        "childcare_receipt": ("托育机构备案回执", "托备"),
+        "explanation_notice": ("情况说明通知书", "托说"),
+        "noncompliance_notice": ("托育机构核查不符合要求告知书", "托核"),
     }
-    assert set(KINDS) == set(PREMISE_KINDS + LAND_KINDS + FIRE_KINDS) == set(KIND_TEXT)
+    assert set(KINDS) == set(PREMISE_KINDS + LAND_KINDS + FIRE_KINDS + CHILDCARE_KINDS) == set(KIND_TEXT)
     assert all(meta["title_en"] for meta in KINDS.values())
     codes = [meta["code"] for meta in KINDS.values()]
     # Counters run per (authority, kind): two kinds sharing a code would print the same number.
@@ -172,10 +180,10 @@ def test_kinds_are_the_documents_of_the_three_procedures():
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_sample_number_carries_the_kind_code(kind):
-    # 哈道住建 + 消备 + 字〔2026〕51号: what workflows.documents.number_for builds.
+    # 哈道住建 + 消备 + 字〔2026〕51号, 哈道卫健 + 托备 + …: what workflows.documents.number_for builds.
     number = sample_snapshot(kind)["number"]
     assert re.fullmatch(
-        r"哈道(市监|自然资规|政|住建)" + re.escape(KINDS[kind]["code"]) + r"字〔20\d\d〕[1-9]\d*号", number
+        r"哈道(市监|自然资规|政|住建|卫健)" + re.escape(KINDS[kind]["code"]) + r"字〔20\d\d〕[1-9]\d*号", number
     ), number
 
 

@@ -10,7 +10,7 @@ from models import AuditEntry, RegisterEntry, db
 from tests.engine.conftest import fast_pdf  # noqa: F401  (fixture)
 from tests.reliability.world import World
 
-KINDS = ("market_regulation", "natural_resources", "civil_affairs", "housing", "government")
+KINDS = ("market_regulation", "natural_resources", "civil_affairs", "housing", "government", "health")
 
 
 @pytest.fixture

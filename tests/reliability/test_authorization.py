@@ -181,7 +181,12 @@ def test_nobody_decides_on_what_they_submitted(bare_world, app, procedure, event
 
 # ---- other users' applications, attachments and documents: 404, as if they did not exist ---------
 
-DECIDED = {"premise_addition": "registered", "land_transition": "in_transition", "fire_filing": "filed"}
+DECIDED = {
+    "premise_addition": "registered",
+    "land_transition": "in_transition",
+    "fire_filing": "filed",
+    "childcare_filing": "filed",
+}
 
 
 def may_download(actor: Actor, issuer_kind: str, procedure: str) -> bool:
@@ -266,6 +271,7 @@ ATTACHMENT_KIND = {
     "premise_addition": "premise_use_document",
     "land_transition": "project_plan",
     "fire_filing": "filing_form",
+    "childcare_filing": "commitment_letter",
 }
 
 

@@ -12,17 +12,35 @@ from __future__ import annotations
 import pytest
 
 from tests.reliability.test_authorization import MATRIX, may_fire, sees
-from tests.reliability.world import KINDS, OWNER, STAFF_ROLES, VALID_DATA, actors
+from tests.reliability.world import FIELDS, KINDS, OWNER, STAFF_ROLES, VALID_DATA, actors
 from workflows.registry import PROCEDURES
 
 PASSWORD = "correct-horse-9"
 
 
-def form_of(data: dict | None) -> dict:
+def changes_form(event, changes: dict, fields: dict) -> dict:
+    """Changed fields (an amendment) as the event's page form posts them: every input it offers, filled with the
+    current values (what the page shows) and the changes, prefixed with the event's name; rows as name-i-column."""
+    names = next(spec.names for spec in event.schema.values() if spec.type == "fields")
+    form = {}
+    for name, value in {**{n: fields.get(n) for n in names}, **changes}.items():
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            for i, row in enumerate(value):
+                form.update({f"{event.name}-{name}-{i}-{column}": str(cell) for column, cell in row.items()})
+        elif isinstance(value, list):
+            form[f"{event.name}-{name}"] = value
+        elif value is not None:
+            form[f"{event.name}-{name}"] = str(value)
+    return form
+
+
+def form_of(data: dict | None, event=None, fields: dict | None = None) -> dict:
     """An event's data as its page form posts it (yes/no answers, correction items as parallel lists)."""
     form = {}
     for key, value in (data or {}).items():
-        if key == "items":
+        if key == "fields" and event is not None:
+            form.update(changes_form(event, value, fields or {}))
+        elif key == "items":
             form["item_name"] = [i["field"] for i in value]
             form["item_reason"] = [i["reason"] for i in value]
             form["item_on"] = [i["field"] for i in value]
@@ -66,7 +84,8 @@ def test_event_matrix_through_the_pages(bare_world, sessions, procedure, event_n
     event = PROCEDURES[procedure].event(event_name)
     body = world.bring(procedure, source)
     trail = len(world.get(f"/api/v1/applications/{body['id']}/events", OWNER.username).get_json())
-    form = {"event": event_name, "version": str(body["version"]), **form_of(VALID_DATA[event_name])}
+    data = form_of(VALID_DATA[event_name], event, FIELDS[procedure])
+    form = {"event": event_name, "version": str(body["version"]), **data}
     wrong, allowed = [], []
     for actor in actors(procedure):
         want = expected(actor, procedure, event, source)

@@ -1,4 +1,4 @@
-"""A populated world for the reliability tests: staff of every role in the authorities the three
+"""A populated world for the reliability tests: staff of every role in the authorities the
 procedures involve (home division 230102 and another, 230103), bearer tokens, and a way to bring a
 fresh application of any procedure to any state through the API."""
 
@@ -21,6 +21,7 @@ KINDS = {
     "premise_addition": ("market_regulation", "natural_resources"),
     "land_transition": ("natural_resources", "civil_affairs", "housing", "government", "market_regulation"),
     "fire_filing": ("housing", "market_regulation"),
+    "childcare_filing": ("health", "market_regulation"),
 }
 ALL_KINDS = tuple(dict.fromkeys(k for kinds in KINDS.values() for k in kinds))
 
@@ -84,11 +85,37 @@ FIELDS = {
         "total_investment_yuan": 2_000_000,
         "completion_date": "2026-11-23",
     },
+    "childcare_filing": {
+        "institution_name": "哈尔滨市道里区小星星托育服务有限公司",
+        "credit_code": "91230102MA1E7TY0X3",
+        "registration_kind": "enterprise",
+        "registered_scope": "托育服务；婴幼儿早期发展咨询",
+        "address": "群力第五大道1688号2号楼1层",
+        "division": HOME,
+        "street": "230102019",
+        "care_types": ["full_day", "hourly"],
+        "places": 40,
+        "floor_area_m2": 420,
+        "classes": [
+            {"age_group": "infant", "children": 8, "caregivers": 3},
+            {"age_group": "toddler", "children": 12, "caregivers": 3},
+        ],
+        "legal_representative": "王丽华",
+        "contact_phone": "0451-84610000",
+    },
 }
 ATTACHMENTS = {
     "premise_addition": ("premise_use_document",),
     "land_transition": ("property_certificate", "holder_consent", "project_plan", "safety_assessment"),
     "fire_filing": ("filing_form", "completion_report", "as_built_drawings"),
+    "childcare_filing": (
+        "commitment_letter",
+        "registration_certificate",
+        "premises_proof",
+        "staff_certificates",
+        "health_evaluation",
+        "fire_safety_proof",
+    ),
 }
 
 REASON = {"reason": "材料与实际情况不符"}
@@ -118,6 +145,10 @@ VALID_DATA = {
     "record_inspection": {"passed": True, "findings": "合格"},
     "convert": {"land_document": "哈道自然资规〔2031〕第88号"},
     "draw": {"selected": True, "draw_id": 1},
+    "record_verification": {"compliant": True, "findings": "符合要求"},
+    "conclude": {"compliant": True, "findings": "说明属实，已整改"},
+    "explain": {"explanation": "已新聘两名持证保育人员"},
+    "amend": {"fields": {"places": 45}},
 }
 
 CLERK = {p: staff("clerk", KINDS[p][0]) for p in KINDS}
@@ -170,6 +201,22 @@ PATHS["land_transition"] = {
     "government_approval": _LAND_REVIEWED,
     "in_transition": _LAND_APPROVED,
     "expired": [*_LAND_APPROVED, (EXPIRE, "system")],
+}
+
+
+_HEALTH = CLERK["childcare_filing"]
+_NONCOMPLIANT = {"compliant": False, "findings": "保育人员与婴幼儿比例低于1:5"}
+_FILED = [SUBMIT, ("file", _HEALTH)]
+_ASKED = [*_FILED, ("record_verification", staff("inspector", "health"), _NONCOMPLIANT)]
+PATHS["childcare_filing"] = {
+    "draft": [],
+    "submitted": [SUBMIT],
+    "correction_required": [SUBMIT, ("request_correction", _HEALTH)],
+    "filed": _FILED,
+    "verified": [*_FILED, ("record_verification", staff("inspector", "health"))],
+    "explanation_required": _ASKED,
+    "explanation_submitted": [*_ASKED, ("explain", OWNER.username)],
+    "noncompliant": [*_ASKED, ("explain", OWNER.username), ("conclude", _HEALTH, _NONCOMPLIANT)],
 }
 
 
