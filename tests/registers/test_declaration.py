@@ -1,72 +1,20 @@
-"""A register works by declaration alone: a procedure that declares one — here in the shape DOMAIN §4 gives
-childcare_filing's `childcare` register — gets its entries, dates, published finding, audit snapshot, rebuild and
-public view from the generic code. (This is also the example to follow when declaring a register.)"""
+"""A register works by declaration alone: a procedure that declares one — here childcare_filing's `childcare`
+register (DOMAIN §4, §6) — gets its entries, dates, published finding, audit snapshot, rebuild and public view from
+the generic code, replayed here without a database."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
+from workflows import childcare_filing
 from workflows.ledger import expected, from_snapshot, snapshot, values
 from workflows.register_search import item
-from workflows.registers import Entry, Fact, Register, Source, becomes, opens
+from workflows.registers import Source
 
-CARE_TYPES = (("full_day", "全日托", "full day"), ("half_day", "半日托", "half day"), ("hourly", "计时托", "hourly"))
-
-
-def institution(src: Source) -> Entry:
-    f = src.fields
-    return Entry(
-        name=f["institution_name"],
-        holder=f["institution_name"],
-        credit_code=f["credit_code"],
-        division=f["division"],
-        street=f.get("street"),
-        address=f["address"],
-        facts={"places": f["places"], "care_types": f["care_types"]},
-    )
+CHILDCARE = childcare_filing.REGISTER
 
 
-def finding(data: dict) -> dict:
-    return {"finding": data.get("findings") or None}
-
-
-CHILDCARE = Register(
-    "childcare",
-    "托育机构备案台账",
-    "Register of childcare institutions",
-    statuses={
-        "filed": ("已备案", "filed"),
-        "verified": ("已核查", "verified"),
-        "noncompliant": ("经核查不符合要求", "non-compliant"),
-        "cancelled": ("已注销备案", "cancelled"),
-    },
-    in_force=("filed", "verified", "noncompliant"),
-    entry=institution,
-    on={
-        ("file", "filed"): opens("filed", due="verification"),
-        ("record_verification", "verified"): becomes("verified"),
-        ("record_verification", "explanation_required"): becomes("filed", due="explanation"),
-        ("explain", "explanation_submitted"): becomes("filed", due="conclusion"),
-        ("conclude", "verified"): becomes("verified"),
-        ("conclude", "noncompliant"): becomes("noncompliant", publish=finding),
-        **{("amend", state): becomes(None) for state in ("filed", "verified", "noncompliant")},
-        ("cancel", "cancelled"): becomes("cancelled"),
-    },
-    facts=(
-        Fact("places", "托位数", "places", "integer"),
-        Fact("care_types", "托育类型", "care types", "array", choices=CARE_TYPES),
-        Fact("finding", "核查结论（依法公开）", "published finding"),
-    ),
-    published=("finding",),
-    enterprise={"name": "institution_name", "credit_code": "credit_code", "registered_scope": "registered_scope"},
-    documents=("childcare_receipt",),
-    dues={
-        "verification": ("核查期限", "verification due"),
-        "explanation": ("情况说明期限", "explanation due"),
-        "conclusion": ("核查结论期限", "conclusion due"),
-    },
-)
 FIELDS = {
     "institution_name": "哈尔滨市道里区小星星托育中心有限公司",
     "credit_code": "91350200776049653A",
@@ -75,6 +23,7 @@ FIELDS = {
     "address": "群力第五大道1号",
     "places": 40,
     "care_types": ["full_day", "hourly"],
+    "registration_kind": "enterprise",
     "legal_representative": "王某",
     "contact_phone": "13900000000",
 }
@@ -117,6 +66,7 @@ def test_each_event_does_what_the_declaration_says():
     assert amended["facts"] == {
         "places": 30,
         "care_types": ["full_day", "hourly"],
+        "registration_kind": "enterprise",
         "finding": "保育人员与婴幼儿比例低于1:5",
     }
 
@@ -163,6 +113,7 @@ def test_the_public_sees_the_finding_and_no_person():
     assert public["facts"] == {
         "places": 30,
         "care_types": ["full_day", "hourly"],
+        "registration_kind": "enterprise",
         "finding": "保育人员与婴幼儿比例低于1:5",
     }
     assert "王某" not in str(public) and "13900000000" not in str(public)
@@ -175,6 +126,6 @@ def test_the_declaration_lists_its_schema():
     assert fields["care_types"] == {
         "name": "care_types",
         "type": "array",
-        "choices": ["full_day", "half_day", "hourly"],
-        "title": {"zh": "托育类型", "en": "care types"},
+        "choices": ["full_day", "half_day", "hourly", "occasional"],
+        "title": {"zh": "托育服务类型", "en": "care types"},
     }
