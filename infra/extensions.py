@@ -60,8 +60,10 @@ class SessionCookies(SecureCookieSessionInterface):
         return super().open_session(app, request)
 
     def save_session(self, app, session, response) -> None:
-        if not session and not session.modified and not session.accessed:
-            return  # nothing read, nothing written: no cookie to set, delete or vary on
+        if not session and not session.modified:  # empty and untouched: no cookie to set or delete
+            if session.accessed:  # read (Flask-Login looks for its remember flag): the answer depends on the cookie
+                response.vary.add("Cookie")
+            return
         super().save_session(app, session, response)
 
 
