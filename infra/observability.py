@@ -22,6 +22,7 @@ import re
 import sys
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import Flask, Response, abort, current_app, g, has_request_context, request
 from flask.logging import default_handler
@@ -66,8 +67,8 @@ def _start_request() -> None:
 
 # the labelled children of REQUESTS and LATENCY, looked up once per (method, endpoint[, status]) and process:
 # `labels()` validates and locks on every call (a few routes × methods × statuses: a small dict)
-_counters: dict[tuple[str, str, int], object] = {}
-_histograms: dict[tuple[str, str], object] = {}
+_counters: dict[tuple[str, str, int], Any] = {}
+_histograms: dict[tuple[str, str], Any] = {}
 
 
 def _finish_request(response: Response) -> Response:
