@@ -20,6 +20,7 @@ from bench.common import (
     CLERK,
     PASSWORD,
     build_schema,
+    distinct_enterprises,
     make_app,
     pg_available,
     r3,
@@ -42,6 +43,7 @@ def run(quick: bool) -> dict:
         build_schema(app)
         bulk_ids = seed_applications(app, 100, "submitted", with_attachment=True)
         single_ids = seed_applications(app, 3 * singles, "submitted", with_attachment=True)
+        distinct_enterprises(app, bulk_ids + single_ids)
         workers = [Worker(server_env(url, tmp, queue), tmp / f"worker{k}.log") for k in range(WORKERS)]
         try:
             client = app.test_client()

@@ -29,6 +29,7 @@ from bench.common import (
     PREMISE_FIELDS,
     ROOT,
     build_schema,
+    distinct_enterprises,
     elapsed_since,
     make_app,
     pg_available,
@@ -102,8 +103,11 @@ def _seed(url: str, tmp: Path, cases: int) -> dict:
     build_schema(app)
     tokens = _seed_documents(app)
     queue = seed_applications(app, cases, "submitted", with_attachment=True)
+    codes = distinct_enterprises(app, queue)  # concurrent decisions on one enterprise or premise would conflict
     with app.app_context():
-        numbers = list(db.session.execute(db.select(Application.number).where(Application.id.in_(queue))).scalars())
+        numbers = list(
+            db.session.execute(db.select(Application.id, Application.number).where(Application.id.in_(queue))).all()
+        )
         # the 500 seeded notices took their numbers 1–500 without the counter (bench/verify.py): move it past them
         db.session.execute(
             text(
@@ -131,7 +135,7 @@ def _seed(url: str, tmp: Path, cases: int) -> dict:
         "tokens_by_role": tokens_by_role,  # one login per role before the run (a login is not a day's request)
         "cases": [[i, 2] for i in queue],  # seeded submitted: version 2 (create, submit)
         "tokens": tokens,
-        "progress": [[n, PREMISE_FIELDS["credit_code"]] for n in numbers[:200]],
+        "progress": [[number, codes[app_id]] for app_id, number in numbers[:200]],
         "register": "premises",
         "queries": [registers_data.brand(rng.randint(1, 5000))[:2] for _ in range(20)]
         + [rng.choice(registers_data.INDUSTRIES) for _ in range(20)],
@@ -220,10 +224,19 @@ def run(quick: bool, chart: Path | None = None) -> dict:
     t0 = time.perf_counter()
     with scratch_dir("bench-load-") as tmp, throwaway_pg("bench_load") as url:
         # enough seeded decisions for every step: the busiest hour's documents × multiple × seconds, doubled
-        cases = int(sum(model.APPLICATIONS_BUSIEST_HOUR * m * (seconds + 5) / 3600 for m in multiples) * 2) + 100
+        cases = int(sum(model.APPLICATIONS_BUSIEST_HOUR * m * (seconds + 5) / 3600 * 2 + 20 for m in [5, *multiples]))
         config = _seed(url, tmp, cases)
-        config_file = tmp / "load.json"
-        config_file.write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
+        cases_left = list(config["cases"])
+
+        def config_for(name: str, multiple: float, secs: int) -> Path:
+            """Each Locust process its own share of the seeded cases: a decision fired by an earlier run would be
+            a stale version (409) in the next one."""
+            need = int(model.APPLICATIONS_BUSIEST_HOUR * multiple * (secs + 5) / 3600 * 2) + 20
+            mine, cases_left[:] = cases_left[:need], cases_left[need:]
+            path = tmp / f"{name}.json"
+            path.write_text(json.dumps({**config, "cases": mine}, ensure_ascii=False), encoding="utf-8")
+            return path
+
         seeded = elapsed_since(t0)
         env = server_env(url, tmp, f"bench-load-{os.getpid()}")
         server = Server("app:create_app()", env, tmp / "gunicorn.log", workers=WORKERS)
@@ -231,10 +244,13 @@ def run(quick: bool, chart: Path | None = None) -> dict:
         steps = []
         try:
             server.wait("/healthz")
-            _locust(server.port, model.users_for(5), 6, config_file, tmp / "warm")  # imports, pools, fonts, keys
+            _locust(
+                server.port, model.users_for(5), 6, config_for("warm", 5, 6), tmp / "warm"
+            )  # imports, pools, fonts, keys
             for m in multiples:
                 users = model.users_for(m)
-                steps.append(_step(_locust(server.port, users, seconds, config_file, tmp / f"m{m}"), m, users, seconds))
+                run_config = config_for(f"m{m}", m, seconds)
+                steps.append(_step(_locust(server.port, users, seconds, run_config, tmp / f"m{m}"), m, users, seconds))
                 if quick and not steps[-1]["met"]:
                     break
         finally:
