@@ -292,11 +292,12 @@ def draw_chart(steps: list[dict], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     names = sorted({n for s in steps for n in s["types"]})
-    fig, ax = plt.subplots(figsize=(9, 5.5), dpi=110)
-    for name in names:
+    fig, ax = plt.subplots(figsize=(11, 5.5), dpi=110)
+    colours, markers = plt.cm.tab20.colors, "os^vD<>ph*xP+"
+    for k, name in enumerate(names):
         xs = [s["users"] for s in steps if name in s["types"]]
         ys = [s["types"][name]["p95_ms"] for s in steps if name in s["types"]]
-        ax.plot(xs, ys, marker="o", label=name)
+        ax.plot(xs, ys, marker=markers[k % len(markers)], color=colours[(2 * k) % 20 + (k // 10)], label=name)
     for goal, label in ((300, "goal: pages and API 300 ms"), (800, "goal: issuing a document 800 ms")):
         ax.axhline(goal, linestyle="--", linewidth=1, color="grey")
         ax.text(steps[0]["users"], goal * 1.03, label, fontsize=8, color="grey")
@@ -306,7 +307,7 @@ def draw_chart(steps: list[dict], path: Path) -> None:
     ax.set_ylabel("p95 response time (ms)")
     ax.set_yscale("log")
     ax.set_title("Bianmin under a working day's load: p95 per request type")
-    ax.legend(fontsize=7, loc="upper left")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.grid(True, which="both", alpha=0.3)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -316,6 +317,10 @@ def draw_chart(steps: list[dict], path: Path) -> None:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
+    if len(sys.argv) > 2 and sys.argv[1] == "--chart-from":  # redraw docs/load_p95.png from a saved run's JSON
+        saved = json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))
+        draw_chart(saved["detail"]["steps"], ROOT / "docs" / "load_p95.png")
+        sys.exit(0)
     quick = "--quick" in sys.argv
     out = run(quick, chart=ROOT / "docs" / ("load_p95.png" if not quick else "load_p95_quick.png"))
     print(json.dumps(out, ensure_ascii=False, indent=1))
