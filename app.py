@@ -10,7 +10,15 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from cli import register_commands
 from infra import config, i18n, observability, tasks
-from infra.extensions import ENGINES, SessionCookies, csrf, login_manager, migrate, resolve_psycopg_dumpers
+from infra.extensions import (
+    ENGINES,
+    SessionCookies,
+    csrf,
+    csrf_check,
+    login_manager,
+    migrate,
+    resolve_psycopg_dumpers,
+)
 from models import db
 from pdf import harfbuzz_subset_available
 from views import register_blueprints
@@ -37,7 +45,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
     login_manager.init_app(app)
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # csrf_check instead: the method first, then the exemptions
     csrf.init_app(app)
+    app.before_request(csrf_check)
     app.session_interface = SessionCookies()
     if app.config.get("PROXY_COUNT"):  # behind nginx: the client's address and scheme come from its headers
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"])

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, insert, select, text  # noqa: E402
+from sqlalchemy import bindparam, create_engine, insert, select, text  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 FIXED_TODAY = date(2026, 11, 25)  # the test suite's Wednesday: deadlines never depend on the clock
@@ -187,6 +187,37 @@ def authority_id(app, kind: str = "market_regulation", division: str = DIVISION)
         return db.session.execute(
             select(Authority.id).where(Authority.division_code == division, Authority.kind == kind)
         ).scalar_one()
+
+
+def distinct_enterprises(app, ids: list[int]) -> dict[int, str]:
+    """Give each application an enterprise and a premise of its own (seeded ones all name PREMISE_FIELDS'): the
+    same enterprise may not register one premise twice, and decisions on one enterprise's row wait for each
+    other. Returns each application's credit code."""
+    from bench.registers_data import brand, credit_code
+    from models import Application, db
+
+    codes = {}
+    with app.app_context():
+        table = Application.__table__
+        rows = []
+        for k, app_id in enumerate(ids):
+            code = credit_code(500_000 + app_id)
+            codes[app_id] = code
+            fields = {
+                **PREMISE_FIELDS,
+                "enterprise_name": f"哈尔滨市{brand(500_000 + app_id)}家政服务有限公司",
+                "credit_code": code,
+                "premise_address": f"索菲亚小区{k + 1}号楼1单元102室",
+            }
+            rows.append({"b_id": app_id, "b_fields": fields, "b_code": code})
+        db.session.execute(
+            table.update()
+            .where(table.c.id == bindparam("b_id"))
+            .values(fields=bindparam("b_fields"), credit_code=bindparam("b_code")),
+            rows,
+        )
+        db.session.commit()
+    return codes
 
 
 def seed_applications(app, n: int, state: str, *, with_attachment: bool = False) -> list[int]:

@@ -17,6 +17,8 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
+import sysconfig
 import threading
 import time
 from datetime import UTC, date, datetime
@@ -130,13 +132,23 @@ def _answer(app, token: str) -> dict:
         return json.loads(json.dumps(public_view(doc)))  # what the JSON response carries
 
 
-class Server:
-    """gunicorn serving `target` on a free loopback port with two workers; stopped by its own process id."""
+def gunicorn_command() -> list[str]:
+    """gunicorn of the environment running this interpreter (its scripts folder), not a fixed .venv path; else
+    `python -m gunicorn` with this interpreter."""
+    for folder in (sysconfig.get_path("scripts"), str(Path(sys.executable).parent)):
+        candidate = Path(folder) / "gunicorn"
+        if candidate.exists():
+            return [str(candidate)]
+    return [sys.executable, "-m", "gunicorn"]
 
-    def __init__(self, target: str, env: dict, log: Path, extra: tuple[str, ...] = ()):
+
+class Server:
+    """gunicorn serving `target` on a free loopback port with `workers` workers; stopped by its own process id."""
+
+    def __init__(self, target: str, env: dict, log: Path, extra: tuple[str, ...] = (), workers: int = 2):
         self.port = _free_port()
         conf = ROOT / "gunicorn.conf.py"
-        args = [str(ROOT / ".venv" / "bin" / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{self.port}"]
+        args = [*gunicorn_command(), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}"]
         if conf.exists():
             args += ["-c", str(conf)]
         self.log = open(log, "wb")
@@ -150,7 +162,7 @@ class Server:
             env={
                 **os.environ,
                 **env,
-                "BIANMIN_WORKERS": "2",
+                "BIANMIN_WORKERS": str(workers),
                 "PROMETHEUS_MULTIPROC_DIR": str(metrics),
                 "BIANMIN_BIND": f"127.0.0.1:{self.port}",
             },

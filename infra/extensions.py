@@ -20,6 +20,16 @@ login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "请先登录 / Please log in"
 csrf = CSRFProtect()
+
+
+def csrf_check() -> None:
+    """CSRFProtect's own before_request hook, with the method test first: a GET or HEAD (most requests) is never
+    checked, so it should not pay for the exemption lookup either. create_app() installs it in place of the
+    default one (WTF_CSRF_CHECK_DEFAULT off)."""
+    if request.method in current_app.config["WTF_CSRF_METHODS"] and current_app.config["WTF_CSRF_ENABLED"]:
+        csrf.protect(apply_exemptions=True)
+
+
 migrate = Migrate()
 
 
@@ -30,6 +40,31 @@ class SessionCookies(SecureCookieSessionInterface):
 
     def get_cookie_secure(self, app) -> bool:
         return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
+
+    # Cheap for the requests that carry no session (the API, verification scans, anonymous pages): no
+    # serializer is built to open an absent cookie, and an untouched empty session is not saved. The serializer
+    # is built once per app and set of keys, not per request (Flask builds one for every request).
+    def get_signing_serializer(self, app):
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        cached = app.extensions.get("bianmin_session_serializer")
+        if cached is None or cached[0] != keys:
+            cached = (keys, super().get_signing_serializer(app))
+            app.extensions["bianmin_session_serializer"] = cached
+        return cached[1]
+
+    def open_session(self, app, request):
+        if not app.secret_key:
+            return None
+        if self.get_cookie_name(app) not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app, session, response) -> None:
+        if not session and not session.modified:  # empty and untouched: no cookie to set or delete
+            if session.accessed:  # read (Flask-Login looks for its remember flag): the answer depends on the cookie
+                response.vary.add("Cookie")
+            return
+        super().save_session(app, session, response)
 
 
 @event.listens_for(Engine, "connect")

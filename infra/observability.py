@@ -21,8 +21,8 @@ import os
 import re
 import sys
 import time
-import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import Flask, Response, abort, current_app, g, has_request_context, request
 from flask.logging import default_handler
@@ -60,18 +60,33 @@ def request_id() -> str | None:
 
 
 def _start_request() -> None:
-    incoming = request.headers.get("X-Request-ID", "")
-    g.request_id = incoming if SANE_ID.match(incoming) else uuid.uuid4().hex
+    incoming = request.headers.get("X-Request-ID")
+    g.request_id = incoming if incoming and SANE_ID.match(incoming) else os.urandom(16).hex()
     g.request_started = time.perf_counter()
 
 
+# the labelled children of REQUESTS and LATENCY, looked up once per (method, endpoint[, status]) and process:
+# `labels()` validates and locks on every call (a few routes × methods × statuses: a small dict)
+_counters: dict[tuple[str, str, int], Any] = {}
+_histograms: dict[tuple[str, str], Any] = {}
+
+
 def _finish_request(response: Response) -> Response:
-    rid = g.get("request_id") or uuid.uuid4().hex
+    rid = g.get("request_id") or os.urandom(16).hex()
     response.headers["X-Request-ID"] = rid
     elapsed = time.perf_counter() - g.get("request_started", time.perf_counter())
     endpoint = request.endpoint or "unmatched"
-    REQUESTS.labels(request.method, endpoint, str(response.status_code)).inc()
-    LATENCY.labels(request.method, endpoint).observe(elapsed)
+    method, status = request.method, response.status_code
+    counter = _counters.get((method, endpoint, status))
+    if counter is None:
+        counter = _counters[method, endpoint, status] = REQUESTS.labels(method, endpoint, str(status))
+    counter.inc()
+    histogram = _histograms.get((method, endpoint))
+    if histogram is None:
+        histogram = _histograms[method, endpoint] = LATENCY.labels(method, endpoint)
+    histogram.observe(elapsed)
+    if not request_log.isEnabledFor(logging.INFO):
+        return response  # the request line is off (BIANMIN_LOG_JSON unset): no record to build
     request_log.info(
         "%s %s %s",
         request.method,

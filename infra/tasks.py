@@ -40,15 +40,24 @@ def queue():
     return Queue(current_app.config["RQ_QUEUE"], connection=connection)
 
 
-def enqueue(func, *args, description: str | None = None):
-    """Queue `func(*args)` on RQ (returns the job), or run it now when there is no Redis (returns its result)."""
+def available() -> bool:
+    """Whether work queued now runs in a worker (Redis configured) rather than inline, in this request."""
+    return bool(current_app.config.get("REDIS_URL"))
+
+
+def enqueue(func, *args, description: str | None = None, retries: int = 0):
+    """Queue `func(*args)` on RQ (returns the job), or run it now when there is no Redis (returns its result).
+    `retries`: how many more times a failed job runs (after 10 s, 1 min, 5 min…)."""
     q = queue()
     if q is None:
         return func(*args)
+    from rq import Retry  # here, not at the top: RQ is optional (without Redis work runs inline)
+
     job = q.enqueue(
         func,
         *args,
         description=description,
+        retry=Retry(max=retries, interval=[10, 60, 300][:retries]) if retries else None,
         job_timeout=600,
         result_ttl=86400,
         failure_ttl=7 * 86400,

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, String, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Model, utcnow
@@ -15,6 +15,8 @@ class Document(Model):
     __table_args__ = (
         UniqueConstraint("authority_id", "kind", "year", "seq", name="uq_documents_sequence"),
         CheckConstraint("status IN ('valid','revoked','expired','superseded','cancelled')", name="status_known"),
+        # the few documents whose file is still being rendered (bulk actions): the worker's and the sweeper's list
+        Index("ix_documents_pending", "id", postgresql_where=text("pending"), sqlite_where=text("pending")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
@@ -36,6 +38,9 @@ class Document(Model):
     storage_path: Mapped[str] = mapped_column(String(255))
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64), index=True)
+    # True from the issuing transaction (number, snapshot, row) until the worker has rendered, signed and stored the
+    # file (workflows/documents.render_pending): size 0 and sha256 "" meanwhile; downloads answer "being issued"
+    pending: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class DocumentCounter(Model):

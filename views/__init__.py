@@ -25,10 +25,14 @@ def no_nul_characters():
     """No database stores NUL in text and PostgreSQL cannot even compare it: a URL or a form field holding
     one is malformed: refused with a message (a 400 page, a flashed error for a form, the API's error
     shape), never a 500."""
+    form = request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded"
+    query = request.query_string
+    if not form and "\x00" not in request.path and b"%00" not in query and b"\x00" not in query:
+        return  # the common case, without parsing the query: a NUL can only arrive percent-encoded
     values = [request.path, *(f"{k}{v}" for k, v in request.args.items(multi=True))]
     # text forms only: parsing a multipart upload here would refuse an oversized file with the generic
     # 413 before the upload view can say which file and what limit (the upload views check their fields)
-    if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+    if form:
         values += [f"{k}{v}" for k, v in request.form.items(multi=True)]
     if any("\x00" in value for value in values):
         raise Malformed("请求含有非法字符（NUL）", "the request contains a NUL character", code="malformed_request")

@@ -19,7 +19,7 @@ from models import Application, Opinion, User, db
 from models.base import ID_MAX
 from pdf.samples import sample_snapshot
 from views.shared import application_facts, attachment_response, document_response, file_response, hidden_or_forbidden
-from workflows import access, calendar, draws, engine, enterprise_view, holidays, operations
+from workflows import access, calendar, documents, draws, engine, enterprise_view, holidays, operations
 from workflows import inbox as inbox_query
 from workflows.errors import Conflict, DomainError, Invalid
 from workflows.operations.claims import may_act
@@ -189,7 +189,8 @@ def bulk():
     rows = picked(request.form.getlist("pick"))
     if event is None or not rows:
         raise Invalid("请选择批量操作和至少一件申请", "choose a bulk action and at least one application")
-    done, failed = fire_each(current_user, name, rows)
+    with documents.rendered_later():  # the worker renders the documents: the clerk does not wait for 100 PDFs
+        done, failed = fire_each(current_user, name, rows)
     log.info("bulk %s by %s: %d done, %d not", name, current_user.username, len(done), len(failed))
     message = _("%(event)s：已办理 %(done)s 件", event=pick(event), done=len(done))
     if failed:
@@ -220,8 +221,9 @@ def unclaim(app_id):
 @bp.post("/draws")
 def run_draw():
     """双随机、一公开: draw over the authority's candidates, then show the public result."""
-    draw = draws.run(current_user)  # refuses anyone whom no procedure's draw rule names
-    commit()
+    with documents.rendered_later():  # any document the draw's events issue is rendered by the worker
+        draw = draws.run(current_user)  # refuses anyone whom no procedure's draw rule names
+        commit()
     flash(
         bi(
             "抽查完成：抽中 %(selected)s 件，未抽中 %(closed)s 件，结果已公开",

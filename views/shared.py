@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Response, abort, request
+from flask import Response, abort, render_template, request
 from sqlalchemy import select
 
 from infra import storage
@@ -76,9 +76,23 @@ def document_response(user, doc_id: int) -> Response:
     """An issued PDF the user may download (its holder, the issuing and handling authorities' staff)."""
     found = db.session.get(Document, doc_id) or abort(404)
     doc = access.document(user, found.number)
+    if doc.pending:
+        return being_issued_page(doc)
     return file_response(
         storage.read_checked(doc.storage_path, doc.sha256), "application/pdf", f"{doc.number}.pdf", "attachment"
     )
+
+
+RETRY_AFTER = 5  # seconds: a bulk action's documents are rendered by the worker within about that much each
+
+
+def being_issued_page(doc: Document) -> Response:
+    """202 for a document whose number and row exist but whose file the worker is still rendering (bulk actions):
+    the page says so and reloads itself."""
+    response = Response(render_template("public/being_issued.html", number=doc.number), 202, mimetype="text/html")
+    response.headers["Retry-After"] = str(RETRY_AFTER)
+    response.headers["Refresh"] = str(RETRY_AFTER)
+    return response
 
 
 def hidden_or_forbidden(user) -> int:

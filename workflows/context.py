@@ -230,7 +230,9 @@ class EventContext:
             issuer = db.session.get(Authority, authority_id(self.handling.division_code, by))
         doc = documents.issue(self.app, kind, facts, extra, self.today, issuer)
         self.issued.append(doc)
-        self.changes.setdefault("documents", []).append({"kind": kind, "number": doc.number, "sha256": doc.sha256})
+        # a pending document (a bulk action) has no file yet: the audit entry says so instead of a hash
+        file = {"pending": True} if doc.pending else {"sha256": doc.sha256}
+        self.changes.setdefault("documents", []).append({"kind": kind, "number": doc.number, **file})
         for number in doc.superseded:
             self.changes.setdefault("document_status", []).append({"number": number, "status": "superseded"})
 

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import secrets
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from urllib.parse import quote
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 import pdf
-from infra import storage
-from models import Application, Document, DocumentCounter, db
+from infra import storage, tasks
+from models import Application, Authority, Document, DocumentCounter, db
 from models.base import local_iso
 from pdf.sign import sign
 from vocabulary import AUTHORITY_KINDS, CITY, DIVISIONS
@@ -24,6 +27,14 @@ from workflows.calendar import SHANGHAI
 from workflows.registry import PROCEDURES
 
 DIGITS = "〇一二三四五六七八九"
+log = logging.getLogger(__name__)
+
+# Bulk work (workflows/documents.rendered_later): a document is issued *pending* (number, snapshot and row in the
+# event's transaction, no file yet) and the worker renders and signs it after the commit (render_pending).
+DEFER = "bianmin_defer_documents"  # session.info: documents issued now are rendered after the commit
+FLUSHED = "bianmin_pending_flushed"  # ids of pending documents flushed in the current transaction
+COMMITTED = "bianmin_pending_committed"  # … and committed: to be queued when the bulk action ends
+CHUNK = 10  # documents per job: a job's first document pays the work horse's fonts and key cache
 
 
 def chinese_date(d: date) -> str:
@@ -88,18 +99,14 @@ def issue(
     }
     # a PDF cannot print its own hash: it prints the digest of the facts it states, which verification shows
     snapshot["content_digest"] = content_digest(snapshot)
-    data, place = pdf.render_for_signing(kind, snapshot)
-    data = sign(
-        data,
-        key,
-        place,
-        pdf.seal_appearance(authority.name),
-        tsa_url=current_app.config["SIGNING_TSA_URL"],
-        reason=f"{authority.name}签发{pdf.KINDS[kind]['title_zh']}",
-    )
-    sha = hashlib.sha256(data).hexdigest()
     path = f"documents/{today.year}/{token}.pdf"
-    storage.write_on_commit(db.session(), path, data)
+    pending = bool(db.session.info.get(DEFER))
+    if pending:  # a bulk action: the worker renders it after the commit (render_pending)
+        data, sha = b"", ""
+    else:
+        data = signed_pdf(kind, snapshot, authority, key)
+        sha = hashlib.sha256(data).hexdigest()
+        storage.write_on_commit(db.session(), path, data)
     doc = Document(
         application_id=app.id,
         authority_id=authority.id,
@@ -117,10 +124,109 @@ def issue(
         storage_path=path,
         size=len(data),
         sha256=sha,
+        pending=pending,
     )
     doc.superseded = supersede_earlier(app, kind, number)
     db.session.add(doc)
     return doc
+
+
+def signed_pdf(kind: str, snapshot: dict, authority, key=None) -> bytes:
+    """The document's PDF from its snapshot, signed with the issuing authority's key and seal."""
+    key = key or signing.key_for(authority.key)
+    data, place = pdf.render_for_signing(kind, snapshot)
+    return sign(
+        data,
+        key,
+        place,
+        pdf.seal_appearance(authority.name),
+        tsa_url=current_app.config["SIGNING_TSA_URL"],
+        reason=f"{authority.name}签发{pdf.KINDS[kind]['title_zh']}",
+    )
+
+
+# --- bulk work: pending documents, rendered by the worker ------------------------------------------------------
+
+
+@contextmanager
+def rendered_later():
+    """Within it, documents are issued pending and, as each transaction commits, noted; at its end the committed
+    ones are queued for the worker (render_pending, CHUNK a job). Only with a background queue: without Redis
+    (the embedded default, tests) documents render inline as always, since nobody else would render them."""
+    session = db.session()
+    if not tasks.available():
+        yield
+        return
+    session.info[DEFER] = True
+    try:
+        yield
+    finally:
+        session.info.pop(DEFER, None)
+        session.info.pop(FLUSHED, None)
+        render_later(session.info.pop(COMMITTED, []))
+
+
+def render_later(ids: list[int]) -> None:
+    for k in range(0, len(ids), CHUNK):
+        chunk = ids[k : k + CHUNK]
+        tasks.enqueue(render_pending, chunk, description=f"render documents {chunk[0]}…{chunk[-1]}", retries=3)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_pending(session: Session, _context) -> None:
+    if session.info.get(DEFER):
+        found = [obj.id for obj in session.new if isinstance(obj, Document) and obj.pending]
+        if found:
+            session.info.setdefault(FLUSHED, []).extend(found)
+
+
+@event.listens_for(Session, "after_commit")
+def _pending_committed(session: Session) -> None:
+    if FLUSHED in session.info:
+        session.info.setdefault(COMMITTED, []).extend(session.info.pop(FLUSHED))
+
+
+@event.listens_for(Session, "after_rollback")
+def _pending_rolled_back(session: Session) -> None:
+    session.info.pop(FLUSHED, None)
+
+
+def render_pending(ids: list[int]) -> int:
+    """The worker's job: render, sign and store each still-pending document of `ids`, one commit each.
+
+    Idempotent: a document already rendered is skipped, and one another process is rendering right now (the
+    sweeper and a retried job) is skipped too (its row is locked; SKIP LOCKED on PostgreSQL, SQLite serialises
+    writers). Returns how many it rendered."""
+    done = 0
+    for doc_id in ids:
+        doc = db.session.execute(
+            select(Document).where(Document.id == doc_id, Document.pending.is_(True)).with_for_update(skip_locked=True)
+        ).scalar()
+        if doc is None:
+            db.session.rollback()
+            continue
+        try:
+            data = signed_pdf(doc.kind, doc.snapshot, db.session.get(Authority, doc.authority_id))
+            storage.write_on_commit(db.session(), doc.storage_path, data)
+            doc.pending, doc.size, doc.sha256 = False, len(data), hashlib.sha256(data).hexdigest()
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+        done += 1
+    return done
+
+
+def sweep_pending() -> int:
+    """`flask jobs run`: render any document still pending (a job lost with its worker, retries exhausted)."""
+    ids = list(
+        db.session.execute(select(Document.id).where(Document.pending.is_(True)).order_by(Document.id)).scalars()
+    )
+    db.session.rollback()
+    done = render_pending(ids) if ids else 0
+    if done:
+        log.warning("rendered %d documents left pending", done)
+    return done
 
 
 def supersede_earlier(app: Application, kind: str, number: str) -> list[str]:
@@ -189,10 +295,17 @@ def public_view(doc: Document) -> dict:
         **_superseded_by(doc),
         "status_changed_at": local_iso(doc.status_changed_at),
         "facts": doc.facts,
-        "sha256": doc.sha256,
+        "file_ready": not doc.pending,
+        "sha256": doc.sha256 or None,
         "content_digest": doc.snapshot.get("content_digest"),
-        "signature": signature_view(signing.check_stored(doc.storage_path, doc.sha256)),
+        "signature": signature_view(
+            BEING_ISSUED if doc.pending else signing.check_stored(doc.storage_path, doc.sha256)
+        ),
     }
+
+
+# the signature of a document whose file the worker is still rendering (`problem` as signing.check_stored names them)
+BEING_ISSUED = {"valid": False, "problem": "being_issued"}
 
 
 SIGNATURE_KEYS = (
@@ -237,7 +350,8 @@ def owner_view(doc: Document) -> dict:
         "status": doc.status,
         **_superseded_by(doc),
         "issued_at": doc.issue_date.isoformat(),
-        "sha256": doc.sha256,
+        "file_ready": not doc.pending,
+        "sha256": doc.sha256 or None,
         "size": doc.size,
         "url": f"/api/v1/documents/{quote(doc.number)}.pdf",
         "verify_url": f"{base_url()}/verify/{doc.token}",

@@ -12,7 +12,7 @@ import secrets
 from datetime import UTC, datetime
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -50,26 +50,19 @@ def _insert(model):
 
 def _ensure(facts: dict, overwrite: bool) -> int:
     """The enterprise's id: inserted if new (a concurrent insert of the same code is no error), its facts
-    overwritten by a decision's (only those the decision states)."""
+    overwritten by a decision's (only those the decision states): one upsert returning the id."""
     known = {k: str(facts[k])[: LIMITS[k]] for k in ATTRIBUTES if facts.get(k)}
-    db.session.execute(
-        _insert(Enterprise)
-        .values(
-            credit_code=facts["credit_code"],
-            name=known.get("name", ""),
-            **{k: v for k, v in known.items() if k != "name"},
-            created_at=_now(),
-            updated_at=_now(),
-        )
-        .on_conflict_do_nothing(index_elements=["credit_code"])
+    insert = _insert(Enterprise).values(
+        credit_code=facts["credit_code"],
+        name=known.get("name", ""),
+        **{k: v for k, v in known.items() if k != "name"},
+        created_at=_now(),
+        updated_at=_now(),
     )
     if overwrite and known:
-        db.session.execute(
-            update(Enterprise)
-            .where(Enterprise.credit_code == facts["credit_code"])
-            .values(**known, updated_at=_now())
-            .execution_options(synchronize_session=False)
-        )
+        upsert = insert.on_conflict_do_update(index_elements=["credit_code"], set_={**known, "updated_at": _now()})
+        return db.session.execute(upsert.returning(Enterprise.id)).scalar_one()
+    db.session.execute(insert.on_conflict_do_nothing(index_elements=["credit_code"]))
     return db.session.execute(select(Enterprise.id).where(Enterprise.credit_code == facts["credit_code"])).scalar_one()
 
 

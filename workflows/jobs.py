@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from models import Application, Notification, User, db
-from workflows import calendar, engine, holidays
+from workflows import calendar, documents, engine, holidays
 from workflows.context import Case
 from workflows.definition import Procedure, Timer
 from workflows.registry import PROCEDURES
@@ -161,9 +161,11 @@ def _run(as_of: date | None) -> str:
         for uid in staff[app.authority_id]:
             sent += _notify_once(uid, app, kind, zh, en, f"{kind}:{app.id}:{due}:{uid}")
     db.session.commit()
+    rendered = documents.sweep_pending()  # documents a lost or failed worker job left without their file
     return (
         f"jobs run as of {today.isoformat()}: {len(open_apps)} applications due by {soon.isoformat()}, "
         f"{sent} notifications sent; {', '.join(counts) or 'no timers'}"
+        + (f"; {rendered} pending documents rendered" if rendered else "")
     )
 
 

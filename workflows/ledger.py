@@ -127,18 +127,23 @@ def record(ctx) -> None:
     change = register.change(ctx.event.name, ctx.app.state) if register else None
     if register is None or change is None:
         return
-    entry = db.session.execute(select(RegisterEntry).where(RegisterEntry.application_id == ctx.app.id)).scalar()
-    if entry is None and not change.opens:
-        return  # nothing was put in force yet (a correction asked before the filing)
-    document = next((d.number for d in reversed(ctx.issued) if d.kind in register.documents), None)
-    new = values(register, change, columns_of(entry) if entry else None, source(ctx.app), ctx.today, ctx.data, document)
-    if entry is None:
-        entry = RegisterEntry(application_id=ctx.app.id)
-        db.session.add(entry)
-    for key, value in new.items():
-        setattr(entry, key, value)
-    ctx.changes["register"] = snapshot(new)
-    enterprises.decided(register, ctx.fields, ctx.app.applicant_id)
+    # without autoflush: the application's UPDATE is written once, by the event's final flush (with its audit head),
+    # not a first time here because a query ran (nothing these queries read is pending: each event ends flushed)
+    with db.session.no_autoflush:
+        entry = db.session.execute(select(RegisterEntry).where(RegisterEntry.application_id == ctx.app.id)).scalar()
+        if entry is None and not change.opens:
+            return  # nothing was put in force yet (a correction asked before the filing)
+        document = next((d.number for d in reversed(ctx.issued) if d.kind in register.documents), None)
+        new = values(
+            register, change, columns_of(entry) if entry else None, source(ctx.app), ctx.today, ctx.data, document
+        )
+        if entry is None:
+            entry = RegisterEntry(application_id=ctx.app.id)
+            db.session.add(entry)
+        for key, value in new.items():
+            setattr(entry, key, value)
+        ctx.changes["register"] = snapshot(new)
+        enterprises.decided(register, ctx.fields, ctx.app.applicant_id)
     log.info("register %s: application %s -> %s", register.name, ctx.app.number, new["status"])
 
 

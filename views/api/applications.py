@@ -8,11 +8,13 @@ from flask import Response, current_app, request
 from sqlalchemy import select
 
 from infra import storage
+from infra.i18n import pair_text
 from models import Application, AuditEntry, Notification, db
 from models.base import local_iso
 from views.api import api_user, bp, image_lang, json_body, lang
 from views.api.presenters import application as present
 from views.api.presenters import summary
+from views.shared import RETRY_AFTER
 from workflows import access, attachments, diagram, engine, enterprises, inbox, operations
 from workflows.definition import Reason
 from workflows.errors import Forbidden, Invalid, NotFound
@@ -200,6 +202,15 @@ def audit_trail(app_id):
 @bp.get("/documents/<path:number>.pdf")
 def download_document(number):
     doc = access.document(api_user(), number)
+    if doc.pending:  # a bulk action's document: numbered and recorded, its file still being rendered by the worker
+        body = {
+            "error": {
+                "code": "being_issued",
+                "message": pair_text("正在签发，请稍后再下载", "being issued: download it in a moment"),
+                "details": [],
+            }
+        }
+        return body, 202, {"Retry-After": str(RETRY_AFTER)}
     data = storage.read_checked(doc.storage_path, doc.sha256)
     return Response(
         data,

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from models import Authority, Draw, db
 from models.base import ID_MAX, local_iso
 from views.api import api_user, bp, json_body
-from workflows import draws, operations
+from workflows import documents, draws, operations
 from workflows.accounts import authority_for
 from workflows.definition import Reason
 from workflows.errors import Forbidden, Invalid, NotFound
@@ -27,8 +27,9 @@ def _draw(draw_id) -> Draw:
 def create_draw():
     user = api_user()
     body = json_body()
-    draw = draws.run(user, body.get("ratios"))
-    commit()
+    with documents.rendered_later():  # any document the draw's events issue is rendered by the worker
+        draw = draws.run(user, body.get("ratios"))
+        commit()
     return draws.public_view(draw, logins=True), 201
 
 

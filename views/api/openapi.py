@@ -50,7 +50,7 @@ SIGNATURE = {
         "problem": {
             **_TEXT,
             "description": "why not valid: unsigned, unreadable, malformed, altered, untrusted, modified, "
-            "stored_file_missing, stored_file_altered",
+            "stored_file_missing, stored_file_altered, being_issued (the file is still being rendered)",
         },
     },
 }
@@ -174,12 +174,32 @@ PROGRESS = {
         },
     },
 }
+FILE_READY = {
+    "type": "boolean",
+    "description": "false while the document is being issued (正在签发): a bulk action committed its number and "
+    "snapshot and the worker is still rendering and signing its PDF; the download answers 202 until then",
+}
+DOCUMENT = {
+    "type": "object",
+    "required": ["number", "kind", "status", "url", "verify_url"],
+    "properties": {
+        "number": {"type": "string"},
+        "kind": {"type": "string"},
+        "status": {"type": "string", "enum": ["valid", "revoked", "expired", "superseded", "cancelled"]},
+        "file_ready": FILE_READY,
+        "sha256": {"type": ["string", "null"], "description": "of the PDF file; null while it is being issued"},
+        "url": {"type": "string"},
+        "verify_url": {"type": "string"},
+    },
+}
 VERIFIED = {
     "type": "object",
     "required": ["number", "kind", "holder", "issued_at", "status", "facts", "signature"],
     "properties": {
         "status": {"type": "string", "enum": ["valid", "revoked", "expired", "superseded", "cancelled"]},
         "superseded_by": {"type": "string", "description": "the document now in force"},
+        "file_ready": FILE_READY,
+        "sha256": {"type": ["string", "null"], "description": "of the PDF file; null while it is being issued"},
         "signature": {"$ref": "#/components/schemas/Signature"},
     },
 }
@@ -526,6 +546,12 @@ def document() -> dict:
                 "parameters": [{"name": "number", "in": "path", "required": True, "schema": {"type": "string"}}],
                 "responses": {
                     "200": {"description": "the PDF", "content": {"application/pdf": {}}},
+                    "202": {
+                        "description": "being issued (正在签发): the document is numbered, its PDF not rendered yet "
+                        "(a bulk action's; the worker renders it); retry after Retry-After seconds",
+                        "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}},
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    },
                     **_errors(401, 404),
                 },
             }
@@ -675,7 +701,11 @@ def document() -> dict:
                             "correction_items",
                             "documents",
                         ],
+                        "properties": {
+                            "documents": {"type": "array", "items": {"$ref": "#/components/schemas/Document"}}
+                        },
                     },
+                    "Document": DOCUMENT,
                     **{f"Fields_{n}": s for n, s in fields.items()},
                 },
             },

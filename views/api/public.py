@@ -133,6 +133,7 @@ BY_TOKEN = select(
     _doc.c.facts,
     _doc.c.sha256,
     _doc.c.storage_path,
+    _doc.c.pending,
 ).where(_doc.c.token == bindparam("token"))
 
 
