@@ -228,12 +228,12 @@ class EventContext:
         issuer = self.app.authority
         if by:
             issuer = db.session.get(Authority, authority_id(self.handling.division_code, by))
-        doc = documents.issue(self.app, kind, facts, extra, self.today, issuer)
+        doc, superseded = documents.issue(self.app, kind, facts, extra, self.today, issuer)
         self.issued.append(doc)
         # a pending document (a bulk action) has no file yet: the audit entry says so instead of a hash
         file = {"pending": True} if doc.pending else {"sha256": doc.sha256}
         self.changes.setdefault("documents", []).append({"kind": kind, "number": doc.number, **file})
-        for number in doc.superseded:
+        for number in superseded:
             self.changes.setdefault("document_status", []).append({"number": number, "status": "superseded"})
 
     def set_document_status(self, kind: str, status: str, reason: str) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 import pdf
 from infra import storage, tasks
 from models import Application, Authority, Document, DocumentCounter, db
-from models.base import local_iso
+from models.base import local_iso, table_of
 from pdf.sign import sign
 from vocabulary import AUTHORITY_KINDS, CITY, DIVISIONS
 from workflows import signing
@@ -60,7 +60,7 @@ def next_seq(authority_id: int, kind: str, year: int) -> int:
     which starts the year's row at 1 or moves it on by one, and returns the number."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    counter = DocumentCounter.__table__
+    counter = table_of(DocumentCounter)
     return db.session.execute(
         insert(counter)
         .values(authority_id=authority_id, kind=kind, year=year, last_value=1)
@@ -77,7 +77,9 @@ def base_url() -> str:
 
 def issue(
     app: Application, kind: str, facts: list[tuple[str, str]], extra: dict, today: date, authority=None
-) -> Document:
+) -> tuple[Document, list[str]]:
+    """Number, snapshot, sign and store document `kind` of `app` (or leave it pending for the worker, in a bulk
+    action); returns it with the numbers of the earlier documents of its kind it supersedes."""
     authority = authority or app.authority
     key = signing.key_for(authority.key)  # first: a signing fault (503) must not consume a number
     seq = next_seq(authority.id, kind, today.year)
@@ -126,9 +128,9 @@ def issue(
         sha256=sha,
         pending=pending,
     )
-    doc.superseded = supersede_earlier(app, kind, number)
+    superseded = supersede_earlier(app, kind, number)  # before the new row is added: its query flushes
     db.session.add(doc)
-    return doc
+    return doc, superseded
 
 
 def signed_pdf(kind: str, snapshot: dict, authority, key=None) -> bytes:
