@@ -149,6 +149,13 @@ class Event:
     internal: bool = False  # fired only by a batch operation (a draw), never one by one
     # a decision (sets decided_on; statistics time it): True, or the destinations where it is one
     decides: bool | tuple[str, ...] = False
+    # a decision that creates or ends a right (DOMAIN §0): the person deciding confirms it, with an opinion text
+    # (审批意见, the event's comment) that the audit entry keeps: "optional", or "required" (a government's approval)
+    opinion: str | None = None
+
+    @property
+    def comment_required(self) -> bool:
+        return self.opinion == "required"
 
     def acting_kinds(self, fields: dict) -> tuple[str, ...] | None:
         return self.acting(fields) if callable(self.acting) else self.acting
@@ -178,6 +185,8 @@ class Event:
         }
         if self.dest == SAME:
             out["same_state"] = True
+        if self.opinion:
+            out["comment"] = {"required": self.comment_required, "title": {"zh": "审批意见", "en": "opinion"}}
         return out
 
 
@@ -293,12 +302,12 @@ class AuthoritySetting:
 @dataclass(frozen=True)
 class DemoCase:
     """A demo application for `flask seed-demo`: its owner, fields, attachments (kinds, or (kind, file name)),
-    and the events that bring it to its state, each (event, username, data)."""
+    and the events that bring it to its state, each (event, username, data) or (event, username, data, opinion)."""
 
     owner: str
     fields: dict
     attachments: tuple[str | tuple[str, str], ...]
-    path: tuple[tuple[str, str, dict | None], ...] = ()
+    path: tuple[tuple, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -342,6 +351,10 @@ class Procedure:
     demo_staff: tuple[tuple[str, str, str, str], ...] = ()
     # what its decisions put in force (DOMAIN §6): a workflows.registers.Register, applied by the engine
     register: Any = None
+    # the 承诺 the applicant makes by submitting (DOMAIN §0), kept in the audit entry; None: common.DECLARATION.
+    # Per route, what a promise route adds (the commitment's content): route -> Text
+    declaration: Text | None = None
+    route_declarations: dict[str, Text] = field(default_factory=dict)
 
     def event(self, name: str) -> Event | None:
         return next((e for e in self.events if e.name == name), None)

@@ -262,6 +262,7 @@ EVENTS = (
         ("clerk",),
         "准予登记",
         "Register",
+        opinion="optional",
         guards=DECIDING,
         bulk=True,
         decides=True,
@@ -306,6 +307,7 @@ EVENTS = (
         ("clerk",),
         "不予登记",
         "Refuse",
+        opinion="optional",
         schema=REASON_SCHEMA,
         guards=DECIDING,
         decides=True,
@@ -355,6 +357,7 @@ EVENTS = (
         ("approver",),
         "撤销登记",
         "Revoke",
+        opinion="optional",
         schema=REASON_SCHEMA,
         guards=DECIDING,
         effects=(
@@ -571,6 +574,12 @@ PROCEDURE = Procedure(
             "the service window of the market regulation bureau of the domicile's county, or online here",
         ),
         "fee": Text("不收费", "free of charge"),
+        "remedies": Text(
+            "对不予登记、撤销登记等决定不服的，可以自收到决定之日起六十日内申请行政复议，或者六个月内提起行政诉讼。",
+            "Anyone who disagrees with a refusal to register, a revocation or another decision may apply for "
+            "administrative reconsideration within 60 days of receiving it, or bring an administrative lawsuit "
+            "within 6 months.",
+        ),
         "time_limits": [
             Text(
                 f"{DECISION['days']}个工作日内作出决定，自提交或补正后重新提交之日起计算（{DECISION['basis']}）",
