@@ -170,6 +170,7 @@ def submit_event(dest="submitted", effects=(), decides: bool | tuple[str, ...] =
         "提交申请",
         "Submit",
         decides=decides,
+        declares=True,
         guards=(required_complete, eligible),
         effects=(start_decision_clock, declared, *effects),
     )
@@ -189,6 +190,7 @@ def resubmit_event(effects=()) -> Event:
         "补正后重新提交",
         "Resubmit after correction",
         schema=ANSWERS_SCHEMA,
+        declares=True,
         guards=(required_complete, eligible, corrections.all_answered),
         effects=(start_decision_clock, declared, corrections.record_answers, correction_answered, *effects),
     )

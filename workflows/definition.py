@@ -152,6 +152,7 @@ class Event:
     # a decision that creates or ends a right (DOMAIN §0): the person deciding confirms it, with an opinion text
     # (审批意见, the event's comment) that the audit entry keeps: "optional", or "required" (a government's approval)
     opinion: str | None = None
+    declares: bool = False  # firing it is the applicant's declaration (承诺): the page asks for the tick
 
     @property
     def comment_required(self) -> bool:
@@ -203,6 +204,10 @@ class Holder:
 
     def of(self, fields: dict) -> tuple[str, str]:
         return fields.get(self.name) or (self.fallback and fields.get(self.fallback)) or "", fields.get(self.code) or ""
+
+    def party(self, fields: dict) -> str:
+        """The holder's own name as the applicant gave it (no fallback): who applies, for lists."""
+        return fields.get(self.name) or ""
 
     def subject_of(self, fields: dict) -> str:
         return (self.subject and fields.get(self.subject)) or self.of(fields)[0]

@@ -442,7 +442,7 @@ EVENTS = (
         "Record the inspection",
         decides=("passed",),
         schema={
-            "passed": DataField("bool", zh="是否合格", en="passed"),
+            "passed": DataField("bool", zh="是否合格", en="Did the site pass the inspection?"),
             "findings": DataField("str", required=False, zh="检查发现", en="findings"),
         },
         guards=(assigned_inspector, not_own_application, findings_when_failed),

@@ -287,9 +287,11 @@ EVENTS = (
         guards=DECIDING,
         effects=(record_review,),
         schema={
-            "expropriation_plan": DataField("bool", zh="是否有征收计划", en="expropriation plan"),
-            "soil_ok": DataField("bool", zh="土壤环境是否符合要求", en="soil ok"),
-            "use_change_allowed": DataField("bool", zh="期满后是否可改变用途", en="use change allowed at expiry"),
+            "expropriation_plan": DataField("bool", zh="是否有征收计划", en="Is there an expropriation plan?"),
+            "soil_ok": DataField(
+                "bool", zh="土壤环境是否符合要求", en="Does the soil meet the environmental requirements?"
+            ),
+            "use_change_allowed": DataField("bool", zh="期满后是否可改变用途", en="May the use change at expiry?"),
         },
     ),
     Event(

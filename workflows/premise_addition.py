@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from vocabulary import (
     SERVICE_CATEGORIES,
@@ -107,7 +108,23 @@ ATTACHMENTS = (
 
 
 def _scope_items(text: str | None) -> set[str]:
-    return {s.strip() for s in re.split(r"[;；,，、。\n]+", text or "") if s.strip()}
+    """The items of a business scope, split at its separators outside brackets, full-width characters folded
+    ("家政服务（不含职业中介、劳务派遣）" is one item, written with ASCII brackets)."""
+    items, depth, item = [], 0, ""
+    for ch in unicodedata.normalize("NFKC", text or ""):
+        depth += (ch in "([") - (ch in ")]")
+        if depth <= 0 and ch in ";,、。\n":
+            items.append(item)
+            item, depth = "", 0
+        else:
+            item += ch
+    return {i.strip() for i in (*items, item) if i.strip()}
+
+
+def _outside(item: str, registered: set[str]) -> bool:
+    """An item lies within the registered scope when it is one of its items, or one narrowed by a bracketed
+    qualifier ("家政服务（不含职业中介活动）" within "家政服务"): a qualifier narrows an item, it adds none."""
+    return item not in registered and re.sub(r"\s*\([^()]*\)", "", item).strip() not in registered
 
 
 def eligibility(fields: dict, world) -> Eligibility:
@@ -167,7 +184,9 @@ def eligibility(fields: dict, world) -> Eligibility:
             )
         )
     registered = _scope_items(fields.get("registered_scope"))
-    outside = sorted(_scope_items(fields.get("business_scope")) - registered) if registered else []
+    outside = (
+        sorted(i for i in _scope_items(fields.get("business_scope")) if _outside(i, registered)) if registered else []
+    )
     if outside:
         reasons.append(
             Reason(
