@@ -169,7 +169,12 @@ class EventChoice:
 
     @property
     def enabled(self) -> bool:
-        return not self.reasons
+        """Ready, or blocked only by what its own inputs answer (a correction item explained in the form)."""
+        return all(r.rule in ANSWERED_IN_FORM for r in self.reasons)
+
+
+# guard rules that the event's form itself can satisfy: the resubmission's explanations of correction items
+ANSWERED_IN_FORM = {"unanswered"}
 
 
 def event_choices(app, proc: Procedure, user, every_role_event: bool) -> list[EventChoice]:

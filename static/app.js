@@ -37,7 +37,7 @@
       cancel.textContent = english ? "Cancel" : "取消";
       cancel.addEventListener("click", function () { dialog.close(); });
       form.appendChild(cancel);
-      details.appendChild(dialog);
+      details.after(dialog);  // outside the <details>, whose closed content is never rendered
       summary.addEventListener("click", function (event) {
         event.preventDefault();
         dialog.showModal();

@@ -176,7 +176,7 @@ class Event:
 
     def as_dict(self) -> dict:
         dest = self.dest if isinstance(self.dest, str) and self.dest != SAME else list(self.dests)
-        out = {
+        out: dict[str, Any] = {
             "name": self.name,
             "sources": list(self.sources),
             "dest": dest,

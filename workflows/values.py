@@ -6,6 +6,7 @@ import re
 import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from vocabulary import DIVISIONS
 from workflows import credit_code
@@ -190,7 +191,8 @@ def clean_data(schema: dict[str, DataField], data: object, proc: Procedure) -> t
         data = {}
     if not isinstance(data, dict):
         return {}, [Reason("type", "data 应为对象", "data must be an object", "data")]
-    out, reasons = {}, []
+    out: dict[str, Any] = {}
+    reasons: list[Reason] = []
     for key in data:
         if key not in schema:
             reasons.append(
@@ -291,7 +293,8 @@ def _clean_answers(value, proc: Procedure, where: str) -> tuple[dict, list[Reaso
     if not isinstance(value, dict):
         return {}, [Reason("type", "书面说明应为对象", "answers must be an object of explanations", where)]
     known = {f.name for f in proc.fields} | {a.kind for a in proc.attachments}
-    out, reasons = {}, []
+    out: dict[str, Any] = {}
+    reasons: list[Reason] = []
     for name, text in value.items():
         at = f"{where}.{name}"
         if name not in known:
