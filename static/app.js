@@ -364,6 +364,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     enhance(document);
+    document.documentElement.dataset.enhanced = "1";  // what the browser tests wait for
     if (window.fetch && window.FormData && window.URLSearchParams) {
       document.querySelectorAll("form[data-autosave]").forEach(autosave);
     }

@@ -39,7 +39,7 @@ def next_step(proc: Procedure, state: str, authority=None, fields: dict | None =
             "由申请人" + _join([e.zh for e in own], True),
             "the applicant acts: " + _join([e.en.lower() for e in own], False),
         )
-    staff = [e for e in events if set(e.roles) & set(STAFF) and not e.internal]
+    staff = [e for e in events if set(e.roles) & set(STAFF)]
     if holder == "authority":
         zh_by = authority.name if authority else "办理机关"
         en_by = authority.name_en if authority else "the handling authority"
