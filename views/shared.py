@@ -56,9 +56,13 @@ def application_facts(app: Application) -> dict:
 
 
 def result(app: Application, proc, documents: list[dict]) -> dict | None:
-    """What was decided, once it is (no one holds the application any more): the state, the date, and the
-    document that carries it — the newest one still current — as the page's main action."""
-    if app.state == proc.initial or proc.holders.get(app.state) is not None:
+    """What was decided, once it is: the state, the date, and the document that carries it — the newest one
+    still current — as the page's main action."""
+    holder = proc.holders.get(app.state)
+    # decided: no one holds it any more, or a decision is made and only the authority's follow-up remains (a
+    # filing awaiting the draw); while the applicant has something to do, that comes first
+    decided_here = any(e.decides_in(app.state) and app.state in e.dests for e in proc.events)
+    if app.state == proc.initial or holder == "applicant" or (holder is not None and not decided_here):
         return None
     current = [d for d in documents if d["status"] != "superseded"]
     return {"state": proc.states[app.state], "on": app.decided_on, "document": current[-1] if current else None}

@@ -80,3 +80,29 @@ def test_english_labels_are_english():
     labels += [fire.event("record_inspection").schema["passed"].en]
     assert "soil ok" not in labels and "passed" not in labels
     assert all(label[0].isupper() for label in labels)
+
+
+def test_a_filing_made_shows_its_result_first(login, api):
+    """A fire filing filed on commitment awaits only the authority's draw: the page opens with the receipt."""
+    fields = {
+        "facility_name": "兆麟社区老年食堂",
+        "credit_code": "91230102MA1D0XG5LR",
+        "site_address": "兆麟街12号",
+        "site_division": "230102",
+        "facility_type": "community_catering",
+        "special_construction": False,
+        "crowded_place": False,
+        "floor_area_m2": 120,
+        "total_investment_yuan": 150000,
+        "completion_date": "2026-11-20",
+    }
+    app = api.post("/api/v1/applications", "alice", json={"procedure": "fire_filing", "fields": fields}).get_json()
+    for kind in ("filing_form", "commitment_letter"):
+        api.upload(app["id"], kind=kind)
+    body = api.fire(app["id"], "submit", "alice").get_json()
+    assert body["state"] == "filed"
+    page = html(login("alice").get(f"/my/applications/{app['id']}"))
+    result = page[page.index('<section class="card result"') : page.index('<section class="card standing"')]
+    assert "已备案" in result and "消防验收备案凭证" in result
+    trail = api.get(f"/api/v1/applications/{app['id']}/events", "alice").get_json()
+    assert "告知承诺" in trail[-1]["data"]["declaration"]  # the promise route's commitment is part of it
