@@ -53,8 +53,8 @@ def seed() -> str:
                 kind, filename = kind if isinstance(kind, tuple) else (kind, f"{kind}.pdf")
                 attachments.add(app, users[case.owner], kind, filename, DEMO_PDF)
             commit()
-            for event, actor, data in case.path:
-                engine.fire(app, event, users[actor], data, app.version)
+            for event, actor, data, *comment in case.path:  # a decision's opinion (审批意见) may follow the data
+                engine.fire(app, event, users[actor], data, app.version, *comment)
                 commit()
     count = db.session.execute(select(db.func.count(Application.id))).scalar()
     return f"demo data: {len(users)} users (password {PASSWORD}), {count} applications"

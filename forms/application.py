@@ -12,7 +12,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from infra.i18n import lazy_bt as _b
 from infra.i18n import lazy_pair_text
 from vocabulary import DIVISIONS, DIVISIONS_EN
-from workflows import engine
+from workflows import engine, figures
 from workflows.definition import Event, Field, Procedure, Reason
 from workflows.errors import Invalid
 from workflows.registry import PROCEDURES
@@ -83,7 +83,7 @@ def _as_form_value(f: Field, value):
         return [{c.name: _as_form_value(c, (row or {}).get(c.name)) for c in f.columns} for row in value or ()]
     if f.type == "multichoice":
         return list(value or ())
-    return "" if value is None else str(value) if f.type in ("int", "decimal") else value
+    return "" if value is None else figures.number(value) if f.type in ("int", "decimal") else value  # 120, not 120.0
 
 
 def _with_blank_rows(form, fields) -> None:
@@ -169,7 +169,12 @@ class EventChoice:
 
     @property
     def enabled(self) -> bool:
-        return not self.reasons
+        """Ready, or blocked only by what its own inputs answer (a correction item explained in the form)."""
+        return all(r.rule in ANSWERED_IN_FORM for r in self.reasons)
+
+
+# guard rules that the event's form itself can satisfy: the resubmission's explanations of correction items
+ANSWERED_IN_FORM = {"unanswered"}
 
 
 def event_choices(app, proc: Procedure, user, every_role_event: bool) -> list[EventChoice]:
@@ -242,6 +247,12 @@ def event_data(event: Event, proc: Procedure, formdata) -> dict:
         raw = (formdata.get(key) or "").strip()
         if spec.type == "items":
             data[key] = correction_items(proc, formdata)
+        elif spec.type == "answers":  # answer-<field or attachment kind>: the written explanations
+            data[key] = {
+                k.removeprefix("answer-"): v.strip()
+                for k, v in formdata.items()
+                if k.startswith("answer-") and v.strip()
+            }
         elif spec.type == "fields":
             form = _changes_form(event, proc, None, formdata)
             data[key] = fields_from(form, proc, keep_empty=True, names=spec.names)
@@ -262,6 +273,12 @@ def fire_from_form(app, user, formdata) -> Event | None:
     """Fire the event an event form posted (its name, inputs, version and comment); flushes only."""
     proc = PROCEDURES[app.procedure]
     event = proc.event(formdata.get("event", ""))
+    if event is not None and event.declares and formdata.get("declare") != "yes":
+        raise Invalid(
+            "请阅读并勾选承诺后提交",
+            "read and tick the declaration before submitting",
+            [Reason("declaration", "承诺：请勾选确认", "declaration: tick to confirm", "declare")],
+        )
     data = event_data(event, proc, formdata) if event else {}
     engine.fire(app, formdata.get("event", ""), user, data, version_from(formdata), formdata.get("comment", ""))
     return event

@@ -84,6 +84,16 @@ def bi(msgid: str, **params) -> Markup:
     return _format(msgid, params) + Markup(' <small lang="en">%s</small>') % _format(english(msgid), params)
 
 
+def bi_of(msgid: str, **pairs) -> Markup:
+    """Like bi(), with each parameter a pair (an Event, a Text…): the Chinese text takes the Chinese side and
+    its English hint the English side, never "Done: 提交申请"."""
+    zh = {k: _sides(v, None)[0] for k, v in pairs.items()}
+    en = {k: _sides(v, None)[1] for k, v in pairs.items()}
+    if lang() == "en":
+        return _format(english(msgid), en)
+    return _format(msgid, zh) + Markup(' <small lang="en">%s</small>') % _format(english(msgid), en)
+
+
 def bt(msgid: str, **params) -> str:
     """A catalogue text as plain text, for attributes and flash messages: "中文 English" or "English"."""
     if lang() == "en":

@@ -17,6 +17,35 @@
       });
     });
 
+    // A decision (准予登记, 批准, 备案, 撤销 …) is confirmed in a modal dialog with its opinion text (审批意见): the
+    // <details> that holds its form (which works without JavaScript) opens the form as a <dialog> instead.
+    root.querySelectorAll("details.decision").forEach(function (details) {
+      var summary = details.querySelector("summary");
+      var form = details.querySelector("form");
+      if (!summary || !form || typeof HTMLDialogElement === "undefined") { return; }
+      var dialog = document.createElement("dialog");
+      dialog.className = "decision-dialog";
+      var title = document.createElement("h2");
+      title.id = details.id + "-title";
+      title.innerHTML = summary.innerHTML;
+      dialog.setAttribute("aria-labelledby", title.id);
+      dialog.appendChild(title);
+      dialog.appendChild(form);
+      var cancel = document.createElement("button");
+      cancel.type = "button";
+      cancel.className = "cancel";
+      cancel.textContent = english ? "Cancel" : "取消";
+      cancel.addEventListener("click", function () { dialog.close(); });
+      form.appendChild(cancel);
+      details.after(dialog);  // outside the <details>, whose closed content is never rendered
+      summary.addEventListener("click", function (event) {
+        event.preventDefault();
+        dialog.showModal();
+        var first = form.querySelector("textarea, input:not([type=hidden]), select");
+        if (first) { first.focus(); }
+      });
+    });
+
     // Correction list: typing a reason ticks its row; ticking a row moves to its reason.
     root.querySelectorAll(".correction-list").forEach(function (list) {
       list.querySelectorAll("input.item-reason").forEach(function (reason) {
@@ -335,6 +364,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     enhance(document);
+    document.documentElement.dataset.enhanced = "1";  // what the browser tests wait for
     if (window.fetch && window.FormData && window.URLSearchParams) {
       document.querySelectorAll("form[data-autosave]").forEach(autosave);
     }

@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 import pdf
 from forms.application import correction_targets, event_choices, fire_from_form
 from infra.extensions import login_manager
-from infra.i18n import bi, lang, pick
+from infra.i18n import bi, bi_of, lang, pick
 from models import Application, Opinion, User, db
 from models.base import ID_MAX
 from pdf.samples import sample_snapshot
@@ -259,7 +259,7 @@ def fire(app_id):
     app = access.application(current_user, app_id)
     event = fire_from_form(app, current_user, request.form)
     commit()
-    flash(bi("已办理：%(event)s", event=pick(event)), "info")
+    flash(bi_of("已办理：%(event)s", event=event), "info")
     return redirect(url_for(".application", app_id=app.id), 303)
 
 

@@ -17,7 +17,8 @@ from vocabulary import (
     division_name_en,
     street_name,
 )
-from workflows import calendar, engine, holidays
+from workflows import calendar, corrections, engine, figures, holidays
+from workflows import progress as progress_of
 from workflows.documents import chinese_date
 from workflows.registry import PROCEDURES
 
@@ -155,25 +156,32 @@ def main_path(proc) -> tuple[str, ...]:
 
 
 def progress(app, visited=()) -> tuple[list[dict], tuple[str, str] | None]:
-    """Steps of the main path (done/current/todo), and the side state's title when off the path."""
+    """Steps of the main path (done/current/todo), and the side state's title when off the path. Once no one
+    holds the application (decided, concluded), the bar is complete: the steps it went through, then the state it
+    ended in (a filing closed by the draw: 草稿 ✓ 已提交 ✓ 已备案 ✓ 未抽中 ✓, not 3 of 5)."""
     proc = PROCEDURES[app.procedure]
     path = main_path(proc)
     on_path = app.state in path
     reached = path.index(app.state) if on_path else max((path.index(s) for s in visited if s in path), default=0)
+
+    def step(s: str, status: str) -> dict:
+        return {"state": s, "zh": proc.states[s][0], "en": proc.states[s][1], "status": status}
+
+    if app.state != proc.initial and proc.holders.get(app.state) is None:
+        ended = [s for s in path[: reached + 1] if not visited or s in visited or s == app.state]
+        if not on_path:
+            ended.append(app.state)
+        return [step(s, "done") for s in ended], None
     steps = [
-        {
-            "state": s,
-            "zh": proc.states[s][0],
-            "en": proc.states[s][1],
-            "status": "done"
-            if i < reached or (i == reached and not on_path)
-            else "current"
-            if i == reached
-            else "todo",
-        }
+        step(s, "done" if i < reached or (i == reached and not on_path) else "current" if i == reached else "todo")
         for i, s in enumerate(path)
     ]
     return steps, None if on_path else proc.states[app.state]
+
+
+def next_step_of(app):
+    """The next step as the public lookup and the API say it (workflows/progress.py: one source)."""
+    return progress_of.next_step(PROCEDURES[app.procedure], app.state, app.authority, app.fields)
 
 
 def money(value) -> str:
@@ -220,6 +228,7 @@ def register_filters(app: Flask) -> None:
         file_size=file_size,
         iso_time=iso_time,
         area=area,
+        number_text=figures.number,
     )
     app.jinja_env.globals.update(
         state_title=state_title,
@@ -231,4 +240,6 @@ def register_filters(app: Flask) -> None:
         role_title=role_title,
         role_at=role_at,
         DIVISIONS=DIVISIONS,
+        HOW=corrections.HOW,
+        next_step_of=next_step_of,
     )

@@ -31,7 +31,7 @@ from forms.application import (
     version_from,
 )
 from infra.extensions import login_manager
-from infra.i18n import bi, pick
+from infra.i18n import bi, bi_of
 from models import Application, Notification, db
 from views.shared import application_facts, attachment_response, document_response, hidden_or_forbidden
 from workflows import access, attachments, engine, enterprises
@@ -266,7 +266,7 @@ def fire(app_id):
     app = access.application(current_user, app_id)
     event = fire_from_form(app, current_user, request.form)
     commit()
-    flash(bi("已办理：%(event)s", event=pick(event)), "info")
+    flash(bi_of("已办理：%(event)s", event=event), "info")
     return redirect(url_for(".application", app_id=app.id), 303)
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from models import Document, Draw, db
 from views import lookup
-from workflows import draws, signing, verification
+from workflows import common, draws, signing, verification
 from workflows.documents import public_view, replacement
 from workflows.registry import PROCEDURES
 
@@ -19,10 +19,16 @@ def index():
     return render_template("public/index.html", procedures=PROCEDURES.values())
 
 
+@bp.get("/guides")
+def guides():
+    """办事指南: every procedure the registry declares, each with its guide."""
+    return render_template("public/guides.html", procedures=PROCEDURES.values())
+
+
 @bp.get("/guides/<name>")
 def guide(name):
     proc = PROCEDURES.get(name) or abort(404)
-    return render_template("public/guide.html", proc=proc)
+    return render_template("public/guide.html", proc=proc, remedies=proc.guide.get("remedies") or common.REMEDIES)
 
 
 @bp.route("/verify", methods=["GET", "POST"])

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from infra import storage
 from models import Application, AuditEntry, Document, Opinion, db
-from workflows import access, engine
+from workflows import access, common, corrections, engine
 from workflows.context import World
 from workflows.documents import owner_view
 from workflows.materials import materials
@@ -34,6 +34,8 @@ def application_facts(app: Application) -> dict:
     )
     proc = PROCEDURES[app.procedure]
     fields = app.fields or {}
+    documents = [{**owner_view(d), "id": d.id} for d in docs]
+    eligibility = engine.eligibility_of(proc, fields, app.id)
     return {
         "app": app,
         "proc": proc,
@@ -41,12 +43,29 @@ def application_facts(app: Application) -> dict:
         "trail": trail,
         "visited": {e.to_state for e in trail},
         "opinions": opinions,
-        "documents": [{**owner_view(d), "id": d.id} for d in docs],
-        "eligibility": engine.eligibility_of(proc, app.fields or {}, app.id),
+        "documents": documents,
+        "eligibility": eligibility,
+        "result": result(app, proc, documents),
+        # the last one-time list, each item as it stands or as the resubmission answered it (DOMAIN §0)
+        "answers": corrections.view(proc, app),
+        "declaration": common.declaration(proc, app.route or eligibility.route),
         "corrections": {i["field"]: i["reason"] for i in app.correction_items or []}
         if app.state == "correction_required"
         else {},
     }
+
+
+def result(app: Application, proc, documents: list[dict]) -> dict | None:
+    """What was decided, once it is: the state, the date, and the document that carries it — the newest one
+    still current — as the page's main action."""
+    holder = proc.holders.get(app.state)
+    # decided: no one holds it any more, or a decision is made and only the authority's follow-up remains (a
+    # filing awaiting the draw); while the applicant has something to do, that comes first
+    decided_here = any(e.decides_in(app.state) and app.state in e.dests for e in proc.events)
+    if app.state == proc.initial or holder == "applicant" or (holder is not None and not decided_here):
+        return None
+    current = [d for d in documents if d["status"] != "superseded"]
+    return {"state": proc.states[app.state], "on": app.decided_on, "document": current[-1] if current else None}
 
 
 def file_response(data: bytes, mimetype: str, filename: str, disposition: str) -> Response:

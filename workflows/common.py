@@ -4,10 +4,26 @@ from __future__ import annotations
 
 from datetime import date
 
-from workflows.definition import SAME, DataField, DocumentKind, Event, Reason
+from workflows import corrections
+from workflows.definition import SAME, DataField, DocumentKind, Event, Reason, Text
 from workflows.values import missing_required
 
 REMEDIES_ZH = "如不服本决定，可以自收到本决定之日起六十日内依法申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。"
+# the service guide's 救济途径 for a procedure that declares none of its own (guide["remedies"])
+REMEDIES = Text(
+    "对本事项作出的决定不服的，可以自收到决定之日起六十日内申请行政复议，或者六个月内提起行政诉讼。",
+    "Anyone who disagrees with a decision on this matter may apply for administrative reconsideration within "
+    "60 days of receiving it, or bring an administrative lawsuit within 6 months.",
+)
+
+# the 承诺 submitting makes (DOMAIN §0) for a procedure that declares none of its own (Procedure.declaration)
+DECLARATION = Text(
+    "本申请人承诺：所填报的信息和提交的材料真实、准确、完整、有效，与原件一致；如有虚假，愿意承担相应的法律责任，"
+    "并接受依法撤销、公示等处理。",
+    "The applicant declares that the information given and the materials submitted are true, accurate, complete "
+    "and valid and match the originals, and accepts the legal consequences of any falsehood, including revocation "
+    "and publication.",
+)
 
 REASON_SCHEMA = {"reason": DataField("str", zh="理由", en="reason")}
 ITEMS_SCHEMA = {"items": DataField("items", zh="补正事项", en="correction items")}
@@ -48,7 +64,21 @@ def start_decision_clock(ctx):
     ctx.submitted()
     limits = ctx.proc.time_limits
     ctx.set_deadline((limits.get("intake") or limits["decision"])["days"])
-    ctx.set_correction_items([])
+
+
+def declaration(proc, route: str | None) -> Text:
+    """What the applicant declares by submitting: the procedure's 承诺 (or the common one), and on a route that
+    declares one (a promise route) the commitment's content."""
+    base = proc.declaration or DECLARATION
+    extra = proc.route_declarations.get(route or "")
+    return Text(f"{base.zh}{extra.zh}", f"{base.en} {extra.en}") if extra else base
+
+
+def declared(ctx):
+    """Submitting is the applicant's declaration: its text goes into the audit entry (data.declaration)."""
+    text = declaration(ctx.proc, ctx.app.route)
+    ctx.changes["declaration"] = text.zh
+    ctx.changes["declaration_en"] = text.en
 
 
 def clock(limit: str):
@@ -87,8 +117,7 @@ def decided(ctx):
     ctx.decide()
 
 
-def correction_list(ctx):
-    ctx.set_correction_items(ctx.data["items"])
+correction_list = corrections.note_items
 
 
 def issuing(kind: str, facts=None, by: str | None = None, **extra_builders):
@@ -140,9 +169,15 @@ def submit_event(dest="submitted", effects=(), decides: bool | tuple[str, ...] =
         "提交申请",
         "Submit",
         decides=decides,
+        declares=True,
         guards=(required_complete, eligible),
-        effects=(start_decision_clock, *effects),
+        effects=(start_decision_clock, declared, *effects),
     )
+
+
+ANSWERS_SCHEMA = {
+    "answers": DataField("answers", required=False, zh="补正事项的书面说明", en="explanations of correction items")
+}
 
 
 def resubmit_event(effects=()) -> Event:
@@ -153,8 +188,10 @@ def resubmit_event(effects=()) -> Event:
         ("applicant",),
         "补正后重新提交",
         "Resubmit after correction",
-        guards=(required_complete, eligible),
-        effects=(start_decision_clock, correction_answered, *effects),
+        schema=ANSWERS_SCHEMA,
+        declares=True,
+        guards=(required_complete, eligible, corrections.all_answered),
+        effects=(start_decision_clock, declared, corrections.record_answers, correction_answered, *effects),
     )
 
 
@@ -167,7 +204,7 @@ def request_correction_event(sources, correction_kind="correction_notice", roles
         "一次性告知补正",
         "Request correction (one-time notice)",
         schema=ITEMS_SCHEMA,
-        guards=(not_own_application,),
+        guards=(not_own_application, corrections.only_open_items),
         effects=(
             correction_list,
             pause_clock,

@@ -9,7 +9,7 @@ from functools import cached_property
 from flask import current_app
 from sqlalchemy import select
 
-from models import Application, ApplicationParty, Authority, Document, Notification, Opinion, db
+from models import Application, ApplicationParty, AuditEntry, Authority, Document, Notification, Opinion, db
 from vocabulary import AUTHORITY_KINDS
 from workflows import calendar, documents, holidays, ledger, registry
 from workflows.definition import Event, Procedure
@@ -205,6 +205,15 @@ class EventContext:
         self.changes["fields_was"] = {k: self.fields.get(k) for k in changes}
         self.fields = {k: v for k, v in {**self.fields, **changes}.items() if v is not None}
         self.app.fields = dict(self.fields)
+
+    def last_event_data(self, event: str) -> dict | None:
+        """The data of this application's latest audit entry of `event` (what an earlier step recorded)."""
+        return db.session.execute(
+            select(AuditEntry.data)
+            .where(AuditEntry.application_id == self.app.id, AuditEntry.event == event)
+            .order_by(AuditEntry.seq.desc())
+            .limit(1)
+        ).scalar()
 
     def set_correction_items(self, items: list) -> None:
         self.app.correction_items = list(items)

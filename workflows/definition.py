@@ -152,6 +152,14 @@ class Event:
     internal: bool = False  # fired only by a batch operation (a draw), never one by one
     # a decision (sets decided_on; statistics time it): True, or the destinations where it is one
     decides: bool | tuple[str, ...] = False
+    # a decision that creates or ends a right (DOMAIN §0): the person deciding confirms it, with an opinion text
+    # (审批意见, the event's comment) that the audit entry keeps: "optional", or "required" (a government's approval)
+    opinion: str | None = None
+    declares: bool = False  # firing it is the applicant's declaration (承诺): the page asks for the tick
+
+    @property
+    def comment_required(self) -> bool:
+        return self.opinion == "required"
 
     def acting_kinds(self, fields: dict) -> tuple[str, ...] | None:
         return self.acting(fields) if callable(self.acting) else self.acting
@@ -171,7 +179,7 @@ class Event:
 
     def as_dict(self) -> dict:
         dest = self.dest if isinstance(self.dest, str) and self.dest != SAME else list(self.dests)
-        out: dict[str, object] = {
+        out: dict[str, Any] = {
             "name": self.name,
             "sources": list(self.sources),
             "dest": dest,
@@ -181,6 +189,8 @@ class Event:
         }
         if self.dest == SAME:
             out["same_state"] = True
+        if self.opinion:
+            out["comment"] = {"required": self.comment_required, "title": {"zh": "审批意见", "en": "opinion"}}
         return out
 
 
@@ -197,6 +207,10 @@ class Holder:
 
     def of(self, fields: dict) -> tuple[str, str]:
         return fields.get(self.name) or (self.fallback and fields.get(self.fallback)) or "", fields.get(self.code) or ""
+
+    def party(self, fields: dict) -> str:
+        """The holder's own name as the applicant gave it (no fallback): who applies, for lists."""
+        return fields.get(self.name) or ""
 
     def subject_of(self, fields: dict) -> str:
         return (self.subject and fields.get(self.subject)) or self.of(fields)[0]
@@ -300,12 +314,12 @@ class AuthoritySetting:
 @dataclass(frozen=True)
 class DemoCase:
     """A demo application for `flask seed-demo`: its owner, fields, attachments (kinds, or (kind, file name)),
-    and the events that bring it to its state, each (event, username, data)."""
+    and the events that bring it to its state, each (event, username, data) or (event, username, data, opinion)."""
 
     owner: str
     fields: dict
     attachments: tuple[str | tuple[str, str], ...]
-    path: tuple[tuple[str, str, dict | None], ...] = ()
+    path: tuple[tuple, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -349,6 +363,10 @@ class Procedure:
     demo_staff: tuple[tuple[str, str, str, str], ...] = ()
     # what its decisions put in force (DOMAIN §6): a workflows.registers.Register, applied by the engine
     register: Any = None
+    # the 承诺 the applicant makes by submitting (DOMAIN §0), kept in the audit entry; None: common.DECLARATION.
+    # Per route, what a promise route adds (the commitment's content): route -> Text
+    declaration: Text | None = None
+    route_declarations: dict[str, Text] = field(default_factory=dict)
 
     def event(self, name: str) -> Event | None:
         return next((e for e in self.events if e.name == name), None)

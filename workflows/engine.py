@@ -134,6 +134,15 @@ class Firing:
                 [Reason("type", "comment：应为文本", "comment: must be a string", "comment")],
             )
         clean, problems = clean_data(event.schema, self.data, proc)
+        if event.comment_required and not (comment or "").strip():
+            problems.append(
+                Reason(
+                    "required",
+                    f"审批意见（comment）：必填，“{event.zh}”须附审批意见",
+                    f"comment: required, the opinion (审批意见) that “{event.en.lower()}” always carries",
+                    "comment",
+                )
+            )
         if problems:
             raise Invalid("事件数据不完整或有误", "event data invalid", problems)
         ctx = EventContext(self.app, proc, event, self.actor, clean, (comment or "").strip()[:2000], self.on)

@@ -388,6 +388,7 @@ EVENTS = (
         ("clerk",),
         "予以备案",
         "File",
+        opinion="optional",
         guards=(not_own_application,),
         bulk=True,
         decides=True,
@@ -406,6 +407,7 @@ EVENTS = (
         ("clerk",),
         "不予受理",
         "Do not accept",
+        opinion="optional",
         schema=REASON_SCHEMA,
         guards=(not_own_application,),
         decides=True,
@@ -441,7 +443,7 @@ EVENTS = (
         "Record the inspection",
         decides=("passed",),
         schema={
-            "passed": DataField("bool", zh="是否合格", en="passed"),
+            "passed": DataField("bool", zh="是否合格", en="Did the site pass the inspection?"),
             "findings": DataField("str", required=False, zh="检查发现", en="findings"),
         },
         guards=(assigned_inspector, not_own_application, findings_when_failed),
@@ -655,6 +657,16 @@ PROCEDURE = Procedure(
     holder=Holder("builder_name", fallback="facility_name", place="site_address", subject="facility_name"),
     routes={"simplified": Text("简化办理", "Simplified procedure"), "standard": Text("一般程序", "Standard procedure")},
     derived=derived,
+    # on the simplified route the filing may be made on the applicant's commitment (告知承诺): its content
+    route_declarations={
+        "simplified": Text(
+            "采用告知承诺方式备案的，本申请人并承诺：该设施已竣工验收合格，符合国家工程建设消防技术标准，"
+            "如经抽查不合格，立即停止使用并整改。",
+            "Where the filing is made on commitment, the applicant also commits that the facility has passed "
+            "completion acceptance and meets the national fire-safety technical standards, and that it will stop "
+            "using it and rectify at once if a spot check finds otherwise.",
+        )
+    },
     number_prefix="FF",
     order=3,
     documents=DOCUMENTS,
@@ -703,6 +715,13 @@ PROCEDURE = Procedure(
             "the housing and urban-rural development bureau of the facility's county, or online here",
         ),
         "fee": Text("不收费", "free of charge"),
+        "remedies": Text(
+            "对不予受理备案、抽查不合格责令停止使用等决定不服的，可以自收到决定之日起六十日内申请行政复议，"
+            "或者六个月内提起行政诉讼。",
+            "Anyone who disagrees with a refusal to accept the filing, or with an order to stop using the site "
+            "after a failed inspection, may apply for administrative reconsideration within 60 days of receiving "
+            "it, or bring an administrative lawsuit within 6 months.",
+        ),
         # public pages of this procedure that the guide links to
         "public_pages": [
             (

@@ -250,6 +250,7 @@ EVENTS = (
         ("clerk",),
         "不予受理",
         "Do not accept",
+        opinion="optional",
         schema=REASON_SCHEMA,
         guards=DECIDING,
         decides=True,
@@ -287,9 +288,11 @@ EVENTS = (
         guards=DECIDING,
         effects=(record_review,),
         schema={
-            "expropriation_plan": DataField("bool", zh="是否有征收计划", en="expropriation plan"),
-            "soil_ok": DataField("bool", zh="土壤环境是否符合要求", en="soil ok"),
-            "use_change_allowed": DataField("bool", zh="期满后是否可改变用途", en="use change allowed at expiry"),
+            "expropriation_plan": DataField("bool", zh="是否有征收计划", en="Is there an expropriation plan?"),
+            "soil_ok": DataField(
+                "bool", zh="土壤环境是否符合要求", en="Does the soil meet the environmental requirements?"
+            ),
+            "use_change_allowed": DataField("bool", zh="期满后是否可改变用途", en="May the use change at expiry?"),
         },
     ),
     Event(
@@ -299,6 +302,7 @@ EVENTS = (
         ("approver",),
         "批准过渡期",
         "Approve",
+        opinion="required",
         acting=GOV,
         guards=DECIDING,
         decides=True,
@@ -322,6 +326,7 @@ EVENTS = (
         ("approver",),
         "不予批准",
         "Do not approve",
+        opinion="optional",
         acting=GOV,
         schema=REASON_SCHEMA,
         guards=DECIDING,
@@ -383,6 +388,7 @@ EVENTS = (
         ("approver",),
         "终止过渡期",
         "Terminate",
+        opinion="optional",
         acting=GOV,
         schema=REASON_SCHEMA,
         guards=DECIDING,
@@ -555,7 +561,7 @@ DEMO = (
             ("give_opinion", "reviewer_civil_daoli", _OPINION),
             ("give_opinion", "reviewer_housing_daoli", {"agree": True, "opinion": "房屋安全鉴定为B级，可以使用"}),
             ("issue_review_opinion", "nr_clerk_daoli", _REVIEW),
-            ("approve", "gov_approver_daoli", None),
+            ("approve", "gov_approver_daoli", None, "同意该建筑五年过渡期，期内不改变用地主体和规划条件。"),
         ),
     ),
 )
@@ -614,6 +620,13 @@ PROCEDURE = Procedure(
             "the natural resources and planning bureau of the building's county, or online here",
         ),
         "fee": Text("不收费", "free of charge"),
+        "remedies": Text(
+            "对不予受理、不予批准或终止过渡期的决定不服的，可以自收到决定之日起六十日内申请行政复议，"
+            "或者六个月内提起行政诉讼。",
+            "Anyone who disagrees with a decision not to accept, not to approve, or to end the transition period "
+            "may apply for administrative reconsideration within 60 days of receiving it, or bring an "
+            "administrative lawsuit within 6 months.",
+        ),
         "time_limits": [
             Text(
                 f"提交后{INTAKE['days']}个工作日内决定是否受理（{INTAKE['basis']}）",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from vocabulary import (
     SERVICE_CATEGORIES,
@@ -108,7 +109,23 @@ ATTACHMENTS = (
 
 
 def _scope_items(text: str | None) -> set[str]:
-    return {s.strip() for s in re.split(r"[;；,，、。\n]+", text or "") if s.strip()}
+    """The items of a business scope, split at its separators outside brackets, full-width characters folded
+    ("家政服务（不含职业中介、劳务派遣）" is one item, written with ASCII brackets)."""
+    items, depth, item = [], 0, ""
+    for ch in unicodedata.normalize("NFKC", text or ""):
+        depth += (ch in "([") - (ch in ")]")
+        if depth <= 0 and ch in ";,、。\n":
+            items.append(item)
+            item, depth = "", 0
+        else:
+            item += ch
+    return {i.strip() for i in (*items, item) if i.strip()}
+
+
+def _outside(item: str, registered: set[str]) -> bool:
+    """An item lies within the registered scope when it is one of its items, or one narrowed by a bracketed
+    qualifier ("家政服务（不含职业中介活动）" within "家政服务"): a qualifier narrows an item, it adds none."""
+    return item not in registered and re.sub(r"\s*\([^()]*\)", "", item).strip() not in registered
 
 
 def eligibility(fields: dict, world) -> Eligibility:
@@ -168,7 +185,9 @@ def eligibility(fields: dict, world) -> Eligibility:
             )
         )
     registered = _scope_items(fields.get("registered_scope"))
-    outside = sorted(_scope_items(fields.get("business_scope")) - registered) if registered else []
+    outside = (
+        sorted(i for i in _scope_items(fields.get("business_scope")) if _outside(i, registered)) if registered else []
+    )
     if outside:
         reasons.append(
             Reason(
@@ -263,6 +282,7 @@ EVENTS = (
         ("clerk",),
         "准予登记",
         "Register",
+        opinion="optional",
         guards=DECIDING,
         bulk=True,
         decides=True,
@@ -307,6 +327,7 @@ EVENTS = (
         ("clerk",),
         "不予登记",
         "Refuse",
+        opinion="optional",
         schema=REASON_SCHEMA,
         guards=DECIDING,
         decides=True,
@@ -356,6 +377,7 @@ EVENTS = (
         ("approver",),
         "撤销登记",
         "Revoke",
+        opinion="optional",
         schema=REASON_SCHEMA,
         guards=DECIDING,
         effects=(
@@ -572,6 +594,12 @@ PROCEDURE = Procedure(
             "the service window of the market regulation bureau of the domicile's county, or online here",
         ),
         "fee": Text("不收费", "free of charge"),
+        "remedies": Text(
+            "对不予登记、撤销登记等决定不服的，可以自收到决定之日起六十日内申请行政复议，或者六个月内提起行政诉讼。",
+            "Anyone who disagrees with a refusal to register, a revocation or another decision may apply for "
+            "administrative reconsideration within 60 days of receiving it, or bring an administrative lawsuit "
+            "within 6 months.",
+        ),
         "time_limits": [
             Text(
                 f"{DECISION['days']}个工作日内作出决定，自提交或补正后重新提交之日起计算（{DECISION['basis']}）",

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from models import Application, Document, LookupLimit, db
+from vocabulary import authority_name, authority_name_en
 from workflows.definition import Procedure, Reason, Text
 from workflows.errors import Invalid, NotFound, RateLimited
 from workflows.registry import PROCEDURES
@@ -27,7 +28,7 @@ def _join(names: list[str], zh: bool) -> str:
     return ("、".join(names[:-1]) + "或" + names[-1]) if zh else (", ".join(names[:-1]) + " or " + names[-1])
 
 
-def next_step(proc: Procedure, state: str, authority=None) -> Text:
+def next_step(proc: Procedure, state: str, authority=None, fields: dict | None = None) -> Text:
     """The next step of an application in `state`, read from the procedure's declaration: who holds it there
     (Procedure.holders) and the events that lead on from it, by whom."""
     holder = proc.holders.get(state)
@@ -42,6 +43,13 @@ def next_step(proc: Procedure, state: str, authority=None) -> Text:
     if holder == "authority":
         zh_by = authority.name if authority else "办理机关"
         en_by = authority.name_en if authority else "the handling authority"
+        # who acts is the declaration's: the events' acting authority kinds (a government approving, the
+        # departments giving opinions), where they name them, else the handling authority
+        kinds = {k for e in staff for k in (e.acting_kinds(fields or {}) or (proc.authority_kind,))}
+        if authority and kinds and proc.authority_kind not in kinds:
+            names = sorted(kinds)
+            zh_by = "、".join(authority_name(authority.division_code, k) for k in names)
+            en_by = ", ".join(authority_name_en(authority.division_code, k) for k in names)
         return Text(
             f"由{zh_by}办理：" + _join([e.zh for e in staff], True),
             f"{en_by} acts: " + _join([e.en.lower() for e in staff], False),
@@ -57,7 +65,7 @@ def next_step(proc: Procedure, state: str, authority=None) -> Text:
 
 def public_view(app: Application) -> dict:
     proc = PROCEDURES[app.procedure]
-    step = next_step(proc, app.state, app.authority)
+    step = next_step(proc, app.state, app.authority, app.fields)
     return {
         "number": app.number,
         "procedure": app.procedure,

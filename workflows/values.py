@@ -6,6 +6,7 @@ import re
 import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from vocabulary import DIVISIONS
 from workflows import credit_code
@@ -191,7 +192,7 @@ def clean_data(schema: dict[str, DataField], data: object, proc: Procedure) -> t
         data = {}
     if not isinstance(data, dict):
         return {}, [Reason("type", "data 应为对象", "data must be an object", "data")]
-    out: dict[str, object] = {}
+    out: dict[str, Any] = {}
     reasons: list[Reason] = []
     for key in data:
         if key not in schema:
@@ -256,6 +257,10 @@ def clean_data(schema: dict[str, DataField], data: object, proc: Procedure) -> t
             items, item_reasons = _clean_items(value, proc, where)
             reasons += item_reasons
             out[key] = items
+        elif spec.type == "answers":
+            answers, answer_reasons = _clean_answers(value, proc, where)
+            reasons += answer_reasons
+            out[key] = answers
         elif spec.type == "fields":
             changed, field_reasons = _clean_changes(value, spec, proc, where)
             reasons += field_reasons
@@ -282,6 +287,35 @@ def _clean_changes(value, spec: DataField, proc: Procedure, where: str) -> tuple
     clean, problems = clean_fields(proc, allowed)
     reasons += [Reason(r.rule, r.zh, r.en, f"{where}.{r.field}" if r.field else where, r.status) for r in problems]
     return clean, reasons
+
+
+def _clean_answers(value, proc: Procedure, where: str) -> tuple[dict, list[Reason]]:
+    """Explanations of correction items: {"<field or attachment kind>": "<text>"} (empty texts are left out)."""
+    if not isinstance(value, dict):
+        return {}, [Reason("type", "书面说明应为对象", "answers must be an object of explanations", where)]
+    known = {f.name for f in proc.fields} | {a.kind for a in proc.attachments}
+    out: dict[str, Any] = {}
+    reasons: list[Reason] = []
+    for name, text in value.items():
+        at = f"{where}.{name}"
+        if name not in known:
+            reasons.append(
+                Reason("unknown_field", f"没有名为 {name} 的字段或材料", f"no field or attachment named {name}", at)
+            )
+        elif text is None or (isinstance(text, str) and not text.strip()):
+            continue
+        elif not isinstance(text, str) or _CONTROL.search(text) or len(text) > 2000:
+            reasons.append(
+                Reason(
+                    "type",
+                    f"{proc.label(name)[0]}的说明：应为不超过2000字的文本",
+                    f"explanation of {name}: must be text of at most 2000 characters",
+                    at,
+                )
+            )
+        else:
+            out[name] = text.strip()
+    return out, reasons
 
 
 def _clean_items(value, proc: Procedure, where: str) -> tuple[list, list[Reason]]:

@@ -77,17 +77,33 @@ def upload(page, kind: str, filename: str, data: bytes) -> None:
     expect(page.locator(f"#a-{kind} ul.files")).to_contain_text(filename)
 
 
-def fire(page, event: str, fill=None) -> None:
-    """Press an event's button; an event with inputs is opened (its <details>) and filled first."""
+def fire(page, event: str, fill=None, opinion: str | None = None) -> None:
+    """Press an event's button; an event with inputs is opened (its <details>) and filled first. A decision
+    opens its confirmation dialog, where the opinion (审批意见) is written — always where one is required; a
+    submission's declaration (承诺) is ticked."""
+    # an upload refreshes the panel (static/app.js) and enables what it allows: act on the refreshed one
+    expect(page.locator(f"form[data-event={event}] button[type=submit]")).to_be_enabled()
+    expect(page.locator("html[data-enhanced]")).to_have_count(1)  # static/app.js has bound its dialogs
     details = page.locator(f"#do-{event}")
-    if details.count():
-        details.locator("summary").click()
+    dialog_open = page.locator(f"dialog[aria-labelledby=do-{event}-title][open]").count()
+    if details.count() and not dialog_open:
+        if not details.evaluate("d => d.open"):
+            details.locator("summary").click()
         if fill:
             fill(page)
+    form = page.locator(f"form[data-event={event}]")
+    comment = form.locator("textarea[name=comment]")
+    if comment.count():
+        expect(page.locator("dialog.decision-dialog[open]")).to_be_visible()
+        if opinion or comment.get_attribute("required") is not None:
+            comment.fill(opinion or "同意。")
+    declare = form.locator("input[name=declare]")
+    if declare.count():
+        declare.check()
     with page.expect_navigation():
-        page.click(f"form[data-event={event}] button[type=submit]")
+        form.locator("button[type=submit]").click()
     try:
-        expect(page.locator(".flash").first).to_contain_text("已办理")
+        expect(page.locator(".flash").first).to_contain_text(re.compile("已办理|Done"))
     except AssertionError:
         from tests.browser.conftest import shot
 

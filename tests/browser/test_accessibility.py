@@ -25,6 +25,7 @@ def pages(api, server) -> dict[str | None, list[str]]:
     return {
         None: [
             "/",
+            "/guides",
             "/guides/premise_addition",
             "/guides/land_transition",
             "/guides/fire_filing",

@@ -50,8 +50,8 @@ def through(api, procedure: str, fields: dict, kinds, steps) -> None:
     app_id = r.get_json()["id"]
     for kind in kinds:
         assert api.upload(app_id, kind=kind, data=PDF_BYTES).status_code == 201
-    for event, who, data in steps:
-        r = api.fire(app_id, event, who, data)
+    for event, who, data, *comment in steps:
+        r = api.fire(app_id, event, who, data, comment=comment[0] if comment else None)
         assert r.status_code == 200, (event, r.get_json())
 
 
@@ -77,7 +77,7 @@ def entries(api, fast_pdf):
                 "nr_clerk_daoli",
                 {"expropriation_plan": False, "soil_ok": True, "use_change_allowed": True},
             ),
-            ("approve", "gov_approver_daoli", None),
+            ("approve", "gov_approver_daoli", None, "同意"),
         ],
     )
     through(

@@ -31,11 +31,13 @@ PREMISE_FINAL = {"refused", "redirected", "withdrawn", "cancelled", "revoked"}
 # Valid data for each event (API.md "Event data by event").
 REASON = {"reason": "提交的场所使用证明与实际不符"}
 ITEMS = {"items": [{"field": "premise_use_document", "reason": "租赁合同缺少出租方签章"}]}
+# the resubmission answers every item (DOMAIN §0): here in writing
+ANSWERS = {"answers": {"premise_use_document": "已与出租方补签，签章页随件提交"}}
 VALID_DATA = {
     "submit": None,
     "register": None,
     "accept": None,
-    "resubmit": None,
+    "resubmit": ANSWERS,
     "withdraw": None,
     "extend": {"reason": "需现场核查经营场所"},
     "request_correction": ITEMS,

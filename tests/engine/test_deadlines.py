@@ -73,9 +73,10 @@ def test_correction_clears_the_deadline_and_resubmit_restarts_it(app, api, fast_
     submitted = api.submitted()
     corrected = fire_ok(api, submitted["id"], "request_correction", "clerk_daoli", ITEMS)
     assert corrected["deadline"] is None
-    assert corrected["correction_items"] == ITEMS["items"]
+    assert corrected["correction_items"] == [{**i, "answered": False} for i in ITEMS["items"]]
 
     app.config["TODAY"] = date(2026, 12, 2)  # the applicant takes a week
+    assert api.upload(submitted["id"]).status_code == 201  # the item answered by a new file
     resubmitted = fire_ok(api, submitted["id"], "resubmit", "alice")
     assert resubmitted["deadline"]["due"] == "2026-12-07"  # Wed 2 Dec + Thu, Fri, Mon
     assert resubmitted["deadline"]["basis"]["start"] == "2026-12-02"

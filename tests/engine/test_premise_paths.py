@@ -7,7 +7,7 @@ from collections import deque
 
 import pytest
 
-from tests.engine.spec import ITEMS, PREMISE_EVENTS, PREMISE_FINAL, PREMISE_STATES, REASON
+from tests.engine.spec import ANSWERS, ITEMS, PREMISE_EVENTS, PREMISE_FINAL, PREMISE_STATES, REASON
 from workflows.registry import MACHINES, PROCEDURES
 
 PROC = PROCEDURES["premise_addition"]
@@ -27,12 +27,12 @@ PATHS = {
         [("receipt", "valid"), ("registration_notice", "valid")],
     ),
     "submit→request_correction→resubmit→accept→register": (
-        [SUBMIT, CORRECT, ("resubmit", ALICE, None), ACCEPT, REGISTER],
+        [SUBMIT, CORRECT, ("resubmit", ALICE, ANSWERS), ACCEPT, REGISTER],
         "registered",
         [("correction_notice", "superseded"), ("receipt", "valid"), ("registration_notice", "valid")],
     ),
     "submit→accept→request_correction→resubmit→register": (
-        [SUBMIT, ACCEPT, CORRECT, ("resubmit", ALICE, None), REGISTER],
+        [SUBMIT, ACCEPT, CORRECT, ("resubmit", ALICE, ANSWERS), REGISTER],
         "registered",
         [("receipt", "valid"), ("correction_notice", "superseded"), ("registration_notice", "valid")],
     ),

@@ -86,9 +86,18 @@ def test_routing_countersign_and_approval(api, land, runner, app):
     version = r.get_json()["version"]
     assert api.fire(app_id, "approve", "gov_approver_nangang", version=version).status_code == 404
     assert api.fire(app_id, "approve", "nr_clerk").status_code == 403
+    # a government's approval always carries its opinion (审批意见, DOMAIN §0; API.md: comment)
     r = api.fire(app_id, "approve", "gov_approver")
+    assert r.status_code == 422, r.get_json()
+    error = r.get_json()["error"]
+    assert error["code"] == "validation_failed"
+    assert [(d["field"], d["rule"]) for d in error["details"]] == [("comment", "required")]
+    assert api.fire(app_id, "approve", "gov_approver", comment="   ").status_code == 422
+    r = api.fire(app_id, "approve", "gov_approver", comment="同意五年过渡期")
     body = r.get_json()
     assert body["state"] == "in_transition"
+    trail = api.get(f"/api/v1/applications/{app_id}/events", "gov_approver").get_json()
+    assert trail[-1]["event"] == "approve" and trail[-1]["comment"] == "同意五年过渡期"
     assert body["period"] == {"first_day": "2026-11-26", "last_day": "2031-11-25"}
     approval = [d for d in body["documents"] if d["kind"] == "transition_approval"][0]
     assert approval["number"].startswith("哈道政批字〔2026〕1号")
@@ -148,7 +157,7 @@ def test_not_approve_and_terminate(api, land):
     assert api.fire(first, "not_approve", "gov_approver", {}).status_code == 422
     body = api.fire(first, "not_approve", "gov_approver", {"reason": "房屋安全鉴定未达标"}).get_json()
     assert body["state"] == "not_approved"
-    assert api.fire(second, "approve", "gov_approver").status_code == 200
+    assert api.fire(second, "approve", "gov_approver", comment="同意").status_code == 200
     body = api.fire(second, "terminate", "gov_approver", {"reason": "普惠性服务已停止"}).get_json()
     assert body["state"] == "terminated"
     statuses = {d["kind"]: d["status"] for d in body["documents"]}
@@ -167,6 +176,6 @@ def test_period_across_29_february(api, land, app):
         "nr_clerk",
         {"expropriation_plan": False, "soil_ok": True, "use_change_allowed": True},
     )
-    body = api.fire(app_id, "approve", "gov_approver").get_json()
+    body = api.fire(app_id, "approve", "gov_approver", comment="同意").get_json()
     assert body["period"] == {"first_day": "2028-03-01", "last_day": "2033-02-28"}
     assert FIXED_TODAY.year == 2026

@@ -271,7 +271,7 @@ def one_application(client: Client, n: int) -> int:
         ("submit", applicant, None),
         ("accept", "clerk_daoli", None),
         ("request_correction", "clerk_daoli", CORRECTION),
-        ("resubmit", applicant, None),
+        ("resubmit", applicant, {"answers": {"premise_address": "门牌号为索菲亚小区3号楼1单元102室"}}),
         ("register", "clerk_daoli", None),
     ]:
         r = client.fire(server(), app_id, event, user, data)

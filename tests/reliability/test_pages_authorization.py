@@ -44,6 +44,8 @@ def form_of(data: dict | None, event=None, fields: dict | None = None) -> dict:
             form["item_name"] = [i["field"] for i in value]
             form["item_reason"] = [i["reason"] for i in value]
             form["item_on"] = [i["field"] for i in value]
+        elif key == "answers":  # the resubmission's written explanations, one box per item
+            form.update({f"answer-{name}": text for name, text in value.items()})
         elif isinstance(value, bool):
             form[key] = "yes" if value else "no"
         else:
@@ -86,6 +88,7 @@ def test_event_matrix_through_the_pages(bare_world, sessions, procedure, event_n
     trail = len(world.get(f"/api/v1/applications/{body['id']}/events", OWNER.username).get_json())
     data = form_of(VALID_DATA[event_name], event, FIELDS[procedure])
     form = {"event": event_name, "version": str(body["version"]), **data}
+    form.update(declare="yes", comment="同意")  # the declaration ticked, the decision's opinion written
     wrong, allowed = [], []
     for actor in actors(procedure):
         want = expected(actor, procedure, event, source)

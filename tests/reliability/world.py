@@ -122,7 +122,7 @@ REASON = {"reason": "材料与实际情况不符"}
 # valid data for every event name of the three procedures (API.md "Event data by event")
 VALID_DATA = {
     "submit": None,
-    "resubmit": None,
+    "resubmit": {"answers": {"credit_code": "代码与营业执照一致，已核对"}},  # every item answered (DOMAIN §0)
     "withdraw": None,
     "accept": None,
     "register": None,
@@ -252,6 +252,8 @@ class World:
         if version is None:
             version = self.app_json(app_id)["version"]
         body = {"event": event, "version": version}
+        if event == "approve":  # a government's approval carries its opinion (审批意见)
+            body["comment"] = "同意"
         if data is not None:
             body["data"] = data
         return self.post(f"/api/v1/applications/{app_id}/events", username, json=body)

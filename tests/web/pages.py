@@ -45,6 +45,9 @@ def new_draft(client, **over) -> int:
 def fire(client, where: str, app_id: int, event: str, **data):
     """Post an event form as the page does: the version the page shows, plus the event's inputs."""
     page = html(client.get(f"/{where}/applications/{app_id}"))
+    form = re.search(rf'<form[^>]*data-event="{event}".*?</form>', page, re.S)
+    if form and 'name="declare"' in form.group(0):
+        data = {"declare": "yes", **data}  # the applicant ticks the declaration (承诺) the form asks for
     return client.post(
         f"/{where}/applications/{app_id}/events",
         data={"event": event, "version": version_on(page), **data},

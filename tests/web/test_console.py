@@ -248,9 +248,13 @@ def test_land_transition_through_the_console(login, land):
     approver = login("gov_approver")
     page = html(approver.get(f"/console/applications/{app_id}"))
     assert "审查意见" in page and "期满后是否可改变用途" in page
-    assert fire(approver, "console", app_id, "approve").status_code == 303
+    approve = re.search(r'<details class="event-details decision" id="do-approve">.*?</details>', page, re.S).group(0)
+    assert "审批意见" in approve and re.search(r'<textarea[^>]*name="comment"[^>]*required', approve)
+    r = fire(approver, "console", app_id, "approve")  # without the opinion a government's approval is refused
+    assert "审批意见" in html(approver.get(r.headers["Location"]))
+    assert fire(approver, "console", app_id, "approve", comment="同意五年过渡期").status_code == 303
     page = html(approver.get(f"/console/applications/{app_id}"))
-    assert "过渡期" in page and "2031年11月25日" in page
+    assert "过渡期" in page and "2031年11月25日" in page and "同意五年过渡期" in page
 
 
 @pytest.mark.parametrize(

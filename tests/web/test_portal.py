@@ -212,7 +212,11 @@ def test_stale_version_is_refused_with_a_message(login):
     alice = login("alice")
     app_id = new_draft(alice)
     alice.post(f"/my/applications/{app_id}/attachments", data=upload_data())
-    r = alice.post(f"/my/applications/{app_id}/events", data={"event": "submit", "version": "0"}, follow_redirects=True)
+    r = alice.post(
+        f"/my/applications/{app_id}/events",
+        data={"event": "submit", "version": "0", "declare": "yes"},
+        follow_redirects=True,
+    )
     assert "申请已被他人修改" in html(r)
     assert "草稿" in html(r)
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from models import Application, Document, db
 from models.base import local_iso
-from workflows import engine
+from workflows import corrections, engine
 from workflows.context import Case, World
 from workflows.documents import owner_view
 from workflows.materials import materials
@@ -41,7 +41,9 @@ def application(app: Application, user, lang: str = "zh") -> dict:
         if app.deadline_due
         else None,
         "eligibility": elig.as_dict(lang),
-        "correction_items": app.correction_items or [],
+        "correction_items": corrections.items(proc, app),
+        # the last one-time list in full: how each item stands or was answered (old → new, new files, explanation)
+        "correction_answers": corrections.view(proc, app),
         "outcome": app.outcome or {},
         "attachments": [a.as_dict() for a in app.attachments],
         # what this application needs of each material, given its fields (required / not_needed / conditional)
