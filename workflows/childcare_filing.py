@@ -384,6 +384,7 @@ EVENTS = (
         guards=(not_own_application,),
         bulk=True,
         decides=True,
+        opinion="optional",
         effects=(
             common.pause_clock,
             common.clock("verification"),
@@ -428,6 +429,7 @@ EVENTS = (
         ("clerk",),
         "作出核查结论",
         "Conclude the verification",
+        opinion="optional",
         schema=VERIFICATION_SCHEMA,
         guards=(not_own_application, findings_required),
         effects=(record_finding,),

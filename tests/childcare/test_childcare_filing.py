@@ -32,7 +32,7 @@ PATHS = {
         [
             SUBMIT,
             ("request_correction", CLERK, {"items": [{"field": "health_evaluation", "reason": "报告无结论"}]}),
-            ("resubmit", APPLICANT, None),
+            ("resubmit", APPLICANT, {"answers": {"health_evaluation": "报告结论页已补盖公章，结论为合格"}}),
         ],
         "submitted",
         [("correction_notice", "superseded")],
