@@ -16,6 +16,7 @@ import sys
 from itertools import count
 from pathlib import Path
 
+import gevent
 from locust import HttpUser, constant_pacing, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -34,6 +35,9 @@ class Person(HttpUser):
     role = ""
 
     def on_start(self):
+        # people do not all click in the same instant: each one's first request falls at a random moment of the
+        # first pace, so that the requests of a step arrive spread over time, not in bursts of every user at once
+        gevent.sleep(random.uniform(0, PACE_S))
         self.step = random.randrange(len(CYCLES[self.role]))
         self.headers = {"Accept-Language": "zh"}
         token = CONFIG["tokens_by_role"].get(self.role)
