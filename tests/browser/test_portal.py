@@ -215,6 +215,9 @@ def test_applicant_home_at_phone_width(people, server, api):
         assert box and box["x"] + box["width"] <= 390, box
     shot(alice, "mobile-01-home")
     alice.click("table.applications tbody tr:first-child a.button")
+    # the click starts a navigation: measure the application page once it has loaded, not the page in between
+    alice.wait_for_url(re.compile(r"/my/applications/\d+$"))
+    alice.wait_for_load_state("load")
     assert alice.evaluate("document.documentElement.scrollWidth") <= 390
     shot(alice, "mobile-02-application")
 
