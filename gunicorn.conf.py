@@ -5,6 +5,7 @@ Overridable by environment: BIANMIN_BIND (default 127.0.0.1:8000, behind nginx),
 (default 2 x cores + 1, at most 12), BIANMIN_TIMEOUT (seconds), BIANMIN_FORWARDED_ALLOW_IPS.
 """
 
+import gc
 import glob
 import multiprocessing
 import os
@@ -54,6 +55,14 @@ _made_metrics_dir = None
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     _made_metrics_dir = tempfile.mkdtemp(prefix="bianmin-metrics-")
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = _made_metrics_dir
+
+
+def pre_fork(server, worker):
+    """Move everything the preloaded app made (~180,000 objects: WeasyPrint, pyHanko, SQLAlchemy, the templates)
+    out of the garbage collector's sight before each fork: a worker's full collection would otherwise walk them
+    all (~90 ms, a stall in whatever request it falls on) and, by touching their headers, copy the master's
+    shared pages into every worker (Python's gc.freeze documentation, for servers that fork)."""
+    gc.freeze()
 
 
 def on_starting(server):

@@ -309,6 +309,10 @@ def _measure(url, dbname, tmp, rounds, seconds, connections, load) -> dict:
         "BIANMIN_KEYS_DIR": str(tmp / "keys"),
         "BIANMIN_KEYS_PASSPHRASE": BENCH_PASSPHRASE,
         "BIANMIN_LOG_LEVEL": "warning",
+        # gunicorn.conf.py recycles a worker after ~10,000 requests: every few hours in service, but every ~10 s at
+        # these rates, each time with cold caches and a new database connection in one server or the other; the
+        # ratio is of the steady state, for both servers alike
+        "BIANMIN_MAX_REQUESTS": "0",
     }
     servers = {
         "app": Server("app:create_app()", env, tmp / "gunicorn-app.log"),
@@ -318,8 +322,8 @@ def _measure(url, dbname, tmp, rounds, seconds, connections, load) -> dict:
     try:
         for s in servers.values():
             s.wait(f"/api/v1/verify/{tokens[0]}")
-        for s in servers.values():  # warm both: imports, pools, first queries
-            load(s.port, tokens, 1, connections, tmp)
+        for s in servers.values():  # warm both: imports, pools, first queries, each worker's first read of each file
+            load(s.port, tokens, seconds, connections, tmp)
         for r in range(rounds):
             for name in list(servers) if r % 2 == 0 else list(reversed(servers)):
                 runs[name].append(load(servers[name].port, tokens, seconds, connections, tmp))

@@ -84,9 +84,9 @@ def _write(path: Path, data: bytes, private: bool = False) -> None:
     os.replace(tmp, path)
 
 
-def _mtime(path: Path) -> int | None:
+def _stat_mtime(path: str) -> int | None:
     try:
-        return path.stat().st_mtime_ns
+        return os.stat(path).st_mtime_ns
     except FileNotFoundError:
         return None
 
@@ -212,7 +212,10 @@ class KeyStore:
 
         Asked on every verification, so re-read only when a folder changed: files here are only ever written by
         renaming into place (_write), which changes the folder's mtime; two stat() calls instead of a listing."""
-        stamp = tuple(_mtime(d) for d in (self.dir, self.dir / "trust"))
+        folders = _FOLDERS.get(self.dir)
+        if folders is None:  # the two folders' names as strings, once: os.stat of a str skips pathlib's parsing
+            folders = _FOLDERS[self.dir] = (str(self.dir), str(self.dir / "trust"))
+        stamp = tuple(_stat_mtime(d) for d in folders)
         if _ROOTS.get(str(self.dir), (None,))[0] != stamp:
             files = ([self.dir / "ca.crt.pem"] if self.has_ca() else []) + sorted((self.dir / "trust").glob("*.pem"))
             _ROOTS[str(self.dir)] = (
@@ -360,3 +363,4 @@ class KeyStore:
 
 _CACHE: dict[tuple, SigningKey] = {}  # decrypted keys, per process: scrypt/PBKDF2 and parsing done once
 _ROOTS: dict[str, tuple] = {}
+_FOLDERS: dict[Path, tuple[str, str]] = {}

@@ -283,13 +283,20 @@ def _superseded_by(doc) -> dict:
     return {"superseded_by": current[0]} if current else {}
 
 
+def _from_snapshot(doc, key: str):
+    """An entry of a document's snapshot; verification's row (views/api/public.BY_TOKEN) carries the entries it
+    shows as columns of their own instead of the whole snapshot."""
+    snapshot = getattr(doc, "snapshot", None)
+    return snapshot.get(key) if snapshot is not None else getattr(doc, key)
+
+
 def public_view(doc: Document) -> dict:
     """What anyone holding the token may learn: nothing beyond the document itself."""
     return {
         "number": doc.number,
         "kind": doc.kind,
         **_titles(doc),
-        "authority": doc.snapshot.get("authority_name"),
+        "authority": _from_snapshot(doc, "authority_name"),
         "holder": doc.holder_name,
         "holder_code": doc.holder_code,
         "issued_at": doc.issue_date.isoformat(),
@@ -299,7 +306,7 @@ def public_view(doc: Document) -> dict:
         "facts": doc.facts,
         "file_ready": not doc.pending,
         "sha256": doc.sha256 or None,
-        "content_digest": doc.snapshot.get("content_digest"),
+        "content_digest": _from_snapshot(doc, "content_digest"),
         "signature": signature_view(
             BEING_ISSUED if doc.pending else signing.check_stored(doc.storage_path, doc.sha256)
         ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -105,19 +106,24 @@ def _cached(cache: OrderedDict, key, make):
 
 def check_stored(relpath: str, sha256: str) -> dict:
     """check_pdf of a stored document's file; a missing or altered file is a failed check, not an exception."""
-    path = Path(current_app.config["STORAGE_DIR"]) / relpath  # not storage.root(): it makes the folder each call
+    # not storage.root(), which makes the folder on each call; strings, not pathlib: this runs on every verification
+    path = os.path.join(current_app.config["STORAGE_DIR"], relpath)
     try:
-        st = path.stat()
+        st = os.stat(path)
     except FileNotFoundError:
         return {"signed": False, "valid": False, "problem": "stored_file_missing"}
     data: list[bytes] = []
 
+    def read() -> bytes:
+        with open(path, "rb") as fh:
+            return fh.read()
+
     def read_and_compare() -> bool:
-        data.append(path.read_bytes())
+        data.append(read())
         return hashlib.sha256(data[0]).hexdigest() == sha256
 
-    if not _cached(_FILES, (str(path), st.st_size, st.st_mtime_ns, sha256), read_and_compare):
+    if not _cached(_FILES, (path, st.st_size, st.st_mtime_ns, sha256), read_and_compare):
         log.error("stored document %s no longer matches its recorded sha256", relpath)
         return {"signed": False, "valid": False, "problem": "stored_file_altered"}
     roots = _certificates().trust_roots()
-    return _cached(_CHECKS, (sha256, roots), lambda: check_pdf(data[0] if data else path.read_bytes()))
+    return _cached(_CHECKS, (sha256, roots), lambda: check_pdf(data[0] if data else read()))

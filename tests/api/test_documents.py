@@ -66,3 +66,32 @@ def test_a_cancelled_document_says_so_on_verification(api, notice, app):
     assert 'data-status="cancelled"' in page and "已注销" in page
     listed = api.get(f"/api/v1/applications/{app_id}", "alice").get_json()["documents"]
     assert [d["status"] for d in listed] == ["cancelled"]
+
+
+def test_verification_by_token_answers_as_the_document_itself(api, notice, app):
+    """The verification lookup (one SELECT, straight to psycopg on PostgreSQL: infra/extensions.lookup_one) answers
+    exactly what the ORM's document gives, snapshot entries included; and still answers after its pooled connection
+    was closed behind its back (the driver's error falls back to SQLAlchemy, which reconnects)."""
+    import json
+
+    from sqlalchemy import select
+
+    from infra.extensions import lookup_engine
+    from models import Document, db
+    from workflows.documents import public_view
+
+    doc, _stored = notice
+    with app.app_context():
+        row = db.session.execute(select(Document).where(Document.number == doc["number"])).scalar_one()
+        token, expected = row.token, json.loads(json.dumps(public_view(row), ensure_ascii=False))
+    r = api.get(f"/api/v1/verify/{token}")
+    assert r.status_code == 200 and r.get_json() == expected
+    assert expected["authority"] == "哈尔滨市道里区市场监督管理局" and expected["content_digest"]
+    with app.app_context():
+        with lookup_engine().connect() as conn:  # the connection the next lookup takes from the pool, closed
+            conn.connection.driver_connection.close()
+    r = api.get(f"/api/v1/verify/{token}")
+    assert r.status_code in (200, 503), r.get_json()  # never a 500
+    if r.status_code == 503:  # SQLAlchemy saw the closed connection, invalidated it and said so: the next one works
+        assert api.get(f"/api/v1/verify/{token}").get_json() == expected
+    assert api.get("/api/v1/verify/" + "x" * 32).status_code == 404
