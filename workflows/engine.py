@@ -19,7 +19,7 @@ from workflows.definition import Event, Procedure, Reason
 from workflows.errors import Conflict, Forbidden, Invalid
 from workflows.registry import MACHINES, PROCEDURES
 from workflows.signals import announce
-from workflows.transaction import flush_or_conflict, stale_is_conflict
+from workflows.transaction import stale_is_conflict, write_or_conflict
 from workflows.values import clean_data, clean_fields
 
 log = logging.getLogger(__name__)
@@ -220,15 +220,16 @@ def fire(
         ledger.record(ctx)  # what the event declares for its register entry (DOMAIN §6), kept in its audit entry
         entry = _audit(app, event.name, from_state, actor, ctx)
         db.session.add_all(ctx._notes)
-        _flush_or_conflict()
+        _flush_or_conflict(app)
     _record(entry)
     log.info("event %s on %s: %s -> %s by %s", event.name, app.number, from_state, app.state, actor.username)
     return app
 
 
-def _flush_or_conflict() -> None:
-    """The event's final flush (its own name so that tests/reliability/test_faults.py can strike right after it)."""
-    flush_or_conflict()
+def _flush_or_conflict(app: Application) -> None:
+    """The event's final write: the row's UPDATE, then anything else (its own name so that
+    tests/reliability/test_faults.py can strike right after it)."""
+    write_or_conflict(app)
 
 
 def _audit(app: Application, event: str, from_state: str | None, actor, ctx: EventContext | None) -> dict:

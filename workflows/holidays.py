@@ -11,7 +11,10 @@ from workflows.calendar import HolidayTable, parse_holiday_file
 
 _cache: dict = {"key": None, "table": None}
 CHECKED = "holiday_table"  # in db.session.info: the table this request (session) has checked against its key
-KEY = select(func.count(HolidayYear.year), func.max(HolidayYear.loaded_at))  # changes whenever load() runs
+# changes whenever load() runs; asked once per request on the driver's own cursor (plain SQL both databases speak,
+# the values only ever compared with the last ones): the deadline of nearly every event pays for it, and SQLAlchemy's
+# execution costs more than the query itself
+KEY_SQL = f"SELECT count(year), max(loaded_at) FROM {HolidayYear.__tablename__}"
 
 
 def table() -> HolidayTable:
@@ -21,7 +24,15 @@ def table() -> HolidayTable:
         return db.session.info[CHECKED]
     # on the session's connection, so without an autoflush: the key does not depend on the caller's pending
     # changes (load() flushes its own), and an event asking mid-way would otherwise write its row twice
-    key = tuple(db.session.connection().execute(KEY).one())
+    connection = db.session.connection()
+    try:
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            key = tuple(cursor.execute(KEY_SQL).fetchone())
+        finally:
+            cursor.close()
+    except Exception:  # a driver error (a lost connection): SQLAlchemy's own execution raises it as its own
+        key = tuple(connection.exec_driver_sql(KEY_SQL).one())
     if _cache["key"] != key:
         rows = db.session.execute(select(Holiday.day, Holiday.is_working_day, Holiday.name)).all()
         years = db.session.execute(select(HolidayYear.year)).scalars().all()

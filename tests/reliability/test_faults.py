@@ -40,8 +40,8 @@ def inject(step: str, monkeypatch, app, armed: list, listeners: list) -> None:
     elif step == "state write":  # the UPDATE of state and version reaches the database, then the failure
         real_flush = engine._flush_or_conflict
 
-        def flush():
-            real_flush()
+        def flush(app):
+            real_flush(app)
             if armed[0]:
                 boom()
 
