@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from models import Holiday, HolidayYear, db
 from workflows.calendar import HolidayTable, parse_holiday_file
