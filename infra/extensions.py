@@ -6,6 +6,7 @@ import os
 import uuid
 import weakref
 from collections import namedtuple
+from typing import Any
 
 from flask import current_app, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
@@ -13,7 +14,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import Select, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from infra import config
 
@@ -98,16 +99,23 @@ def resolve_psycopg_dumpers() -> None:
 # --- engines and forks -----------------------------------------------------------------------------
 
 ENGINES: "weakref.WeakSet[Engine]" = weakref.WeakSet()
+
+
 # gunicorn preloads the app and forks its workers: a child must never use a connection its parent opened
 # (two processes on one socket), so each child starts with empty pools
-os.register_at_fork(after_in_child=lambda: [engine.dispose(close=False) for engine in list(ENGINES)])
+def _empty_pools_in_child() -> None:
+    for engine in list(ENGINES):
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_empty_pools_in_child)
 
 
 def lookup_engine() -> Engine:
     """The app's engine for public single-statement reads (document verification): connections permanently
     in autocommit, so a lookup costs one round trip — no BEGIN, no ROLLBACK, no isolation switch at each
     checkout and return. Same database as the app's; created on first use, disposed with the app's."""
-    app = current_app._get_current_object()
+    app = current_app
     engine = app.extensions.get("bianmin_lookup")
     if engine is None:
         uri = app.config["SQLALCHEMY_DATABASE_URI"]
@@ -128,33 +136,41 @@ class _DriverQuery:
         compiled = stmt.compile(dialect=dialect)
         self.sql = str(compiled)
         self.defaults = {k: v for k, v in compiled.params.items() if v is not None}  # literals the statement binds
-        self.row = namedtuple("LookupRow", [c.key for c in stmt.selected_columns])  # type: ignore[misc]
+        self.row: Any = namedtuple("LookupRow", [c.key for c in stmt.selected_columns])  # type: ignore[misc]
 
 
 _DRIVER_QUERIES: "weakref.WeakKeyDictionary[Select, _DriverQuery]" = weakref.WeakKeyDictionary()
 
 
+def driver_fetchone(conn: Connection, sql: str, params: dict | tuple = ()):
+    """One row of driver SQL on `conn`'s own driver cursor, or None: for the few reads every request makes, where
+    SQLAlchemy's per-execution work costs more than the query. Any driver error (a lost connection) falls back to
+    SQLAlchemy's execution of the same SQL on the same connection, which invalidates a lost connection and raises
+    its own error, the one the error handlers answer (503)."""
+    try:
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            return cursor.execute(sql, params).fetchone()
+        finally:
+            cursor.close()
+    except Exception:
+        return conn.exec_driver_sql(sql, params).first()
+
+
 def lookup_one(stmt: Select, params: dict):
     """The first row of `stmt` (one SELECT, built once at import) on the lookup engine, or None.
 
-    Every printed QR code lands on such a lookup, so on PostgreSQL it goes to psycopg directly with the statement
-    compiled once: the same prepared statement and the same types (psycopg loads JSON, dates and timestamps
-    itself), without SQLAlchemy's per-execution work (~0.1 ms of a ~0.5 ms request). A connection error falls
-    back to SQLAlchemy's own execution on the same connection, so that a lost connection is invalidated and raised
-    as SQLAlchemy's error, which the error handlers answer (503). Other databases take SQLAlchemy's path."""
+    Every printed QR code lands on such a lookup, so on PostgreSQL it goes to psycopg directly (driver_fetchone)
+    with the statement compiled once: the same statement, which psycopg prepares after a few uses, and the same
+    types (psycopg loads JSON, dates and timestamps itself), without SQLAlchemy's per-execution work (~0.1 ms of a
+    ~0.5 ms request). Other databases take SQLAlchemy's path, whose types convert SQLite's text."""
     with lookup_engine().connect() as conn:
         if conn.dialect.driver != "psycopg":
             return conn.execute(stmt, params).first()
         query = _DRIVER_QUERIES.get(stmt)
         if query is None:
             query = _DRIVER_QUERIES.setdefault(stmt, _DriverQuery(stmt, conn.dialect))
-        import psycopg
-
-        try:
-            with conn.connection.driver_connection.cursor() as cur:  # type: ignore[union-attr]
-                found = cur.execute(query.sql, {**query.defaults, **params}, prepare=True).fetchone()
-        except (psycopg.OperationalError, psycopg.InterfaceError):  # the connection, not the statement
-            return conn.execute(stmt, params).first()
+        found = driver_fetchone(conn, query.sql, {**query.defaults, **params})
         return None if found is None else query.row._make(found)
 
 

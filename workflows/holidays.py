@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import delete, select
 
+from infra.extensions import driver_fetchone
 from models import Holiday, HolidayYear, db
 from workflows.calendar import HolidayTable, parse_holiday_file
 
@@ -24,15 +25,7 @@ def table() -> HolidayTable:
         return db.session.info[CHECKED]
     # on the session's connection, so without an autoflush: the key does not depend on the caller's pending
     # changes (load() flushes its own), and an event asking mid-way would otherwise write its row twice
-    connection = db.session.connection()
-    try:
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        try:
-            key = tuple(cursor.execute(KEY_SQL).fetchone())
-        finally:
-            cursor.close()
-    except Exception:  # a driver error (a lost connection): SQLAlchemy's own execution raises it as its own
-        key = tuple(connection.exec_driver_sql(KEY_SQL).one())
+    key = tuple(driver_fetchone(db.session.connection(), KEY_SQL))
     if _cache["key"] != key:
         rows = db.session.execute(select(Holiday.day, Holiday.is_working_day, Holiday.name)).all()
         years = db.session.execute(select(HolidayYear.year)).scalars().all()
