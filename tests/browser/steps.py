@@ -83,7 +83,7 @@ def fire(page, event: str, fill=None, opinion: str | None = None) -> None:
     submission's declaration (承诺) is ticked."""
     # an upload refreshes the panel (static/app.js) and enables what it allows: act on the refreshed one
     expect(page.locator(f"form[data-event={event}] button[type=submit]")).to_be_enabled()
-    expect(page.locator("html[data-enhanced]")).to_have_count(1)  # static/app.js has bound its dialogs
+    enhanced(page)
     details = page.locator(f"#do-{event}")
     dialog_open = page.locator(f"dialog[aria-labelledby=do-{event}-title][open]").count()
     if details.count() and not dialog_open:
@@ -111,10 +111,17 @@ def fire(page, event: str, fill=None, opinion: str | None = None) -> None:
         raise
 
 
+def enhanced(page) -> None:
+    """Wait until static/app.js has bound the page's dialogs and forms (a click before that opens a <details>
+    without its confirmation dialog)."""
+    expect(page.locator("html[data-enhanced]")).to_have_count(1)
+
+
 def open_from_inbox(page, server, number: str, tab: str | None = None) -> None:
     page.goto(f"{server}/console/" + (f"?tab={tab}" if tab else ""))
     page.click(f"table.inbox a:text-is('{number}')")
     page.wait_for_url(re.compile(r".*/console/applications/\d+$"))
+    enhanced(page)
 
 
 def number_of(page) -> str:

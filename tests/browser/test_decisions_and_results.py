@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from models import AuditEntry, db
 from tests.browser.conftest import shot
-from tests.browser.steps import LAND_FIELDS, LAND_KINDS, fire, open_from_inbox, state_is
+from tests.browser.steps import LAND_FIELDS, LAND_KINDS, enhanced, fire, open_from_inbox, state_is
 from tests.conftest import PDF_BYTES
 from workflows.registry import PROCEDURES
 
@@ -240,6 +240,7 @@ def test_a_government_approval_takes_an_opinion(people, server, api, app):
 
     gov = person(people, server, "gov", "en")
     gov.goto(f"{server}/console/applications/{app_id}")
+    enhanced(gov)
     gov.locator("#do-approve summary").click()
     dialog = gov.locator("dialog.decision-dialog[open]")
     expect(dialog.locator("textarea[name=comment][required]")).to_be_visible()
